@@ -1,0 +1,72 @@
+# KM4B Communities. `make help` lists the targets.
+SHELL := /bin/bash
+PORT ?= 8000
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+MANAGE := $(PY) manage.py
+PYTEST_ARGS ?=
+
+.DEFAULT_GOAL := help
+
+help: ## List the targets
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}'
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+
+$(VENV)/.installed-run: pyproject.toml constraints.txt | $(VENV)/bin/python
+	$(PIP) install -q -c constraints.txt .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml constraints.txt | $(VENV)/bin/python
+	$(PIP) install -q -c constraints.txt ".[test]"
+	@touch $@ $(VENV)/.installed-run
+
+install: $(VENV)/.installed-run ## Create .venv and install the dependencies
+
+run: install ## Migrate, load the demo site and serve it on http://127.0.0.1:$(PORT)
+	$(MANAGE) migrate --noinput -v0
+	$(MANAGE) seed_demo
+	@echo ""
+	@echo "  KM4B Communities: http://127.0.0.1:$(PORT)/  (Wagtail admin: http://127.0.0.1:$(PORT)/admin/)"
+	@echo "  Demo login: organiser@km4b.example / km4b-demo-2030 (also practitioner@km4b.example)"
+	@echo ""
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+browser-deps:
+	@scripts/apt-ensure.sh chromium fonts-noto-core
+
+test: $(VENV)/.installed-test browser-deps ## Lint, check migrations and settings, run the whole test suite
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) check
+	$(VENV)/bin/pytest -m "not stack" $(PYTEST_ARGS)
+
+stack-deps:
+	@scripts/apt-ensure.sh postgresql redis-server nginx-light
+
+test-stack: $(VENV)/.installed-test stack-deps ## Start PostgreSQL and Redis and prove the production stack
+	$(VENV)/bin/pytest -m stack tests/stack $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-test ## Ruff lint and format check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed-test ## Format the code
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+messages: install ## Update and compile the translation catalogues (needs gettext)
+	@scripts/apt-ensure.sh gettext
+	$(MANAGE) makemessages --all --ignore=.venv --ignore=staticfiles --no-obsolete
+	$(MANAGE) makemessages --all -d djangojs --ignore=.venv --ignore=staticfiles --no-obsolete
+	$(MANAGE) compilemessages --ignore=.venv
+
+bench: $(VENV)/.installed-test stack-deps ## Run the benchmarks in bench/
+	$(PY) bench/run.py
+
+.PHONY: help install run browser-deps test stack-deps test-stack lint format messages bench

@@ -1,0 +1,51 @@
+import zoneinfo
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+def time_zone_choices() -> list[tuple[str, str]]:
+    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
+
+
+class PractitionerManager(UserManager):
+    """Users log in by e-mail; the username is kept only because Wagtail's admin expects the field."""
+
+    def _create_user(self, username, email, password, **extra_fields):
+        email = self.normalize_email(email)
+        username = username or email
+        return super()._create_user(username, email, password, **extra_fields)
+
+    def create_user(self, username=None, email=None, password=None, **extra_fields):
+        return super().create_user(username or email, email, password, **extra_fields)
+
+    def create_superuser(self, username=None, email=None, password=None, **extra_fields):
+        return super().create_superuser(username or email, email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """A practitioner: one account, one e-mail, a public display name and personal preferences."""
+
+    email = models.EmailField(_("e-mail address"), unique=True)
+    display_name = models.CharField(
+        _("display name"), max_length=80, blank=True, help_text=_("How other members see you.")
+    )
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    time_zone = models.CharField(_("time zone"), max_length=64, choices=time_zone_choices, default="UTC")
+
+    objects = PractitionerManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.public_name
+
+    @property
+    def public_name(self) -> str:
+        return self.display_name or self.get_full_name() or self.email.split("@", 1)[0]

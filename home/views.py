@@ -1,0 +1,67 @@
+import logging
+
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import requires_csrf_token
+from wagtail.models import Page
+
+from .health import run_checks
+
+logger = logging.getLogger(__name__)
+
+
+@never_cache
+def healthz(request):
+    """JSON state of each service: 200 when all are up, 503 naming what is down."""
+    results = run_checks()
+    down = sorted(name for name, state in results.items() if state != "ok")
+    status = 503 if down else 200
+    if down:
+        logger.warning("healthz: down", extra={"down": ",".join(down)})
+    return JsonResponse({"status": "down" if down else "ok", "down": down, "checks": results}, status=status)
+
+
+def search(request):
+    """Site search over the pages this visitor may read."""
+    from cop.permissions import visible_pages
+
+    query = request.GET.get("q", "").strip()[:200]
+    results = []
+    if query:
+        results = visible_pages(request.user, Page.objects.live().specific()).search(query)[:50]
+    return render(request, "home/search.html", {"query": query, "results": results})
+
+
+def _error(request, template, status, message):
+    return render(request, template, {"error_message": message}, status=status)
+
+
+@requires_csrf_token
+def bad_request(request, exception=None):
+    return _error(request, "400.html", 400, _("The request could not be understood."))
+
+
+@requires_csrf_token
+def permission_denied(request, exception=None):
+    return _error(request, "403.html", 403, str(exception) if exception and str(exception) else "")
+
+
+@requires_csrf_token
+def page_not_found(request, exception=None):
+    return _error(request, "404.html", 404, "")
+
+
+@requires_csrf_token
+def server_error(request):
+    return render(request, "500.html", status=500)
+
+
+def csrf_failure(request, reason=""):
+    return _error(
+        request,
+        "403_csrf.html",
+        403,
+        _("Your form expired or came from another site. Go back, reload the page and try again."),
+    )
