@@ -8,8 +8,12 @@ class SignupProfileForm(forms.Form):
     """Extra fields on allauth's sign-up form: how the new practitioner appears and reads the site."""
 
     display_name = forms.CharField(label=_("Display name"), max_length=80)
-    preferred_language = forms.ChoiceField(label=_("Preferred language"), choices=User._meta.get_field("preferred_language").choices)
-    time_zone = forms.ChoiceField(label=_("Time zone"), choices=User._meta.get_field("time_zone").choices, initial="UTC")
+    preferred_language = forms.ChoiceField(
+        label=_("Preferred language"), choices=User._meta.get_field("preferred_language").choices
+    )
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"), choices=User._meta.get_field("time_zone").choices, initial="UTC"
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

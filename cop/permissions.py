@@ -1,6 +1,137 @@
-"""Who may see what. Every surface (page, list, search, feed, API, websocket) asks here."""
+"""Who may see and do what in a community. The one place that decides: every page, list, search
+result, feed, API and websocket asks here, never re-implementing the rules.
+
+Levels, from outside in: anyone -> signed-in -> pending requester -> member -> moderator -> facilitator.
+Banned users are treated as outsiders who may not even request again. Site staff (is_superuser) may do
+everything; organisers manage communities in the Wagtail admin.
+"""
+
+from django.db.models import Q, QuerySet
+
+from cop.models import CommunityPage, Membership, MembershipStatus, Role, Visibility
+
+_CACHE_ATTR = "_cop_memberships"
+
+
+def membership_of(user, community) -> Membership | None:
+    """The user's membership row in `community` (any status), cached on the user object per request."""
+    if user is None or not user.is_authenticated:
+        return None
+    cache = getattr(user, _CACHE_ATTR, None)
+    if cache is None:
+        cache = {}
+        setattr(user, _CACHE_ATTR, cache)
+    community_id = getattr(community, "pk", community)
+    if community_id not in cache:
+        cache[community_id] = Membership.objects.filter(user=user, community_id=community_id).first()
+    return cache[community_id]
+
+
+def prime_memberships(user, community_ids) -> None:
+    """Loads the user's memberships for many communities in one query (for lists)."""
+    if user is None or not user.is_authenticated:
+        return
+    cache = getattr(user, _CACHE_ATTR, None)
+    if cache is None:
+        cache = {}
+        setattr(user, _CACHE_ATTR, cache)
+    missing = [cid for cid in community_ids if cid not in cache]
+    if not missing:
+        return
+    found = {m.community_id: m for m in Membership.objects.filter(user=user, community_id__in=missing)}
+    for cid in missing:
+        cache[cid] = found.get(cid)
+
+
+def forget_memberships(user) -> None:
+    """Drops the per-request cache after a membership change."""
+    if user is not None and hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def _is_staff(user) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_superuser)
+
+
+def _active_role(user, community) -> str | None:
+    membership = membership_of(user, community)
+    if membership is not None and membership.status == MembershipStatus.ACTIVE:
+        return membership.role
+    return None
+
+
+def is_banned(user, community) -> bool:
+    membership = membership_of(user, community)
+    return membership is not None and membership.status == MembershipStatus.BANNED
+
+
+def can_see_listing(user, community) -> bool:
+    """May the user know the community exists and read its name, summary and how to join?"""
+    if community.visibility != Visibility.HIDDEN:
+        return True
+    return _is_staff(user) or _active_role(user, community) is not None
+
+
+def can_view(user, community) -> bool:
+    """May the user read the community's content (discussions, events, case studies, members)?"""
+    if _is_staff(user):
+        return True
+    if community.visibility == Visibility.PUBLIC:
+        return not is_banned(user, community)
+    return _active_role(user, community) is not None
+
+
+def can_post(user, community) -> bool:
+    """May the user start threads, reply, react and register for members' events here?"""
+    return _is_staff(user) or _active_role(user, community) is not None
+
+
+def can_moderate(user, community) -> bool:
+    """May the user hide, pin, lock and move content, and handle flags?"""
+    return _is_staff(user) or _active_role(user, community) in (Role.MODERATOR, Role.FACILITATOR)
+
+
+def can_manage(user, community) -> bool:
+    """May the user decide requests, invite, change roles, remove or ban members, post announcements?"""
+    return _is_staff(user) or _active_role(user, community) == Role.FACILITATOR
+
+
+def visible_communities(user) -> QuerySet:
+    """Live communities the user may see listed (hidden ones only for their members and staff)."""
+    communities = CommunityPage.objects.live()
+    if _is_staff(user):
+        return communities
+    if user is None or not user.is_authenticated:
+        return communities.exclude(visibility=Visibility.HIDDEN)
+    member_of = Membership.objects.filter(user=user, status=MembershipStatus.ACTIVE).values("community_id")
+    return communities.filter(~Q(visibility=Visibility.HIDDEN) | Q(pk__in=member_of))
+
+
+def readable_communities(user) -> QuerySet:
+    """Live communities whose content the user may read (for feeds, search and cross-site lists)."""
+    communities = CommunityPage.objects.live()
+    if _is_staff(user):
+        return communities
+    if user is None or not user.is_authenticated:
+        return communities.filter(visibility=Visibility.PUBLIC)
+    member_of = Membership.objects.filter(user=user, status=MembershipStatus.ACTIVE).values("community_id")
+    banned_from = Membership.objects.filter(user=user, status=MembershipStatus.BANNED).values("community_id")
+    return communities.filter(
+        (Q(visibility=Visibility.PUBLIC) & ~Q(pk__in=banned_from)) | Q(pk__in=member_of)
+    )
 
 
 def visible_pages(user, pages):
-    """Narrows a Wagtail page queryset to the pages this user may read."""
-    return pages.public()
+    """Narrows a Wagtail page queryset (e.g. for site search) to pages the user may find.
+
+    Community pages are findable when listed for the user; pages below a community (threads, events,
+    case studies published as pages) only when the user may read that community."""
+    pages = pages.public()
+    if _is_staff(user):
+        return pages
+    listed = visible_communities(user).values("pk")
+    hidden_communities = CommunityPage.objects.exclude(pk__in=listed)
+    unreadable = CommunityPage.objects.exclude(pk__in=readable_communities(user).values("pk"))
+    for community in unreadable.only("path", "depth"):
+        pages = pages.exclude(path__startswith=community.path, depth__gt=community.depth)
+    return pages.exclude(pk__in=hidden_communities.values("pk"))

@@ -63,8 +63,9 @@ def seed_home() -> HomePage:
         )
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
-        Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True,
-                            site_name="KM4B Communities")
+        Site.objects.create(
+            hostname="localhost", port=80, root_page=home, is_default_site=True, site_name="KM4B Communities"
+        )
     elif site.root_page_id != home.pk:
         old_root = site.root_page
         site.root_page = home

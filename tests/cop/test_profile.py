@@ -17,7 +17,11 @@ def test_profile_settings_saves_language_and_time_zone(user_client, user):
     assert response.status_code == 302
     assert response["Location"] == "/ar/me/settings/"
     user.refresh_from_db()
-    assert (user.display_name, user.preferred_language, user.time_zone) == ("Aroha Ngata", "ar", "Pacific/Auckland")
+    assert (user.display_name, user.preferred_language, user.time_zone) == (
+        "Aroha Ngata",
+        "ar",
+        "Pacific/Auckland",
+    )
 
 
 def test_profile_settings_rejects_unknown_time_zone_in_the_users_language(user_client, user):

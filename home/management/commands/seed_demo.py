@@ -23,7 +23,9 @@ class Command(BaseCommand):
                         raise
                     continue
                 module.seed(context, self.stdout)
-        self.stdout.write(self.style.SUCCESS("Demo site ready. Demo logins (password for all: %s):" % demo.DEMO_PASSWORD))
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo site ready. Demo logins (password for all: {demo.DEMO_PASSWORD}):")
+        )
         for email, name, _lang, _tz, staff in demo.DEMO_USERS[:3]:
             role = "organiser, Wagtail admin" if staff else "practitioner"
             self.stdout.write(f"  {email:<28} {name} ({role})")

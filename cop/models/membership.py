@@ -1,0 +1,51 @@
+"""Who belongs to which community, in which role, and how they got there."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    MEMBER = "member", _("Member")
+    MODERATOR = "moderator", _("Moderator")
+    FACILITATOR = "facilitator", _("Facilitator")
+
+
+class MembershipStatus(models.TextChoices):
+    PENDING = "pending", _("Request pending")
+    ACTIVE = "active", _("Member")
+    DECLINED = "declined", _("Request declined")
+    WITHDRAWN = "withdrawn", _("Request withdrawn")
+    LEFT = "left", _("Left")
+    REMOVED = "removed", _("Removed")
+    BANNED = "banned", _("Banned")
+
+
+class Membership(models.Model):
+    """One row per (user, community): its status moves through the states above, never duplicated."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    community = models.ForeignKey("cop.CommunityPage", on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=12, choices=Role.choices, default=Role.MEMBER)
+    status = models.CharField(_("status"), max_length=10, choices=MembershipStatus.choices)
+    request_message = models.TextField(_("message to the facilitators"), blank=True, max_length=2000)
+    decision_reason = models.TextField(_("reason"), blank=True, max_length=2000)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    joined_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "community"], name="one_membership_per_user")]
+        indexes = [models.Index(fields=["community", "status", "role"])]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.community_id} ({self.status}, {self.role})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == MembershipStatus.ACTIVE
