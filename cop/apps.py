@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class CopConfig(AppConfig):
     name = "cop"
     verbose_name = _("Communities of practice")
+
+    def ready(self):
+        from cop import signals  # noqa: F401  (connects the receivers)

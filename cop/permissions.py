@@ -6,9 +6,10 @@ Banned users are treated as outsiders who may not even request again. Site staff
 everything; organisers manage communities in the Wagtail admin.
 """
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models.functions import Substr
 
-from cop.models import CommunityPage, Membership, MembershipStatus, Role, Visibility
+from cop.models import CommunityPage, JoinPolicy, Membership, MembershipStatus, Role, Visibility
 
 _CACHE_ATTR = "_cop_memberships"
 
@@ -125,13 +126,57 @@ def visible_pages(user, pages):
     """Narrows a Wagtail page queryset (e.g. for site search) to pages the user may find.
 
     Community pages are findable when listed for the user; pages below a community (threads, events,
-    case studies published as pages) only when the user may read that community."""
+    case studies published as pages) only when the user may read that community. One query, whatever
+    the number of communities."""
     pages = pages.public()
     if _is_staff(user):
         return pages
     listed = visible_communities(user).values("pk")
-    hidden_communities = CommunityPage.objects.exclude(pk__in=listed)
-    unreadable = CommunityPage.objects.exclude(pk__in=readable_communities(user).values("pk"))
-    for community in unreadable.only("path", "depth"):
-        pages = pages.exclude(path__startswith=community.path, depth__gt=community.depth)
-    return pages.exclude(pk__in=hidden_communities.values("pk"))
+    readable = readable_communities(user).values("pk")
+    # A page lies below a community when the community's path is a prefix of the page's path.
+    under_unreadable = (
+        CommunityPage.objects.exclude(pk__in=readable)
+        .filter(depth__lt=OuterRef("depth"))
+        .filter(path=Substr(OuterRef("path"), 1, F("depth") * CommunityPage.steplen))
+    )
+    hidden = CommunityPage.objects.exclude(pk__in=listed).values("pk")
+    return pages.exclude(Exists(under_unreadable)).exclude(pk__in=hidden)
+
+
+class JoinAction:
+    """What the community page offers a visitor, from `join_action`."""
+
+    SIGN_IN = "sign_in"
+    JOIN = "join"
+    REQUEST = "request"
+    PENDING = "pending"
+    INVITATION_ONLY = "invitation_only"
+    MEMBER = "member"
+    BANNED = "banned"
+
+
+def join_action(user, community) -> str:
+    """Which way in (or out) the community page offers this user."""
+
+    membership = membership_of(user, community)
+    if membership is not None:
+        if membership.status == MembershipStatus.ACTIVE:
+            return JoinAction.MEMBER
+        if membership.status == MembershipStatus.BANNED:
+            return JoinAction.BANNED
+        if membership.status == MembershipStatus.PENDING:
+            return JoinAction.PENDING
+    if community.join_policy == JoinPolicy.INVITATION or community.visibility == Visibility.HIDDEN:
+        return JoinAction.INVITATION_ONLY
+    if user is None or not user.is_authenticated:
+        return JoinAction.SIGN_IN
+    return JoinAction.JOIN if community.join_policy == JoinPolicy.OPEN else JoinAction.REQUEST
+
+
+def can_see_profile(viewer, person) -> bool:
+    """Public profiles are those listed in the network; the person and site staff always see their own."""
+    if not person.is_active:
+        return _is_staff(viewer)
+    if person.listed_in_directory:
+        return True
+    return _is_staff(viewer) or (viewer is not None and viewer.is_authenticated and viewer.pk == person.pk)

@@ -1,3 +1,4 @@
+from .announcements import Announcement
 from .communities import (
     CommunityIndexPage,
     CommunityLink,
@@ -6,11 +7,12 @@ from .communities import (
     JoinPolicy,
     Visibility,
 )
-from .membership import Membership, MembershipStatus, Role
+from .membership import Invitation, Membership, MembershipStatus, Role
 from .users import User
 from .vocabularies import CountryRegion, GBFGoal, GBFTarget, KMComponent, Language, Region, StakeholderGroup
 
 __all__ = [
+    "Announcement",
     "CommunityIndexPage",
     "CommunityLink",
     "CommunityPage",
@@ -18,6 +20,7 @@ __all__ = [
     "CountryRegion",
     "GBFGoal",
     "GBFTarget",
+    "Invitation",
     "JoinPolicy",
     "KMComponent",
     "Language",

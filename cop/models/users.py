@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
 
 
 def time_zone_choices() -> list[tuple[str, str]]:
@@ -36,6 +37,41 @@ class User(AbstractUser):
         _("preferred language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
     time_zone = models.CharField(_("time zone"), max_length=64, choices=time_zone_choices, default="UTC")
+
+    # The public profile, shown on member lists and in the practitioner network.
+    bio = models.TextField(
+        _("about me"),
+        blank=True,
+        max_length=2000,
+        help_text=_("Your work, interests and what you can share."),
+    )
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    country = CountryField(_("country"), blank=True)
+    stakeholder_group = models.ForeignKey(
+        "cop.StakeholderGroup",
+        verbose_name=_("stakeholder group"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="practitioners",
+    )
+    expertise = models.ManyToManyField(
+        "cop.GBFTarget",
+        verbose_name=_("GBF targets I work on"),
+        blank=True,
+        related_name="practitioners",
+    )
+    languages = models.ManyToManyField(
+        "cop.Language", verbose_name=_("languages I work in"), blank=True, related_name="practitioners"
+    )
+    listed_in_directory = models.BooleanField(
+        _("show me in the practitioner network"),
+        default=True,
+        help_text=_(
+            "Others find your public profile (name, organisation, country, expertise) in the network. "
+            "Your e-mail address is never shown."
+        ),
+    )
 
     objects = PractitionerManager()
 

@@ -1,0 +1,256 @@
+"""Reads for communities and practitioners. Each returns what one page shows in a bounded number of
+queries (annotations and prefetches, never a query per row)."""
+
+from django.contrib.auth import get_user_model
+from django.db.models import Case, Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce, Lower
+from taggit.models import Tag
+
+from cop import permissions
+from cop.models import (
+    Announcement,
+    CommunityPage,
+    CommunityPageTag,
+    CountryRegion,
+    GBFTarget,
+    Invitation,
+    Language,
+    Membership,
+    MembershipStatus,
+    Region,
+    Role,
+    StakeholderGroup,
+)
+
+MEMBERS_PREVIEW = 12
+
+
+def _active_member_count():
+    counts = (
+        Membership.objects.filter(community=OuterRef("pk"), status=MembershipStatus.ACTIVE)
+        .order_by()
+        .values("community")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
+
+
+def region_with_neighbours(region: Region) -> list[int]:
+    """A region, its sub-regions and its parent: a community for "Africa" is relevant to "Eastern
+    Africa" and the other way round."""
+    ids = [region.pk, *Region.objects.filter(parent=region).values_list("pk", flat=True)]
+    if region.parent_id:
+        ids.append(region.parent_id)
+    return ids
+
+
+def community_cards(
+    user,
+    *,
+    query: str = "",
+    target: GBFTarget | None = None,
+    region: Region | None = None,
+    language: Language | None = None,
+    stakeholder: StakeholderGroup | None = None,
+    tag: Tag | None = None,
+) -> QuerySet:
+    """The communities the user may see listed, filtered, with what their cards show."""
+    communities = permissions.visible_communities(user)
+    if query:
+        communities = communities.filter(title__icontains=query)
+    if target is not None:
+        communities = communities.filter(gbf_targets=target)
+    if region is not None:
+        through = CommunityPage.regions.through
+        communities = communities.filter(
+            pk__in=through.objects.filter(region_id__in=region_with_neighbours(region)).values(
+                "communitypage_id"
+            )
+        )
+    if language is not None:
+        communities = communities.filter(working_languages=language)
+    if stakeholder is not None:
+        communities = communities.filter(stakeholder_focus=stakeholder)
+    if tag is not None:
+        communities = communities.filter(tagged_items__tag=tag)
+    return (
+        communities.annotate(member_count=_active_member_count())
+        .prefetch_related("gbf_targets", "working_languages", "tags")
+        .order_by(Coalesce("last_activity_at", "last_published_at").desc(nulls_last=True), "title")
+    )
+
+
+def attach_memberships(user, communities) -> None:
+    """Sets `viewer_membership` on each community (one query for the whole list)."""
+    communities = list(communities)
+    permissions.prime_memberships(user, [c.pk for c in communities])
+    for community in communities:
+        community.viewer_membership = permissions.membership_of(user, community)
+
+
+def filter_choices(user) -> dict:
+    """What the index filters offer: every vocabulary entry, and the tags used by listed communities."""
+    listed = permissions.visible_communities(user).values("pk")
+    tag_ids = CommunityPageTag.objects.filter(content_object__in=listed).values("tag_id")
+    return {
+        "targets": list(GBFTarget.objects.all()),
+        "regions": list(Region.objects.select_related("parent").order_by(Lower("name"))),
+        "languages": list(Language.objects.all()),
+        "stakeholders": list(StakeholderGroup.objects.all()),
+        "tags": list(Tag.objects.filter(pk__in=tag_ids).order_by(Lower("name"))),
+    }
+
+
+def community_facilitators(community) -> list:
+    return [
+        m.user
+        for m in Membership.objects.filter(
+            community=community, status=MembershipStatus.ACTIVE, role=Role.FACILITATOR
+        )
+        .select_related("user")
+        .order_by("joined_at")
+    ]
+
+
+def community_members(community) -> QuerySet:
+    """Active members, facilitators first, then moderators, then by name."""
+    role_order = {Role.FACILITATOR: 0, Role.MODERATOR: 1, Role.MEMBER: 2}
+
+    return (
+        Membership.objects.filter(community=community, status=MembershipStatus.ACTIVE)
+        .select_related("user", "user__stakeholder_group")
+        .annotate(
+            role_rank=Case(
+                *[When(role=role, then=Value(rank)) for role, rank in role_order.items()],
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("role_rank", Lower("user__display_name"), "user__email")
+    )
+
+
+def community_member_count(community) -> int:
+    return Membership.objects.filter(community=community, status=MembershipStatus.ACTIVE).count()
+
+
+def pinned_announcements(community, limit: int = 5) -> list:
+    return list(
+        Announcement.objects.filter(community=community, pinned=True)
+        .select_related("author")
+        .order_by("-created_at")[:limit]
+    )
+
+
+def community_announcements(community) -> QuerySet:
+    return Announcement.objects.filter(community=community).select_related("author")
+
+
+def pending_requests(community) -> QuerySet:
+    return (
+        Membership.objects.filter(community=community, status=MembershipStatus.PENDING)
+        .select_related("user")
+        .order_by("updated_at")
+    )
+
+
+def banned_memberships(community) -> QuerySet:
+    return (
+        Membership.objects.filter(community=community, status=MembershipStatus.BANNED)
+        .select_related("user", "decided_by")
+        .order_by("-updated_at")
+    )
+
+
+def open_invitations(community) -> QuerySet:
+    return Invitation.objects.filter(
+        community=community, accepted_at__isnull=True, revoked_at__isnull=True
+    ).select_related("invited_by")
+
+
+def my_memberships(user) -> dict:
+    """The user's active memberships and pending requests, for the "My communities" page."""
+    memberships = (
+        Membership.objects.filter(
+            user=user,
+            status__in=[MembershipStatus.ACTIVE, MembershipStatus.PENDING],
+            community__live=True,
+        )
+        .select_related("community")
+        .order_by(Lower("community__title"))
+    )
+    active, pending = [], []
+    for membership in memberships:
+        (active if membership.status == MembershipStatus.ACTIVE else pending).append(membership)
+    counts = dict(
+        Membership.objects.filter(
+            community_id__in=[m.community_id for m in active], status=MembershipStatus.ACTIVE
+        )
+        .values_list("community_id")
+        .annotate(n=Count("pk"))
+    )
+    for membership in active:
+        membership.member_count = counts.get(membership.community_id, 0)
+    return {"active": active, "pending": pending}
+
+
+# PRACTITIONERS ----
+
+
+def practitioner_directory(
+    *,
+    query: str = "",
+    country: str = "",
+    region: Region | None = None,
+    stakeholder: StakeholderGroup | None = None,
+    target: GBFTarget | None = None,
+    language: Language | None = None,
+) -> QuerySet:
+    """Listed, active practitioners with their public profile, filtered."""
+    people = get_user_model().objects.filter(is_active=True, listed_in_directory=True)
+    if query:
+        people = people.filter(
+            Q(display_name__icontains=query)
+            | Q(first_name__icontains=query)
+            | Q(last_name__icontains=query)
+            | Q(organisation__icontains=query)
+        )
+    if country:
+        people = people.filter(country=country)
+    if region is not None:
+        regions = [region.pk, *Region.objects.filter(parent=region).values_list("pk", flat=True)]
+        people = people.filter(
+            country__in=CountryRegion.objects.filter(region_id__in=regions).values("country")
+        )
+    if stakeholder is not None:
+        people = people.filter(stakeholder_group=stakeholder)
+    if target is not None:
+        people = people.filter(expertise=target)
+    if language is not None:
+        people = people.filter(languages=language)
+    return (
+        people.select_related("stakeholder_group")
+        .prefetch_related("expertise", "languages")
+        .order_by(Lower("display_name"), "pk")
+    )
+
+
+def profile_communities(viewer, person) -> list:
+    """The communities `person` belongs to that `viewer` may read: membership of a members-only
+    community is itself members-only information."""
+    readable = permissions.readable_communities(viewer).values("pk")
+    return list(
+        Membership.objects.filter(user=person, status=MembershipStatus.ACTIVE, community__in=readable)
+        .select_related("community")
+        .order_by(Lower("community__title"))
+    )
+
+
+def prefetch_profile(person):
+    """The person with the related rows their profile page shows."""
+    return (
+        get_user_model()
+        .objects.select_related("stakeholder_group")
+        .prefetch_related(Prefetch("expertise"), "languages")
+        .get(pk=person.pk)
+    )

@@ -1,0 +1,282 @@
+"""Reads for events: calendars, lists, a user's registrations, attendee lists. Every list goes through
+events.permissions so that members-only events stay with the members; query counts do not grow with
+the number of events (everything a list shows is joined or prefetched here)."""
+
+import calendar as pycalendar
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from events import permissions
+from events.models import (
+    EventFormat,
+    EventPage,
+    EventType,
+    Occurrence,
+    Registration,
+    RegistrationStatus,
+)
+from events.models.registration import ACTIVE, SEAT_HOLDING
+
+
+@dataclass
+class CalendarFilters:
+    event_type: str = ""
+    community: int | None = None
+    language: str = ""
+    target: int | None = None
+    event_format: str = ""
+    tag: str = ""
+    mine: bool = False
+
+    @classmethod
+    def from_query(cls, params) -> "CalendarFilters":
+        """Reads filters from GET parameters, ignoring values that are not valid (never an error)."""
+
+        def as_int(name):
+            value = params.get(name, "")
+            return int(value) if value.isdigit() else None
+
+        event_type = params.get("type", "")
+        event_format = params.get("format", "")
+        return cls(
+            event_type=event_type if event_type in EventType.values else "",
+            community=as_int("community"),
+            language=params.get("language", "")[:10],
+            target=as_int("target"),
+            event_format=event_format if event_format in EventFormat.values else "",
+            tag=params.get("tag", "")[:100],
+            mine=params.get("mine") == "1",
+        )
+
+    def is_active(self) -> bool:
+        return any(
+            [
+                self.event_type,
+                self.community,
+                self.language,
+                self.target,
+                self.event_format,
+                self.tag,
+                self.mine,
+            ]
+        )
+
+
+def visible_events(user) -> QuerySet:
+    return EventPage.objects.live().filter(permissions.visible_events_q(user))
+
+
+def occurrences_for(user, filters: CalendarFilters | None = None) -> QuerySet:
+    """Occurrences of events the user may see, with everything a list shows joined or prefetched."""
+    filters = filters or CalendarFilters()
+    qs = Occurrence.objects.filter(
+        event__live=True, is_detached=False, event__in=visible_events(user).values("pk")
+    )
+    if filters.event_type:
+        qs = qs.filter(event__event_type=filters.event_type)
+    if filters.event_format:
+        qs = qs.filter(event__event_format=filters.event_format)
+    if filters.community:
+        qs = qs.filter(event__community_id=filters.community)
+    if filters.language:
+        qs = qs.filter(event__working_languages__code=filters.language)
+    if filters.target:
+        qs = qs.filter(event__gbf_targets__number=filters.target)
+    if filters.tag:
+        qs = qs.filter(event__tags__slug=filters.tag)
+    if filters.mine:
+        if not user.is_authenticated:
+            return qs.none()
+        qs = qs.filter(registrations__user=user, registrations__status__in=ACTIVE)
+    if filters.language or filters.target or filters.tag:
+        qs = qs.distinct()
+    return qs.select_related("event", "event__community").prefetch_related(
+        Prefetch("event__working_languages"),
+    )
+
+
+def with_my_registrations(user, occurrences: list[Occurrence]) -> list[Occurrence]:
+    """Sets `my_registration` on each occurrence in one query (None for anonymous visitors)."""
+    mine = {}
+    if user.is_authenticated and occurrences:
+        mine = {
+            r.occurrence_id: r
+            for r in Registration.objects.filter(user=user, occurrence__in=occurrences, status__in=ACTIVE)
+        }
+    for occurrence in occurrences:
+        occurrence.my_registration = mine.get(occurrence.pk)
+    return occurrences
+
+
+def upcoming(user, filters=None, *, now=None, limit=50) -> list[Occurrence]:
+    now = now or timezone.now()
+    qs = occurrences_for(user, filters).filter(end_utc__gt=now).order_by("start_utc", "pk")
+    return with_my_registrations(user, list(qs[:limit]))
+
+
+def past(user, filters=None, *, now=None, limit=50, offset=0) -> list[Occurrence]:
+    now = now or timezone.now()
+    qs = occurrences_for(user, filters).filter(end_utc__lte=now).order_by("-start_utc", "-pk")
+    return with_my_registrations(user, list(qs[offset : offset + limit]))
+
+
+def between(user, start: datetime, end: datetime, filters=None) -> list[Occurrence]:
+    """Occurrences overlapping [start, end) (multi-day events appear on each of their days)."""
+    qs = (
+        occurrences_for(user, filters)
+        .filter(start_utc__lt=end, end_utc__gt=start)
+        .order_by("start_utc", "pk")
+    )
+    return with_my_registrations(user, list(qs[:1000]))
+
+
+@dataclass
+class Day:
+    day: date
+    in_month: bool
+    is_today: bool
+    occurrences: list = field(default_factory=list)
+
+
+def _local_midnight(day: date, tz) -> datetime:
+    return datetime.combine(day, time(0)).replace(tzinfo=tz)
+
+
+def month_grid(
+    user, year: int, month: int, filters=None, *, tz=None, first_weekday: int = 0
+) -> list[list[Day]]:
+    """Weeks of days (in the viewer's time zone) with the occurrences happening on each day."""
+    tz = tz or timezone.get_current_timezone()
+    cal = pycalendar.Calendar(firstweekday=first_weekday)
+    days = [d for week in cal.monthdatescalendar(year, month) for d in week]
+    occurrences = between(
+        user, _local_midnight(days[0], tz), _local_midnight(days[-1] + timedelta(days=1), tz), filters
+    )
+    today = timezone.localdate(timezone=tz)
+    grid = [Day(day=d, in_month=d.month == month, is_today=d == today) for d in days]
+    by_day = {d.day: d for d in grid}
+    for occurrence in occurrences:
+        first = occurrence.start_utc.astimezone(tz).date()
+        last = (occurrence.end_utc - timedelta(microseconds=1)).astimezone(tz).date()
+        current = max(first, days[0])
+        while current <= min(last, days[-1]):
+            by_day[current].occurrences.append(occurrence)
+            current += timedelta(days=1)
+    return [grid[i : i + 7] for i in range(0, len(grid), 7)]
+
+
+def week_days(user, monday: date, filters=None, *, tz=None) -> list[Day]:
+    tz = tz or timezone.get_current_timezone()
+    days = [monday + timedelta(days=i) for i in range(7)]
+    occurrences = between(
+        user, _local_midnight(days[0], tz), _local_midnight(days[-1] + timedelta(days=1), tz), filters
+    )
+    today = timezone.localdate(timezone=tz)
+    result = [Day(day=d, in_month=True, is_today=d == today) for d in days]
+    for occurrence in occurrences:
+        first = occurrence.start_utc.astimezone(tz).date()
+        last = (occurrence.end_utc - timedelta(microseconds=1)).astimezone(tz).date()
+        for day in result:
+            if first <= day.day <= last:
+                day.occurrences.append(occurrence)
+    return result
+
+
+def event_occurrences(event: EventPage, *, now=None, include_past=False) -> list[Occurrence]:
+    """The occurrences shown on an event page, with seat counts annotated."""
+    now = now or timezone.now()
+    qs = event.occurrences.filter(is_detached=False)
+    if not include_past:
+        qs = qs.filter(end_utc__gt=now)
+    qs = qs.annotate(
+        seats_taken=Count("registrations", filter=Q(registrations__status__in=SEAT_HOLDING)),
+        waiting=Count("registrations", filter=Q(registrations__status=RegistrationStatus.WAITLISTED)),
+    ).order_by("start_utc")
+    return list(qs[:60])
+
+
+def largest_registered_count(event: EventPage) -> int:
+    """The most seats held at any one upcoming occurrence (a capacity may not go below it)."""
+    result = (
+        event.occurrences.filter(end_utc__gt=timezone.now())
+        .annotate(held=Count("registrations", filter=Q(registrations__status__in=SEAT_HOLDING)))
+        .aggregate(most=Max("held"))
+    )
+    return result["most"] or 0
+
+
+def my_registrations(user, *, now=None, past: bool = False) -> list[Registration]:
+    now = now or timezone.now()
+    qs = Registration.objects.filter(
+        user=user, status__in=ACTIVE, occurrence__event__live=True
+    ).select_related("occurrence", "occurrence__event", "occurrence__event__community")
+    if past:
+        qs = Registration.objects.filter(
+            user=user, status=RegistrationStatus.REGISTERED, occurrence__end_utc__lte=now
+        ).select_related("occurrence", "occurrence__event", "occurrence__event__community")
+        return list(qs.order_by("-occurrence__start_utc")[:100])
+    return list(qs.filter(occurrence__end_utc__gt=now).order_by("occurrence__start_utc")[:200])
+
+
+def attendees(occurrence: Occurrence) -> list[Registration]:
+    return list(
+        occurrence.registrations.filter(status__in=ACTIVE)
+        .select_related("user")
+        .order_by("status", "waitlisted_at", "created_at", "pk")
+    )
+
+
+def community_upcoming(user, community, *, limit=5, now=None) -> list[Occurrence]:
+    now = now or timezone.now()
+    qs = (
+        Occurrence.objects.filter(
+            event__live=True,
+            event__community=community,
+            end_utc__gt=now,
+            is_detached=False,
+            is_cancelled=False,
+        )
+        .select_related("event", "event__community")
+        .prefetch_related("event__working_languages")
+        .order_by("start_utc")
+    )
+    return list(qs[:limit])
+
+
+def event_page_context(user, event: EventPage, *, now=None) -> dict:
+    """Everything an event page shows, in a bounded number of queries."""
+    from events import ical
+
+    now = now or timezone.now()
+    can_manage = permissions.can_manage_event(user, event)
+    occurrences = event_occurrences(event, now=now, include_past=can_manage)
+    upcoming_occurrences = [occ for occ in occurrences if occ.end_utc > now]
+    with_my_registrations(user, occurrences)
+    for occ in occurrences:
+        capacity = event.capacity
+        occ.seats_left = None if capacity is None else max(capacity - occ.seats_taken, 0)
+        occ.is_past = occ.end_utc <= now
+        occ.has_started = occ.start_utc <= now
+        occ.google_url = ical.google_calendar_url(occ)
+        occ.outlook_url = ical.outlook_calendar_url(occ)
+    holds_seat = any(occ.my_registration and occ.my_registration.holds_seat for occ in occurrences)
+    next_occurrence = upcoming_occurrences[0] if upcoming_occurrences else None
+    return {
+        "occurrences": occurrences,
+        "upcoming_occurrences": upcoming_occurrences,
+        "next_occurrence": next_occurrence,
+        "can_manage": can_manage,
+        "can_register": permissions.can_register(user, event),
+        "registration_open": event.registration_is_open(now),
+        "show_online_link": bool(event.online_url) and (can_manage or holds_seat),
+        "speakers": list(event.speakers.select_related("member")),
+        "partners": list(event.partners.all()),
+        "working_languages": list(event.working_languages.all()),
+        "interpretation_languages": list(event.interpretation_languages.all()),
+        "gbf_targets": list(event.gbf_targets.all()),
+        "tags": list(event.tags.all()),
+        "is_over": bool(occurrences) and not upcoming_occurrences,
+    }

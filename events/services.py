@@ -1,0 +1,567 @@
+"""Writes for events: publishing and series, registration with capacity and the waiting list, seat
+offers, attendance, cancellation, reminders, calendar tokens and the webinar follow-up.
+
+Seats are counted with the occurrence row locked (SELECT ... FOR UPDATE), so two people taking the
+last seat at once never overbook it. E-mails are Celery tasks enqueued after commit."""
+
+import contextvars
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from wagtail.models import PageViewRestriction
+
+from cop.models import Visibility
+from events import permissions
+from events.models import (
+    CalendarToken,
+    EventIndexPage,
+    EventPage,
+    Occurrence,
+    Registration,
+    RegistrationStatus,
+    SentReminder,
+)
+from events.models.pages import parse_reminder_hours
+from events.models.registration import ACTIVE, SEAT_HOLDING, new_token
+from events.recurrence import HORIZON, expand, parse_rule
+from events.timezones import local_to_utc, utc_to_local
+
+logger = logging.getLogger(__name__)
+
+# Set while the importer publishes, so that its own writes are not taken for an organiser's local edit.
+importing = contextvars.ContextVar("events_importing", default=False)
+
+
+# Domain exceptions ----
+
+
+class EventError(Exception):
+    """A refused event action; `message` is shown to the user, `status` is the HTTP status."""
+
+    message = _("This action is not possible.")
+    status = 400
+
+    def __init__(self, message=None):
+        if message is not None:
+            self.message = message
+        super().__init__(str(self.message))
+
+
+class RegistrationNotAllowed(EventError):
+    message = _("You may not register for this event.")
+    status = 403
+
+
+class RegistrationClosed(EventError):
+    message = _("Registration for this event is closed.")
+    status = 409
+
+
+class EventCancelled(EventError):
+    message = _("This event has been cancelled.")
+    status = 409
+
+
+class EventAlreadyStarted(EventError):
+    message = _("This event has already started or is over.")
+    status = 409
+
+
+class AlreadyRegistered(EventError):
+    message = _("You are already registered for this event.")
+    status = 409
+
+
+class NotRegistered(EventError):
+    message = _("You have no registration to cancel.")
+    status = 409
+
+
+class OfferExpired(EventError):
+    message = _("This seat offer has expired or was already answered.")
+    status = 410
+
+
+class EventNotFinished(EventError):
+    message = _("Attendance and the follow-up can be recorded only once the event has started.")
+    status = 409
+
+
+def _on_commit(task, *args) -> None:
+    transaction.on_commit(lambda: task.delay(*args))
+
+
+def _invalidate_feeds() -> None:
+    from events.ical import invalidate_feeds
+
+    transaction.on_commit(invalidate_feeds)
+
+
+# Publishing and series ----
+
+
+@dataclass
+class ExpectedOccurrence:
+    recurrence_id: datetime
+    start_utc: datetime
+    end_utc: datetime
+    is_cancelled: bool
+
+
+def expected_occurrences(event: EventPage, *, now: datetime | None = None) -> list[ExpectedOccurrence]:
+    """The occurrences the event's dates, rule and exceptions give, in UTC (capped for long rules)."""
+    now = now or timezone.now()
+    local_start, local_end = event.local_bounds()
+    duration = local_end - local_start
+    if event.recurrence_rule:
+        rule = parse_rule(event.recurrence_rule, local_start)
+        horizon_from = max(local_start, utc_to_local(now, event.time_zone).replace(tzinfo=None))
+        starts = list(expand(rule, until=horizon_from + HORIZON))
+    else:
+        starts = [local_start]
+    changes = {change.original_date: change for change in event.occurrence_changes.all()}
+    expected = []
+    for start in starts:
+        recurrence_id = local_to_utc(start, event.time_zone, strict=False)
+        change = changes.get(start.date()) if event.recurrence_rule else None
+        moved_start, cancelled = start, False
+        if change is not None:
+            if change.cancelled:
+                cancelled = True
+            elif change.new_start_date:
+                moved_start = datetime.combine(change.new_start_date, change.new_start_time or start.time())
+        expected.append(
+            ExpectedOccurrence(
+                recurrence_id=recurrence_id,
+                start_utc=local_to_utc(moved_start, event.time_zone, strict=False),
+                end_utc=local_to_utc(moved_start + duration, event.time_zone, strict=False),
+                is_cancelled=cancelled or event.cancelled,
+            )
+        )
+    return expected
+
+
+@transaction.atomic
+def event_sync(*, event: EventPage, bump_sequence: bool = True, now: datetime | None = None) -> None:
+    """Brings the materialised occurrences in line with the published event, tells registrants of
+    moved or cancelled occurrences, fills seats a higher capacity frees and invalidates the feeds."""
+    from events import tasks
+
+    now = now or timezone.now()
+    existing = {occ.recurrence_id: occ for occ in event.occurrences.select_for_update()}
+    seen = set()
+    for exp in expected_occurrences(event, now=now):
+        seen.add(exp.recurrence_id)
+        occ = existing.get(exp.recurrence_id)
+        if occ is None:
+            Occurrence.objects.create(
+                event=event,
+                recurrence_id=exp.recurrence_id,
+                start_utc=exp.start_utc,
+                end_utc=exp.end_utc,
+                is_cancelled=exp.is_cancelled,
+            )
+            continue
+        moved = occ.start_utc != exp.start_utc
+        newly_cancelled = exp.is_cancelled and not occ.is_cancelled
+        if moved or newly_cancelled or occ.end_utc != exp.end_utc or occ.is_cancelled != exp.is_cancelled:
+            old_start = occ.start_utc
+            occ.start_utc, occ.end_utc = exp.start_utc, exp.end_utc
+            occ.is_cancelled, occ.is_detached = exp.is_cancelled, False
+            occ.save(update_fields=["start_utc", "end_utc", "is_cancelled", "is_detached"])
+            if max(old_start, occ.start_utc) > now:
+                if newly_cancelled:
+                    _on_commit(tasks.notify_occurrence_change, occ.pk, "cancelled", old_start.isoformat())
+                elif moved and not occ.is_cancelled:
+                    _on_commit(tasks.notify_occurrence_change, occ.pk, "moved", old_start.isoformat())
+        if not occ.is_cancelled:
+            _fill_free_seats(occ, event=event, now=now)
+    for recurrence_id, occ in existing.items():
+        if recurrence_id in seen:
+            continue
+        if occ.registrations.filter(status__in=ACTIVE).exists():
+            if not occ.is_cancelled:
+                occ.is_cancelled, occ.is_detached = True, True
+                occ.save(update_fields=["is_cancelled", "is_detached"])
+                if occ.start_utc > now:
+                    _on_commit(tasks.notify_occurrence_change, occ.pk, "cancelled", occ.start_utc.isoformat())
+        elif occ.registrations.exists() and occ.start_utc <= now:
+            continue  # past attendance records stay
+        else:
+            occ.delete()
+    if bump_sequence:
+        EventPage.objects.filter(pk=event.pk).update(ical_sequence=event.ical_sequence + 1)
+        event.ical_sequence += 1
+    restrict_event_page(event=event)
+    _invalidate_feeds()
+
+
+def restrict_event_page(*, event: EventPage) -> None:
+    """Events of a members-only or hidden community are kept out of public listings and site search
+    (cop.permissions.visible_pages keeps only public pages) by a login view restriction; the event's
+    own page view then asks can_view_event for the community."""
+    restricted = event.community_id is not None and event.community.visibility != Visibility.PUBLIC
+    restrictions = PageViewRestriction.objects.filter(page=event, restriction_type=PageViewRestriction.LOGIN)
+    if restricted and not restrictions.exists():
+        PageViewRestriction.objects.create(page=event, restriction_type=PageViewRestriction.LOGIN)
+    elif not restricted and restrictions.exists():
+        restrictions.delete()
+
+
+def event_after_publish(*, event: EventPage) -> None:
+    """Called whenever an event page is published (admin, front-end form, importer)."""
+    if event.import_feed_id and not importing.get() and not event.locally_edited:
+        EventPage.objects.filter(pk=event.pk).update(locally_edited=True)
+        event.locally_edited = True
+    event_sync(event=event)
+
+
+def events_index() -> EventIndexPage:
+    index = EventIndexPage.objects.first()
+    if index is None:
+        from home.models import HomePage
+
+        home = HomePage.objects.first()
+        if home is None:
+            raise EventError(_("The site has no home page yet."))
+        index = home.add_child(instance=EventIndexPage(title="Events", slug="events"))
+    return index
+
+
+def unique_slug(parent, base: str) -> str:
+    from events.models.pages import RESERVED_SLUGS
+
+    base = base or "event"
+    taken = set(parent.get_children().filter(slug__startswith=base).values_list("slug", flat=True))
+    slug, number = base, 1
+    while slug in taken or slug in RESERVED_SLUGS:
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
+@transaction.atomic
+def event_create(*, page: EventPage, by=None) -> EventPage:
+    """Adds a validated (unsaved) event page under the calendar and publishes it."""
+    index = events_index()
+    page._cached_parent_obj = index
+    page.slug = unique_slug(index, page.slug or slugify(page.title)[:70] or "event")
+    page.full_clean(exclude=["path", "depth"])
+    page.owner = by if by is not None and by.is_authenticated else None
+    page.live = False
+    index.add_child(instance=page)
+    page.save_revision(user=page.owner, log_action=False).publish(user=page.owner, log_action=False)
+    page.refresh_from_db()
+    return page
+
+
+@transaction.atomic
+def event_update(*, page: EventPage, by=None) -> EventPage:
+    """Validates and publishes the edited event (occurrences, notices and sequence follow)."""
+    page.full_clean()
+    revision = page.save_revision(user=by, log_action=True)
+    revision.publish(user=by)
+    page.refresh_from_db()
+    return page
+
+
+@transaction.atomic
+def event_cancel(*, event: EventPage, reason: str, by=None) -> EventPage:
+    """Cancels the whole event (every occurrence); registrants are told why."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"cancellation_reason": _("Tell participants why the event is cancelled.")})
+    if event.cancelled:
+        raise EventCancelled(_("This event is already cancelled."))
+    event.cancelled = True
+    event.cancellation_reason = reason
+    return event_update(page=event, by=by)
+
+
+# Registration ----
+
+
+def _lock_occurrence(occurrence_id: int) -> Occurrence:
+    return Occurrence.objects.select_for_update(of=("self",)).select_related("event").get(pk=occurrence_id)
+
+
+def seats_taken(occurrence: Occurrence) -> int:
+    return occurrence.registrations.filter(status__in=SEAT_HOLDING).count()
+
+
+def _offer_deadline(occurrence: Occurrence, event: EventPage, now: datetime) -> datetime:
+    return min(now + timedelta(hours=event.offer_hours or 24), occurrence.start_utc)
+
+
+def _fill_free_seats(occurrence: Occurrence, *, event: EventPage, now: datetime) -> list[Registration]:
+    """Offers each free seat to the next person waiting (call with the occurrence row locked)."""
+    from events import tasks
+
+    if event.capacity is None:
+        # No limit (any more): everyone waiting is in.
+        waiting = list(occurrence.registrations.filter(status=RegistrationStatus.WAITLISTED))
+        for registration in waiting:
+            registration.status = RegistrationStatus.REGISTERED
+            registration.save(update_fields=["status", "updated_at"])
+            _on_commit(tasks.notify_registration, registration.pk, "registered")
+        return waiting
+    if occurrence.start_utc <= now or occurrence.is_cancelled or event.cancelled:
+        return []
+    free = event.capacity - seats_taken(occurrence)
+    offered = []
+    if free <= 0:
+        return offered
+    queue = occurrence.registrations.filter(status=RegistrationStatus.WAITLISTED).order_by(
+        "waitlisted_at", "pk"
+    )
+    for registration in queue[:free]:
+        registration.status = RegistrationStatus.OFFERED
+        registration.offer_expires_at = _offer_deadline(occurrence, event, now)
+        registration.save(update_fields=["status", "offer_expires_at", "updated_at"])
+        _on_commit(tasks.notify_registration, registration.pk, "offered")
+        offered.append(registration)
+    return offered
+
+
+def decide_status(*, capacity: int | None, taken: int, anyone_waiting: bool) -> str:
+    """Registered when a seat is free and nobody is ahead in the waiting list; otherwise waitlisted."""
+    if capacity is None or (taken < capacity and not anyone_waiting):
+        return RegistrationStatus.REGISTERED
+    return RegistrationStatus.WAITLISTED
+
+
+@transaction.atomic
+def event_register(
+    *, user, occurrence_id: int, answers: dict | None = None, now: datetime | None = None
+) -> Registration:
+    """Registers the user for one occurrence, or puts them on its waiting list when it is full."""
+    from events import tasks
+
+    now = now or timezone.now()
+    occurrence = _lock_occurrence(occurrence_id)
+    event = occurrence.event
+    if not permissions.can_register(user, event):
+        raise RegistrationNotAllowed()
+    if event.cancelled or occurrence.is_cancelled:
+        raise EventCancelled()
+    if occurrence.start_utc <= now:
+        raise EventAlreadyStarted()
+    if not event.registration_is_open(now):
+        raise RegistrationClosed()
+    registration = Registration.objects.filter(occurrence=occurrence, user=user).first()
+    if registration is not None and registration.is_active:
+        raise AlreadyRegistered()
+    status = decide_status(
+        capacity=event.capacity,
+        taken=seats_taken(occurrence),
+        anyone_waiting=occurrence.registrations.filter(status=RegistrationStatus.WAITLISTED).exists(),
+    )
+    if registration is None:
+        registration = Registration(occurrence=occurrence, user=user)
+    registration.status = status
+    registration.answers = answers or {}
+    registration.attended = None
+    registration.offer_expires_at = None
+    registration.waitlisted_at = now if status == RegistrationStatus.WAITLISTED else None
+    try:
+        with transaction.atomic():
+            registration.save()
+    except IntegrityError as exc:
+        raise AlreadyRegistered() from exc
+    _on_commit(tasks.notify_registration, registration.pk, status)
+    _invalidate_feeds()
+    return registration
+
+
+@transaction.atomic
+def registration_cancel(*, registration_id: int, user=None, now: datetime | None = None) -> Registration:
+    """Cancels a registration (or leaves the waiting list); a freed seat is offered to the next in line."""
+    now = now or timezone.now()
+    registration = Registration.objects.get(pk=registration_id)
+    occurrence = _lock_occurrence(registration.occurrence_id)
+    registration.refresh_from_db()
+    if user is not None and registration.user_id != user.pk:
+        raise NotRegistered()
+    if not registration.is_active:
+        raise NotRegistered()
+    if occurrence.start_utc <= now:
+        raise EventAlreadyStarted()
+    held_seat = registration.holds_seat
+    registration.status = RegistrationStatus.CANCELLED
+    registration.offer_expires_at = None
+    registration.save(update_fields=["status", "offer_expires_at", "updated_at"])
+    if held_seat:
+        _fill_free_seats(occurrence, event=occurrence.event, now=now)
+    _invalidate_feeds()
+    return registration
+
+
+@transaction.atomic
+def offer_accept(*, registration_id: int, now: datetime | None = None) -> Registration:
+    """Takes the offered seat (the signed link in the offer e-mail, or the button on the event page)."""
+    from events import tasks
+
+    now = now or timezone.now()
+    registration = Registration.objects.get(pk=registration_id)
+    _lock_occurrence(registration.occurrence_id)
+    registration.refresh_from_db()
+    if registration.status != RegistrationStatus.OFFERED or (
+        registration.offer_expires_at and registration.offer_expires_at <= now
+    ):
+        raise OfferExpired()
+    registration.status = RegistrationStatus.REGISTERED
+    registration.offer_expires_at = None
+    registration.save(update_fields=["status", "offer_expires_at", "updated_at"])
+    _on_commit(tasks.notify_registration, registration.pk, "registered")
+    _invalidate_feeds()
+    return registration
+
+
+@transaction.atomic
+def offer_release(*, registration_id: int, now: datetime | None = None) -> Registration:
+    """Declines the offered seat, which passes at once to the next person waiting."""
+    now = now or timezone.now()
+    registration = Registration.objects.get(pk=registration_id)
+    occurrence = _lock_occurrence(registration.occurrence_id)
+    registration.refresh_from_db()
+    if registration.status != RegistrationStatus.OFFERED:
+        raise OfferExpired()
+    registration.status = RegistrationStatus.CANCELLED
+    registration.offer_expires_at = None
+    registration.save(update_fields=["status", "offer_expires_at", "updated_at"])
+    _fill_free_seats(occurrence, event=occurrence.event, now=now)
+    return registration
+
+
+def offers_expire(*, now: datetime | None = None) -> int:
+    """Expires unanswered seat offers and passes each seat to the next person. Safe to run twice."""
+    from events import tasks
+
+    now = now or timezone.now()
+    expired = 0
+    due = Registration.objects.filter(status=RegistrationStatus.OFFERED, offer_expires_at__lte=now)
+    for registration_id in list(due.values_list("pk", flat=True)[:500]):
+        with transaction.atomic():
+            registration = Registration.objects.get(pk=registration_id)
+            occurrence = _lock_occurrence(registration.occurrence_id)
+            registration.refresh_from_db()
+            if registration.status != RegistrationStatus.OFFERED or registration.offer_expires_at > now:
+                continue
+            registration.status = RegistrationStatus.EXPIRED
+            registration.save(update_fields=["status", "updated_at"])
+            _on_commit(tasks.notify_registration, registration.pk, "offer_expired")
+            _fill_free_seats(occurrence, event=occurrence.event, now=now)
+            expired += 1
+    return expired
+
+
+# Organisers ----
+
+
+@transaction.atomic
+def attendance_mark(*, occurrence: Occurrence, present_ids: set[int], by, now: datetime | None = None) -> int:
+    """Records who came: registered people in `present_ids` attended, the other registered did not."""
+    now = now or timezone.now()
+    if not permissions.can_manage_event(by, occurrence.event):
+        raise RegistrationNotAllowed(_("Only the organisers can mark attendance."))
+    if occurrence.start_utc > now:
+        raise EventNotFinished()
+    registered = occurrence.registrations.filter(status=RegistrationStatus.REGISTERED)
+    registered.filter(pk__in=present_ids).update(attended=True)
+    registered.exclude(pk__in=present_ids).update(attended=False)
+    return registered.filter(attended=True).count()
+
+
+@transaction.atomic
+def calendar_token_rotate(*, user) -> CalendarToken:
+    """Creates the user's personal feed token, or replaces it (the old feed address stops working)."""
+    token, created = CalendarToken.objects.get_or_create(user=user)
+    if not created:
+        token.token = new_token()
+        token.save(update_fields=["token", "created_at"])
+    return token
+
+
+@transaction.atomic
+def calendar_token_revoke(*, user) -> None:
+    CalendarToken.objects.filter(user=user).delete()
+
+
+# Reminders ----
+
+
+def reminders_send_due(*, now: datetime | None = None) -> int:
+    """Queues the reminders that are due. Each (registration, start, offset) is claimed once by a row
+    with a unique constraint before its e-mail is queued, so a second scheduler run sends nothing.
+    When several offsets are due at once (the scheduler was down), only the nearest is sent."""
+    from events import tasks
+
+    now = now or timezone.now()
+    longest = timedelta(days=30)
+    occurrences = (
+        Occurrence.objects.filter(
+            start_utc__gt=now,
+            start_utc__lte=now + longest,
+            is_cancelled=False,
+            event__cancelled=False,
+            event__live=True,
+        )
+        .select_related("event")
+        .annotate(
+            registered=Count("registrations", filter=Q(registrations__status=RegistrationStatus.REGISTERED))
+        )
+        .filter(registered__gt=0)
+    )
+    queued = 0
+    for occurrence in occurrences:
+        offsets = [round(hours * 60) for hours in parse_reminder_hours(occurrence.event.reminder_hours)]
+        due = [minutes for minutes in offsets if occurrence.start_utc - timedelta(minutes=minutes) <= now]
+        if not due:
+            continue
+        nearest = min(due)
+        already = SentReminder.objects.filter(
+            start_utc=occurrence.start_utc, minutes_before=nearest, registration__occurrence=occurrence
+        ).values("registration_id")
+        registrations = occurrence.registrations.filter(status=RegistrationStatus.REGISTERED).exclude(
+            pk__in=already
+        )
+        for registration in registrations:
+            with transaction.atomic():
+                claimed = False
+                for minutes in due:
+                    _reminder, created = SentReminder.objects.get_or_create(
+                        registration=registration, start_utc=occurrence.start_utc, minutes_before=minutes
+                    )
+                    claimed = claimed or (created and minutes == nearest)
+                if claimed:
+                    _on_commit(tasks.send_reminder, registration.pk, nearest)
+                    queued += 1
+    return queued
+
+
+# Series upkeep ----
+
+
+def series_extend(*, now: datetime | None = None) -> int:
+    """Materialises the next occurrences of open-ended series as time moves on (no sequence bump)."""
+    count = 0
+    for event in EventPage.objects.live().exclude(recurrence_rule="").filter(cancelled=False):
+        event_sync(event=event, bump_sequence=False, now=now)
+        count += 1
+    return count
+
+
+@transaction.atomic
+def community_events_refresh(*, community) -> None:
+    """A community's visibility may have changed: its events follow (restrictions, feeds)."""
+    for event in EventPage.objects.filter(community=community).select_related("community"):
+        event.community = community
+        restrict_event_page(event=event)
+    _invalidate_feeds()

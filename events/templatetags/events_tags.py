@@ -1,0 +1,50 @@
+from datetime import timedelta
+
+from django import template
+from django.utils import timezone
+
+from events.timezones import zone
+
+register = template.Library()
+
+
+def when_info(occurrence, event=None, viewer_tz=None) -> dict:
+    """An occurrence's start and end in the viewer's zone and in the event's own, as naive wall-clock
+    datetimes (so that template filters do not convert them again), and whether the two differ."""
+    event = event or occurrence.event
+    viewer_tz = viewer_tz or timezone.get_current_timezone()
+    event_tz = zone(event.time_zone)
+    start_v, end_v = occurrence.start_utc.astimezone(viewer_tz), occurrence.end_utc.astimezone(viewer_tz)
+    start_e, end_e = occurrence.start_utc.astimezone(event_tz), occurrence.end_utc.astimezone(event_tz)
+    last_day_e = (end_e - timedelta(microseconds=1)).date()
+    differs = not event.all_day and (
+        start_v.utcoffset() != start_e.utcoffset() or end_v.utcoffset() != end_e.utcoffset()
+    )
+    return {
+        "occurrence": occurrence,
+        "event": event,
+        "all_day": event.all_day,
+        "start": start_v.replace(tzinfo=None),
+        "end": end_v.replace(tzinfo=None),
+        "same_day": start_v.date() == (end_v - timedelta(microseconds=1)).date(),
+        "viewer_tz": str(getattr(viewer_tz, "key", viewer_tz)),
+        "event_start": start_e.replace(tzinfo=None),
+        "event_end": end_e.replace(tzinfo=None),
+        "event_first_day": start_e.date(),
+        "event_last_day": last_day_e,
+        "event_same_day": start_e.date() == last_day_e,
+        "event_tz": event.time_zone,
+        "differs": differs,
+        "start_iso": occurrence.start_utc.isoformat(),
+        "end_iso": occurrence.end_utc.isoformat(),
+    }
+
+
+@register.inclusion_tag("events/includes/when.html")
+def event_when(occurrence, event=None, compact=False):
+    return {**when_info(occurrence, event), "compact": compact}
+
+
+@register.filter
+def answer_for(registration, question):
+    return (registration.answers or {}).get(str(question.pk), {}).get("answer", "")
