@@ -42,11 +42,11 @@ class RegistrationForm(forms.Form):
             if question.kind == QuestionKind.LONG:
                 field = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, **common)
             elif question.kind == QuestionKind.YES_NO:
-                field = forms.ChoiceField(
-                    choices=[("", "—"), ("yes", _("Yes")), ("no", _("No"))], **common
-                )
+                field = forms.ChoiceField(choices=[("", "—"), ("yes", _("Yes")), ("no", _("No"))], **common)
             elif question.kind == QuestionKind.CHOICE:
-                field = forms.ChoiceField(choices=[("", "—")] + [(c, c) for c in question.choice_list()], **common)
+                field = forms.ChoiceField(
+                    choices=[("", "—")] + [(c, c) for c in question.choice_list()], **common
+                )
             else:
                 field = forms.CharField(max_length=300, **common)
             self.fields[question.field_name] = field
@@ -136,7 +136,9 @@ class EventForm(forms.ModelForm):
 
 class CancelEventForm(forms.Form):
     reason = forms.CharField(
-        label=_("Reason, sent to everyone registered"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000
+        label=_("Reason, sent to everyone registered"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
     )
 
 

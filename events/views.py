@@ -96,7 +96,9 @@ def calendar(request):
     view = request.GET.get("view", "upcoming")
     view = view if view in VIEWS else "upcoming"
     filters = selectors.CalendarFilters.from_query(request.GET)
-    communities = list(cop_permissions.readable_communities(request.user).only("pk", "title").order_by("title"))
+    communities = list(
+        cop_permissions.readable_communities(request.user).only("pk", "title").order_by("title")
+    )
     form = CalendarFilterForm(request.GET or None, communities=communities)
     today = timezone.localdate()
     context = {
@@ -172,7 +174,9 @@ def my_events(request):
         {
             "registrations": selectors.my_registrations(request.user),
             "past_registrations": selectors.my_registrations(request.user, past=True),
-            "personal_feed_url": request.build_absolute_uri(reverse("events:feed_personal", args=[token.token]))
+            "personal_feed_url": request.build_absolute_uri(
+                reverse("events:feed_personal", args=[token.token])
+            )
             if token
             else "",
         },
@@ -188,7 +192,9 @@ def calendar_token(request):
         messages.success(request, _("Your personal calendar address no longer works."))
     else:
         services.calendar_token_rotate(user=request.user)
-        messages.success(request, _("Your personal calendar has a new secret address; the old one stopped working."))
+        messages.success(
+            request, _("Your personal calendar has a new secret address; the old one stopped working.")
+        )
     return redirect("events:my_events")
 
 
@@ -226,20 +232,32 @@ def register(request, pk: int):
                     status=error.status,
                 )
             if registration.status == "waitlisted":
-                messages.success(request, _("The event is full: you are on the waiting list. We will e-mail you if a seat frees up."))
+                messages.success(
+                    request,
+                    _(
+                        "The event is full: you are on the waiting list. We will e-mail you if a seat frees up."
+                    ),
+                )
             else:
-                messages.success(request, _("You are registered. A confirmation is on its way to your inbox."))
+                messages.success(
+                    request, _("You are registered. A confirmation is on its way to your inbox.")
+                )
             return HttpResponseRedirect(event.url)
         status = 400
     return render(
-        request, "events/register.html", {"occurrence": occurrence, "event": event, "form": form, "page": event}, status=status
+        request,
+        "events/register.html",
+        {"occurrence": occurrence, "event": event, "form": form, "page": event},
+        status=status,
     )
 
 
 @login_required
 @require_POST
 def registration_cancel(request, pk: int):
-    registration = get_object_or_404(Registration.objects.select_related("occurrence__event"), pk=pk, user=request.user)
+    registration = get_object_or_404(
+        Registration.objects.select_related("occurrence__event"), pk=pk, user=request.user
+    )
     event = registration.occurrence.event
     try:
         services.registration_cancel(registration_id=registration.pk, user=request.user)
@@ -254,7 +272,9 @@ def registration_cancel(request, pk: int):
 @require_POST
 def registration_accept(request, pk: int):
     """Accepts a seat offer from the event page (signed-in participant)."""
-    registration = get_object_or_404(Registration.objects.select_related("occurrence__event"), pk=pk, user=request.user)
+    registration = get_object_or_404(
+        Registration.objects.select_related("occurrence__event"), pk=pk, user=request.user
+    )
     event = registration.occurrence.event
     try:
         services.offer_accept(registration_id=registration.pk)
@@ -279,7 +299,12 @@ def offer(request, token: str):
             status=400,
         )
     event = registration.occurrence.event
-    context = {"registration": registration, "event": event, "occurrence": registration.occurrence, "action": action}
+    context = {
+        "registration": registration,
+        "event": event,
+        "occurrence": registration.occurrence,
+        "action": action,
+    }
     if request.method == "POST":
         try:
             if action == "accept":
@@ -306,9 +331,12 @@ def event_ics(request, pk: int):
         raise Http404
     online = False
     if request.user.is_authenticated:
-        online = permissions.can_manage_event(request.user, event) or Registration.objects.filter(
-            occurrence__event=event, user=request.user, status__in=["registered", "offered"]
-        ).exists()
+        online = (
+            permissions.can_manage_event(request.user, event)
+            or Registration.objects.filter(
+                occurrence__event=event, user=request.user, status__in=["registered", "offered"]
+            ).exists()
+        )
     event = EventPage.objects.prefetch_related("occurrences").get(pk=event.pk)
     return _ics_response(ical.event_ics(event, online=online), f"{event.slug}.ics", private=online)
 
@@ -438,11 +466,14 @@ def _csv_safe(value) -> str:
 
 def _attendees_csv(event, occurrence, registrations, questions):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{event.slug}-{occurrence.start_utc:%Y%m%d}-attendees.csv"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="{event.slug}-{occurrence.start_utc:%Y%m%d}-attendees.csv"'
+    )
     response.write("\ufeff")
     writer = csv.writer(response)
     writer.writerow(
-        [_("Name"), _("E-mail"), _("Status"), _("Registered at (UTC)"), _("Attended")] + [q.label for q in questions]
+        [_("Name"), _("E-mail"), _("Status"), _("Registered at (UTC)"), _("Attended")]
+        + [q.label for q in questions]
     )
     for registration in registrations:
         answers = registration.answers or {}
@@ -497,7 +528,9 @@ def event_edit(request, pk: int):
     if not permissions.can_manage_event(request.user, event):
         return _forbidden(request, _("Only the event's organisers can edit it."))
     event = event.get_latest_revision_as_object()
-    form = EventForm(request.POST or None, instance=event, communities=permissions.organisable_communities(request.user))
+    form = EventForm(
+        request.POST or None, instance=event, communities=permissions.organisable_communities(request.user)
+    )
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -509,7 +542,9 @@ def event_edit(request, pk: int):
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                messages.success(request, _("The event is updated; registrants are told if its time changed."))
+                messages.success(
+                    request, _("The event is updated; registrants are told if its time changed.")
+                )
                 return HttpResponseRedirect(event.url)
         return render(request, "events/event_form.html", {"form": form, "event": event}, status=400)
     return render(request, "events/event_form.html", {"form": form, "event": event, "page": event})
@@ -560,7 +595,9 @@ def event_followup(request, pk: int):
                 )
             except services.EventError as error:
                 form.add_error(None, error.message)
-                return render(request, "events/event_followup.html", {"form": form, "event": event}, status=error.status)
+                return render(
+                    request, "events/event_followup.html", {"form": form, "event": event}, status=error.status
+                )
             messages.success(request, _("The follow-up is published and registrants are being told."))
             return HttpResponseRedirect(event.url)
         return render(request, "events/event_followup.html", {"form": form, "event": event}, status=400)

@@ -134,7 +134,9 @@ def test_register_for_past_or_cancelled_or_closed(make_event):
     services.event_register(user=user, occurrence_id=occurrence_of(deadline).pk)
     with pytest.raises(services.RegistrationClosed):
         services.event_register(
-            user=UserFactory(), occurrence_id=occurrence_of(deadline).pk, now=timezone.now() + dt.timedelta(days=2)
+            user=UserFactory(),
+            occurrence_id=occurrence_of(deadline).pk,
+            now=timezone.now() + dt.timedelta(days=2),
         )
     assert Registration.objects.count() == 1
 
