@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class ForumsConfig(AppConfig):
     name = "forums"
     verbose_name = _("Forums")
+
+    def ready(self):
+        from wagtail.signals import page_published
+
+        from . import sections  # noqa: F401 - registers the "latest discussions" sections
+        from .receivers import board_for_published_community
+
+        page_published.connect(board_for_published_community, dispatch_uid="forums.board_for_community")

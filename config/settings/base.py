@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "home",
     "cop",
     "forums",
+    "forums.live",
     "events",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -268,6 +269,18 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xl
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+
+# FORUMS ----
+# New accounts (younger than FORUMS_NEW_ACCOUNT_DAYS) may post this often: {window: (seconds, posts)}.
+FORUMS_NEW_ACCOUNT_DAYS = 7
+FORUMS_NEW_ACCOUNT_RATE_LIMITS = {"minute": (60, 3), "hour": (3600, 20)}
+# In approval-required communities, a plain member's first posts wait for a moderator.
+FORUMS_APPROVAL_FIRST_POSTS = 2
+FORUMS_ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
+CELERY_BEAT_SCHEDULE["forums-daily-digest"] = {
+    "task": "forums.tasks.send_daily_digests",
+    "schedule": 24 * 3600,
+}
 
 # LOGGING ----
 LOG_FORMAT = env("LOG_FORMAT", default="text")

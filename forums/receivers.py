@@ -1,0 +1,14 @@
+"""Signal receivers: thin, they only call services."""
+
+from django.db import transaction
+
+
+def board_for_published_community(sender, instance, **kwargs):
+    """A community gets its board when it is published."""
+    from cop.models import CommunityPage
+
+    from .services import board_ensure_for_community
+
+    specific = instance.specific if not isinstance(instance, CommunityPage) else instance
+    if isinstance(specific, CommunityPage):
+        transaction.on_commit(lambda: board_ensure_for_community(community=specific), robust=True)
