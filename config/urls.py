@@ -27,6 +27,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("", include("home.urls")),
     path("", include("cop.urls")),
+    path("forums/live/", include("forums.live.urls")),
     path("forums/", include("forums.urls")),
     path("events/", include("events.urls")),
     # Wagtail serves the page tree: keep it last.

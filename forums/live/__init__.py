@@ -1,0 +1,1 @@
+"""Live discussion over Channels: per-stream event logs, discussion rooms, presence, catch-up."""

@@ -1,0 +1,136 @@
+"""Per-process fan-out: one channel-layer subscription per stream per server process.
+
+A socket that follows a stream registers with its process's hub instead of joining the stream's group
+itself. The hub joins the group once, receives each event once, serialises its frame once per
+language, and hands the same text to every local socket. With Redis that is one message per process per
+event instead of one per socket. Hubs are per event loop (one per server process in production).
+"""
+
+import asyncio
+import json
+import logging
+import uuid
+import weakref
+
+from channels.db import database_sync_to_async
+
+from . import selectors, services
+from .limits import limit
+from .rendering import pick_language
+from .streams import stream_group
+
+logger = logging.getLogger(__name__)
+
+_hubs: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Hub]" = weakref.WeakKeyDictionary()
+
+
+def hub_for(channel_layer) -> "Hub":
+    loop = asyncio.get_running_loop()
+    hub = _hubs.get(loop)
+    if hub is None or hub.layer is not channel_layer:
+        hub = _hubs[loop] = Hub(channel_layer)
+    return hub
+
+
+class Hub:
+    def __init__(self, layer):
+        self.id = uuid.uuid4().hex
+        self.layer = layer
+        self.channel: str | None = None
+        self.subscribers: dict[str, set] = {}
+        self._lock = asyncio.Lock()
+        self._tasks: list[asyncio.Task] = []
+        self._presence_due: set[str] = set()
+
+    async def subscribe(self, key: str, consumer) -> None:
+        async with self._lock:
+            if self.channel is None:
+                self.channel = await self.layer.new_channel("live-hub.")
+                self._tasks = [asyncio.create_task(self._read()), asyncio.create_task(self._heartbeat())]
+            local = self.subscribers.get(key)
+            if local is None:
+                local = self.subscribers[key] = set()
+                await self.layer.group_add(stream_group(key), self.channel)
+            local.add(consumer)
+
+    async def unsubscribe(self, key: str, consumer) -> None:
+        async with self._lock:
+            local = self.subscribers.get(key)
+            if local is None or consumer not in local:
+                return
+            local.discard(consumer)
+            if not local:
+                del self.subscribers[key]
+                await self.layer.group_discard(stream_group(key), self.channel)
+            if not self.subscribers:
+                for task in self._tasks:
+                    task.cancel()
+                await asyncio.gather(*self._tasks, return_exceptions=True)
+                self._tasks, self.channel = [], None
+
+    async def _read(self) -> None:
+        channel = self.channel
+        while True:
+            message = await self.layer.receive(channel)
+            try:
+                self._dispatch(message)
+            except Exception:
+                logger.exception("live hub: could not relay %s", message.get("type"))
+
+    def _dispatch(self, message: dict) -> None:
+        kind, key = message.get("type"), message.get("stream")
+        local = self.subscribers.get(key)
+        if not local:
+            return
+        if kind == "live.event":
+            frames: dict[str, str] = {}
+            for consumer in list(local):
+                language = consumer.language
+                if language not in frames:
+                    data = pick_language(message["i18n"], language)
+                    frames[language] = json.dumps(
+                        {
+                            "type": "event",
+                            "stream": key,
+                            "seq": message["seq"],
+                            "kind": message["kind"],
+                            "data": data,
+                        },
+                        ensure_ascii=False,
+                    )
+                consumer.push_event(key, message["seq"], frames[language])
+        elif kind == "live.typing":
+            frame = json.dumps({"type": "typing", "stream": key, "name": message["name"]}, ensure_ascii=False)
+            for consumer in list(local):
+                if consumer.user_id != message["user_id"]:
+                    consumer.push_frame(frame)
+        elif kind == "live.presence" and key not in self._presence_due:
+            self._presence_due.add(key)
+            self._tasks.append(asyncio.create_task(self._send_presence(key)))
+
+    async def _send_presence(self, key: str) -> None:
+        """Gathers presence changes for a moment, then tells this process's viewers with one query."""
+        try:
+            await asyncio.sleep(limit("LIVE_PRESENCE_DEBOUNCE"))
+            self._presence_due.discard(key)
+            summary = await database_sync_to_async(selectors.presence_summary)(key)
+            frame = json.dumps({"type": "presence", "stream": key, **summary}, ensure_ascii=False)
+            for consumer in list(self.subscribers.get(key, ())):
+                consumer.push_frame(frame)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            logger.exception("live hub: presence for %s", key)
+        finally:
+            self._presence_due.discard(key)
+            current = asyncio.current_task()
+            if current in self._tasks:
+                self._tasks.remove(current)
+
+    async def _heartbeat(self) -> None:
+        while True:
+            await asyncio.sleep(limit("LIVE_PRESENCE_HEARTBEAT"))
+            try:
+                await database_sync_to_async(services.presence_touch)(hub_id=self.id)
+            except Exception:
+                logger.exception("live hub: presence heartbeat")

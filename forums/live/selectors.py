@@ -1,0 +1,76 @@
+"""Reads of live discussion: the event log for catch-up, room history, presence, transcripts."""
+
+from datetime import timedelta
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from cop.permissions import readable_communities
+
+from .limits import limit
+from .models import Presence, Room, RoomMessage, Stream, StreamEvent
+
+HISTORY_PAGE = 50
+
+
+def stream_last_seq(key: str) -> int:
+    return Stream.objects.filter(key=key).values_list("last_seq", flat=True).first() or 0
+
+
+def events_after(key: str, after: int, limit_to: int) -> list[dict]:
+    """Events of the stream with seq > after, oldest first, at most `limit_to` of them."""
+    rows = (
+        StreamEvent.objects.filter(stream__key=key, seq__gt=after)
+        .order_by("seq")
+        .values("seq", "kind", "payload")[:limit_to]
+    )
+    return [{"seq": row["seq"], "kind": row["kind"], "i18n": row["payload"].get("i18n", {})} for row in rows]
+
+
+def room_history(room: Room, *, before: int | None = None) -> tuple[list[RoomMessage], int | None]:
+    """A page of messages, newest page first, each page in reading order; and the id for the older page."""
+    messages = RoomMessage.objects.filter(room=room).select_related("author").order_by("-pk")
+    if before:
+        messages = messages.filter(pk__lt=before)
+    page = list(messages[: HISTORY_PAGE + 1])
+    older = page[HISTORY_PAGE - 1].pk if len(page) > HISTORY_PAGE else None
+    return list(reversed(page[:HISTORY_PAGE])), older
+
+
+def rooms_of_community(community) -> list[Room]:
+    return list(Room.objects.filter(community=community).order_by("closes_at", "-opens_at", "-pk"))
+
+
+def open_rooms_for(user, *, community=None):
+    """Rooms open or about to open in communities the user may read (for the community home)."""
+    now = timezone.now()
+    rooms = Room.objects.filter(community__in=readable_communities(user)).filter(
+        Q(closes_at__isnull=True) | Q(closes_at__gt=now)
+    )
+    if community is not None:
+        rooms = rooms.filter(community=community)
+    return rooms.select_related("community").order_by("opens_at", "pk")
+
+
+def presence_summary(key: str, *, names: int = 30) -> dict:
+    """How many sockets' people view the stream: distinct signed-in users plus anonymous visitors."""
+    fresh = Presence.objects.filter(
+        stream_key=key, seen_at__gte=timezone.now() - timedelta(seconds=limit("LIVE_PRESENCE_TTL"))
+    )
+    counts = fresh.aggregate(users=Count("user", distinct=True), anonymous=Count("pk", filter=Q(user=None)))
+    people = (
+        fresh.exclude(user=None)
+        .values("user_id", "user__display_name", "user__first_name", "user__last_name", "user__email")
+        .distinct()
+        .order_by("user__display_name", "user_id")[:names]
+    )
+    listed = []
+    for row in people:
+        full = f"{row['user__first_name']} {row['user__last_name']}".strip()
+        listed.append(row["user__display_name"] or full or row["user__email"].split("@", 1)[0])
+    return {"count": counts["users"] + counts["anonymous"], "names": listed}
+
+
+def room_transcript(room: Room):
+    """Every message of the room in order, removed ones included (marked), for facilitators."""
+    return RoomMessage.objects.filter(room=room).select_related("author").order_by("pk").iterator()
