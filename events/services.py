@@ -565,3 +565,120 @@ def community_events_refresh(*, community) -> None:
         event.community = community
         restrict_event_page(event=event)
     _invalidate_feeds()
+
+
+# The webinar pipeline ----
+
+
+def _followup_thread_body(event: EventPage, *, summary: str, recording_url: str, slides_url: str) -> str:
+    from events.emails import event_url
+
+    lines = [summary.strip(), ""]
+    if recording_url:
+        lines.append(f"- {_('Recording')}: {recording_url}")
+    if slides_url:
+        lines.append(f"- {_('Slides')}: {slides_url}")
+    lines.append(f"- {_('Event page')}: {event_url(event)}")
+    return "\n".join(lines).strip()
+
+
+@transaction.atomic
+def event_followup_publish(
+    *,
+    event: EventPage,
+    by,
+    summary: str,
+    recording_url: str = "",
+    slides_url: str = "",
+    open_thread: bool = True,
+    now: datetime | None = None,
+) -> EventPage:
+    """After the event: saves recording, slides and summary, opens the follow-up discussion in the host
+    community's forum (once) and tells the registrants after commit."""
+    from django.utils.html import escape, linebreaks
+
+    from events import tasks
+
+    now = now or timezone.now()
+    if not permissions.can_manage_event(by, event):
+        raise RegistrationNotAllowed(_("Only the event's organisers can publish the follow-up."))
+    first = event.occurrences.order_by("start_utc").first()
+    if first is None or first.start_utc > now:
+        raise EventNotFinished()
+    summary = (summary or "").strip()
+    if not summary:
+        raise EventError(_("Write a short summary of the event."))
+    event = event.get_latest_revision_as_object()
+    event.recording_url = recording_url
+    event.slides_url = slides_url
+    event.followup_summary = linebreaks(escape(summary))
+    if open_thread and not event.followup_thread_url and event.community_id:
+        from forums import services as forum_services
+        from forums.exceptions import ForumError
+
+        try:
+            board = forum_services.board_ensure_for_community(community=event.community)
+            thread = forum_services.thread_create(
+                board=board,
+                author=by,
+                title=str(_("Follow-up: %(title)s") % {"title": event.title})[:200],
+                body=_followup_thread_body(
+                    event, summary=summary, recording_url=recording_url, slides_url=slides_url
+                ),
+                tags=[tag.name for tag in event.tags.all()],
+                gbf_targets=list(event.gbf_targets.all()),
+            )
+        except ForumError as error:
+            raise EventError(error.message) from error
+        event.followup_thread_url = thread.get_absolute_url()
+    announce = event.followup_published_at is None
+    if announce:
+        event.followup_published_at = now
+    event = event_update(page=event, by=by)
+    if announce:
+        _on_commit(tasks.announce_followup, event.pk)
+    return event
+
+
+# Imported feeds ----
+
+
+@transaction.atomic
+def feed_subscribe(*, community, by, title: str, url: str, keep_local_edits: bool = True):
+    """Subscribes the community to a partner's iCalendar feed and imports it once after commit."""
+    from events import tasks
+    from events.importer import check_url
+    from events.models import ImportedFeed
+
+    if not permissions.can_organise_in(by, community):
+        raise RegistrationNotAllowed(_("Only the community's facilitators can subscribe to calendars."))
+    check_url(url)
+    if ImportedFeed.objects.filter(community=community, url=url).exists():
+        raise ValidationError(_("This community already follows this calendar."))
+    feed = ImportedFeed.objects.create(
+        community=community,
+        title=title.strip()[:200],
+        url=url,
+        keep_local_edits=keep_local_edits,
+        created_by=by,
+    )
+    _on_commit(tasks.import_feed, feed.pk)
+    return feed
+
+
+def feed_run_soon(*, feed) -> None:
+    from events import tasks
+
+    transaction.on_commit(lambda: tasks.import_feed.delay(feed.pk))
+
+
+@transaction.atomic
+def feed_update(*, feed, keep_local_edits: bool):
+    feed.keep_local_edits = keep_local_edits
+    feed.save(update_fields=["keep_local_edits"])
+    return feed
+
+
+@transaction.atomic
+def feed_unsubscribe(*, feed) -> None:
+    feed.delete()
