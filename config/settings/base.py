@@ -282,6 +282,17 @@ CELERY_BEAT_SCHEDULE["forums-daily-digest"] = {
     "schedule": 24 * 3600,
 }
 
+# EVENTS ----
+# Importing partners' calendars: hosts exempt from the private-address check (none in production),
+# the largest feed accepted and the most current events imported per feed.
+EVENTS_IMPORT_ALLOWED_HOSTS: list[str] = []
+EVENTS_IMPORT_MAX_BYTES = 5 * 1024 * 1024
+EVENTS_IMPORT_MAX_EVENTS = 500
+CELERY_BEAT_SCHEDULE["events-send-reminders"] = {"task": "events.tasks.send_due_reminders", "schedule": 300}
+CELERY_BEAT_SCHEDULE["events-expire-offers"] = {"task": "events.tasks.expire_seat_offers", "schedule": 300}
+CELERY_BEAT_SCHEDULE["events-import-feeds"] = {"task": "events.tasks.import_all_feeds", "schedule": 3600}
+CELERY_BEAT_SCHEDULE["events-extend-series"] = {"task": "events.tasks.extend_series", "schedule": 86400}
+
 # LOGGING ----
 LOG_FORMAT = env("LOG_FORMAT", default="text")
 LOG_LEVEL = env("LOG_LEVEL", default="INFO")
