@@ -7,6 +7,8 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 MANAGE := $(PY) manage.py
 PYTEST_ARGS ?=
+# The UN languages besides English (the source language), as catalogue folder names.
+LOCALES := ar zh_Hans fr ru es
 
 .DEFAULT_GOAL := help
 
@@ -62,9 +64,9 @@ format: $(VENV)/.installed-test ## Format the code
 
 messages: install ## Update and compile the translation catalogues (needs gettext)
 	@scripts/apt-ensure.sh gettext
-	$(MANAGE) makemessages --all --ignore=.venv --ignore=staticfiles --no-obsolete
-	$(MANAGE) makemessages --all -d djangojs --ignore=.venv --ignore=staticfiles --no-obsolete
-	$(MANAGE) compilemessages --ignore=.venv
+	$(MANAGE) makemessages $(LOCALES:%=-l %) --ignore=.venv --ignore=staticfiles --ignore=node_modules --no-obsolete
+	$(MANAGE) makemessages $(LOCALES:%=-l %) -d djangojs --ignore=.venv --ignore=staticfiles --ignore=node_modules --no-obsolete
+	$(MANAGE) compilemessages $(LOCALES:%=-l %) --ignore=.venv
 
 bench: $(VENV)/.installed-test stack-deps ## Run the benchmarks in bench/
 	$(PY) bench/run.py
