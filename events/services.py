@@ -156,8 +156,10 @@ def event_sync(*, event: EventPage, bump_sequence: bool = True, now: datetime | 
 
     now = now or timezone.now()
     existing = {occ.recurrence_id: occ for occ in event.occurrences.select_for_update()}
+    expected = expected_occurrences(event, now=now)
+    rekeyed = _rekey_by_local_date(event, existing, expected)
     seen = set()
-    for exp in expected_occurrences(event, now=now):
+    for exp in expected:
         seen.add(exp.recurrence_id)
         occ = existing.get(exp.recurrence_id)
         if occ is None:
@@ -169,18 +171,21 @@ def event_sync(*, event: EventPage, bump_sequence: bool = True, now: datetime | 
                 is_cancelled=exp.is_cancelled,
             )
             continue
+        old_start = occ.start_utc
         moved = occ.start_utc != exp.start_utc
         newly_cancelled = exp.is_cancelled and not occ.is_cancelled
-        if moved or newly_cancelled or occ.end_utc != exp.end_utc or occ.is_cancelled != exp.is_cancelled:
-            old_start = occ.start_utc
+        changed = (
+            moved or occ.end_utc != exp.end_utc or occ.is_cancelled != exp.is_cancelled or occ.is_detached
+        )
+        if changed or occ.pk in rekeyed:
             occ.start_utc, occ.end_utc = exp.start_utc, exp.end_utc
             occ.is_cancelled, occ.is_detached = exp.is_cancelled, False
-            occ.save(update_fields=["start_utc", "end_utc", "is_cancelled", "is_detached"])
-            if max(old_start, occ.start_utc) > now:
-                if newly_cancelled:
-                    _on_commit(tasks.notify_occurrence_change, occ.pk, "cancelled", old_start.isoformat())
-                elif moved and not occ.is_cancelled:
-                    _on_commit(tasks.notify_occurrence_change, occ.pk, "moved", old_start.isoformat())
+            occ.save(update_fields=["recurrence_id", "start_utc", "end_utc", "is_cancelled", "is_detached"])
+        if max(old_start, occ.start_utc) > now:
+            if newly_cancelled:
+                _on_commit(tasks.notify_occurrence_change, occ.pk, "cancelled", old_start.isoformat())
+            elif moved and not occ.is_cancelled:
+                _on_commit(tasks.notify_occurrence_change, occ.pk, "moved", old_start.isoformat())
         if not occ.is_cancelled:
             _fill_free_seats(occ, event=event, now=now)
     for recurrence_id, occ in existing.items():
@@ -201,6 +206,31 @@ def event_sync(*, event: EventPage, bump_sequence: bool = True, now: datetime | 
         event.ical_sequence += 1
     restrict_event_page(event=event)
     _invalidate_feeds()
+
+
+def _rekey_by_local_date(event: EventPage, existing: dict, expected: list[ExpectedOccurrence]) -> set[int]:
+    """When an event or a whole series changes its time, each occurrence keeps its row (and so its
+    registrations): an expected occurrence with no row of its own takes the row of the same local day
+    (a single event simply keeps its one row)."""
+    missing = [exp for exp in expected if exp.recurrence_id not in existing]
+    expected_ids = {exp.recurrence_id for exp in expected}
+    spare = [occ for rid, occ in existing.items() if rid not in expected_ids]
+    if not missing or not spare:
+        return set()
+    if not event.recurrence_rule and len(expected) == 1 and len(spare) == 1:
+        pairs = [(missing[0], spare[0])]
+    else:
+        by_day = {utc_to_local(occ.recurrence_id, event.time_zone).date(): occ for occ in spare}
+        pairs = [
+            (exp, by_day.pop(utc_to_local(exp.recurrence_id, event.time_zone).date()))
+            for exp in missing
+            if utc_to_local(exp.recurrence_id, event.time_zone).date() in by_day
+        ]
+    for exp, occ in pairs:
+        del existing[occ.recurrence_id]
+        occ.recurrence_id = exp.recurrence_id  # saved by event_sync
+        existing[exp.recurrence_id] = occ
+    return {occ.pk for _exp, occ in pairs}
 
 
 def restrict_event_page(*, event: EventPage) -> None:

@@ -354,9 +354,11 @@ def _public_events():
     )
 
 
-def _feed(key: str, events_qs, name: str):
+def _feed(key: str, events, name: str):
+    """`events` builds the queryset only on a cache miss (Wagtail's .public() queries on creation)."""
+
     def build():
-        return ical.feed_ics(list(events_qs[: ical.FEED_MAX_EVENTS]), name=name)
+        return ical.feed_ics(list(events()[: ical.FEED_MAX_EVENTS]), name=name)
 
     return _ics_response(ical.cached_feed(key, build), f"{key.replace(':', '-')}.ics")
 
@@ -368,7 +370,7 @@ class _Anonymous:
 
 
 def feed_site(request):
-    return _feed("site", _public_events(), _("KM4B Communities events"))
+    return _feed("site", _public_events, _("KM4B Communities events"))
 
 
 def feed_community(request, slug: str):
@@ -376,18 +378,22 @@ def feed_community(request, slug: str):
     # Calendar apps fetch feeds without cookies: a feed only ever holds what anyone may read.
     if not cop_permissions.can_view(_Anonymous(), community):
         raise Http404
-    return _feed(f"community:{community.pk}", _public_events().filter(community=community), community.title)
+    return _feed(
+        f"community:{community.pk}", lambda: _public_events().filter(community=community), community.title
+    )
 
 
 def feed_type(request, event_type: str):
     if event_type not in EventType.values:
         raise Http404
     label = EventType(event_type).label
-    return _feed(f"type:{event_type}", _public_events().filter(event_type=event_type), f"KM4B: {label}")
+    return _feed(
+        f"type:{event_type}", lambda: _public_events().filter(event_type=event_type), f"KM4B: {label}"
+    )
 
 
 def feed_tag(request, tag: str):
-    return _feed(f"tag:{tag}", _public_events().filter(tags__slug=tag).distinct(), f"KM4B: {tag}")
+    return _feed(f"tag:{tag}", lambda: _public_events().filter(tags__slug=tag).distinct(), f"KM4B: {tag}")
 
 
 def feed_personal(request, token: str):
