@@ -354,6 +354,7 @@ def thread_create(
     Thread.objects.filter(pk=thread.pk).update(created_at=post.created_at)
     _thread_refresh(thread)
     _auto_watch(author, thread)
+    read_mark(user=author, thread=thread, number=post.number)
     if status == PostStatus.PUBLISHED:
         _record_event(thread, "thread_created", post=post, actor=author)
         _after_publish(post)

@@ -358,10 +358,10 @@ def thread_unread(request, pk):
 @forum_errors
 def reply(request, pk):
     thread = _thread_or_refuse(request, pk)
+    permissions.require_can_reply(request.user, thread)
     form = ReplyForm(request.POST)
     formset = attachment_formset(request.POST, request.FILES)
     if not (form.is_valid() and formset.is_valid()):
-        permissions.require_can_reply(request.user, thread)
         return _thread_page(request, thread, reply_form=form, formset=formset, status=400)
     quoted = None
     if form.cleaned_data.get("quote"):

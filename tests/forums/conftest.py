@@ -1,5 +1,6 @@
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 
 from tests.factories import BoardFactory, UserFactory, forums_community_board, forums_member
 
@@ -9,8 +10,10 @@ def _forum_settings(settings):
     # Accounts made by the factories are brand new: only the rate-limit tests turn the limit on.
     settings.FORUMS_NEW_ACCOUNT_DAYS = 0
     cache.clear()
+    translation.activate("en")  # reverse() follows the active language, which a request may leave behind
     yield
     cache.clear()
+    translation.activate("en")
 
 
 @pytest.fixture
