@@ -287,9 +287,11 @@ def event_create(*, page: EventPage, by=None) -> EventPage:
     page.owner = by if by is not None and by.is_authenticated else None
     page.live = False
     index.add_child(instance=page)
-    page.save_revision(user=page.owner, log_action=False).publish(user=page.owner, log_action=False)
-    page.refresh_from_db()
-    return page
+    # events.permissions decided who may organise; facilitators need no Wagtail page permission.
+    page.save_revision(user=page.owner, log_action=False).publish(
+        user=page.owner, log_action=False, skip_permission_checks=True
+    )
+    return EventPage.objects.get(pk=page.pk)
 
 
 @transaction.atomic
@@ -297,9 +299,9 @@ def event_update(*, page: EventPage, by=None) -> EventPage:
     """Validates and publishes the edited event (occurrences, notices and sequence follow)."""
     page.full_clean()
     revision = page.save_revision(user=by, log_action=True)
-    revision.publish(user=by)
-    page.refresh_from_db()
-    return page
+    revision.publish(user=by, skip_permission_checks=True)
+    # A fresh instance: the edited one still holds its unsaved in-memory child relations.
+    return EventPage.objects.get(pk=page.pk)
 
 
 @transaction.atomic

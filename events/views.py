@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -215,7 +214,7 @@ def register(request, pk: int):
     if not request.user.is_authenticated:
         return redirect(f"{reverse('account_login')}?next={event.url}")
     questions = list(event.questions.all())
-    form = RegistrationForm(request.POST or None, questions=questions)
+    form = RegistrationForm(request.POST if request.method == "POST" else None, questions=questions)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -497,6 +496,13 @@ def _attendees_csv(event, occurrence, registrations, questions):
     return response
 
 
+def _apply_relations(form, page) -> None:
+    """Languages, targets and tags are parental relations: set in memory, saved with the revision."""
+    for name in ("working_languages", "interpretation_languages", "gbf_targets"):
+        getattr(page, name).set(form.cleaned_data.get(name) or [])
+    page.tags.set(form.tag_names())
+
+
 @login_required
 def event_new(request):
     """Front-end form to create an event, for the facilitators of a community (and staff)."""
@@ -509,14 +515,10 @@ def event_new(request):
     form = EventForm(request.POST or None, communities=communities, initial=initial)
     if request.method == "POST":
         if form.is_valid():
+            page = form.instance
+            _apply_relations(form, page)
             try:
-                with transaction.atomic():
-                    page = services.event_create(page=form.instance, by=request.user)
-                    form.instance = page
-                    form.save_m2m()
-                    if form.tag_names():
-                        page.tags.set(form.tag_names())
-                    services.event_update(page=page, by=request.user)
+                page = services.event_create(page=page, by=request.user)
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -539,12 +541,10 @@ def event_edit(request, pk: int):
     )
     if request.method == "POST":
         if form.is_valid():
+            page = form.instance
+            _apply_relations(form, page)
             try:
-                with transaction.atomic():
-                    page = form.save(commit=False)
-                    form.save_m2m()
-                    page.tags.set(form.tag_names())
-                    services.event_update(page=page, by=request.user)
+                services.event_update(page=page, by=request.user)
             except ValidationError as error:
                 form.add_error(None, error)
             else:
