@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from events import importer, services, tasks
 from events.models import EventPage, ImportedFeed, ImportOutcome, ImportReport, Occurrence
@@ -303,3 +304,47 @@ def test_fetch_real_http_with_allow_list_size_limit_and_redirect_check(local_ser
     tasks.import_all_feeds.delay()
     assert EventPage.objects.filter(import_uid="net@p").exists()
     assert feed.reports.get().outcome == ImportOutcome.OK
+
+
+def test_facilitator_subscribes_and_reads_the_report(
+    client, community, facilitator, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(importer, "fetch", lambda url: ics(vevent("v@p", "Via the form")))
+    monkeypatch.setattr(importer, "check_url", lambda url: None)
+    client.force_login(facilitator)
+    url = reverse("events:imports", args=[community.pk])
+    assert client.get(url).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url, {"title": "CBD Secretariat", "url": "https://cbd.example/km4b.ics", "keep_local_edits": "on"}
+        )
+    assert response.status_code == 302
+    feed = ImportedFeed.objects.get()
+    page = client.get(response["Location"]).content.decode()
+    assert "1 created" in page
+    assert EventPage.objects.filter(import_uid="v@p", community=community).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("events:import_feed", args=[feed.pk]), {"action": "run"})
+    assert feed.reports.count() == 2
+
+
+def test_subscribing_to_a_local_address_is_refused(client, community, facilitator):
+    client.force_login(facilitator)
+    response = client.post(
+        reverse("events:imports", args=[community.pk]), {"title": "Sneaky", "url": "http://127.0.0.1:6379/"}
+    )
+    assert response.status_code == 400
+    assert "private or local address" in response.content.decode()
+    assert not ImportedFeed.objects.exists()
+
+
+def test_outsider_cannot_manage_imports(client, community):
+    client.force_login(UserFactory())
+    assert client.get(reverse("events:imports", args=[community.pk])).status_code == 403
+    assert (
+        client.post(
+            reverse("events:imports", args=[community.pk]), {"title": "x", "url": "https://cbd.example/x.ics"}
+        ).status_code
+        == 403
+    )
+    assert not ImportedFeed.objects.exists()

@@ -1,0 +1,58 @@
+"""Imported partner calendars and their reports in the Wagtail admin, for organisers."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from events.models import ImportedFeed, ImportReport
+
+
+class ImportedFeedViewSet(SnippetViewSet):
+    model = ImportedFeed
+    icon = "calendar-alt"
+    search_backend_name = None
+    list_display = ["title", "community", "url", "keep_local_edits", "is_active", "last_run_at"]
+    list_filter = ["is_active", "keep_local_edits"]
+    search_fields = ["title", "url"]
+    panels = [
+        FieldPanel("community"),
+        FieldPanel("title"),
+        FieldPanel("url"),
+        FieldPanel("keep_local_edits"),
+        FieldPanel("is_active"),
+    ]
+
+
+class ImportReportViewSet(SnippetViewSet):
+    """Reports are written by the importer; organisers read them (inspect view)."""
+
+    model = ImportReport
+    icon = "doc-full"
+    search_backend_name = None
+    list_display = ["feed", "started_at", "outcome", "created", "updated", "removed", "skipped"]
+    list_filter = ["outcome"]
+    inspect_view_enabled = True
+    inspect_view_fields = [
+        "feed",
+        "started_at",
+        "finished_at",
+        "outcome",
+        "created",
+        "updated",
+        "unchanged",
+        "removed",
+        "kept_local",
+        "skipped",
+        "messages",
+    ]
+
+
+class EventImportsGroup(SnippetViewSetGroup):
+    menu_label = _("Calendar imports")
+    menu_icon = "calendar-alt"
+    menu_order = 310
+    items = (ImportedFeedViewSet, ImportReportViewSet)
+
+
+register_snippet(EventImportsGroup)
