@@ -9,4 +9,4 @@ class LiveConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import sections, signals, streams  # noqa: F401 - registers sections, receivers, stream kinds
+        from . import rooms, sections, signals, threads  # noqa: F401 - registers stream kinds, sections, receivers

@@ -72,13 +72,22 @@ def _initial_streams(scope) -> list[tuple[str, int | None]]:
     return wanted
 
 
+def _csrf_secret(scope) -> str:
+    """The page's CSRF cookie, so that forms inside fragments rendered for this viewer can be sent."""
+    value = scope.get("cookies", {}).get(settings.CSRF_COOKIE_NAME, "")
+    return value if len(value) in (32, 64) and value.isalnum() else ""
+
+
 class LiveConsumer(AsyncWebsocketConsumer):
+    """Also the viewer that fragments are rendered for: .user, .user_id, .language, .csrf_token."""
+
     # CONNECTION ----
 
     async def connect(self):
         self.user = self.scope["user"]
         self.user_id = self.user.pk if self.user.is_authenticated else None
         self.language = _language(self.scope, self.user)
+        self.csrf_token = _csrf_secret(self.scope)
         self.streams: dict[str, dict] = {}
         self.outbox: asyncio.Queue = asyncio.Queue()
         self.rate = RateLimiter(limit("LIVE_RATE_COUNT"), limit("LIVE_RATE_SECONDS"))
@@ -160,7 +169,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
         if state is None:
             return await self._error("not_subscribed", gettext("Open this discussion first."), stream=key)
         kind, object_id = parse_stream_key(key)
-        if kind != "room" or not isinstance(body, str):
+        if kind.name != "room" or not isinstance(body, str):
             return await self._error("unsupported", gettext("Use the reply form on the page."), stream=key)
         if not self.user_id:
             return await self._error("forbidden", gettext("Log in to write here."), stream=key)
@@ -220,8 +229,9 @@ class LiveConsumer(AsyncWebsocketConsumer):
 
     # CALLED BY THE HUB ----
 
-    def push_event(self, key: str, seq: int, frame: str) -> None:
-        self._enqueue(("event", key, seq, frame))
+    def push_event(self, key: str, seq: int, frame: str | None, event: dict | None) -> None:
+        """A stream event: its frame when rendered in advance, else the event to render for this viewer."""
+        self._enqueue(("event", key, seq, frame, event))
 
     def push_frame(self, frame: str) -> None:
         self._enqueue(("frame", frame))
@@ -286,15 +296,18 @@ class LiveConsumer(AsyncWebsocketConsumer):
         if kind == "frame":
             await self.send(text_data=item[1])
         elif kind == "event":
-            _, key, seq, frame = item
+            _, key, seq, frame, event = item
             state = self.streams.get(key)
             if state is None or state["last"] is None or seq <= state["last"]:
                 return True
             if seq > state["last"] + 1:
                 await self._catch_up(key, state)  # a gap: events published out of order
-            if seq == state["last"] + 1:
-                await self.send(text_data=frame)
-                state["last"] = seq
+            if seq == state["last"] + 1 and key in self.streams:
+                if frame is None:
+                    await self._send_event(key, state, event)
+                else:
+                    await self.send(text_data=frame)
+                    state["last"] = seq
         elif kind == "start":
             await self._start(item[1], item[2])
         elif kind == "sync":
@@ -338,7 +351,31 @@ class LiveConsumer(AsyncWebsocketConsumer):
             await self.send(text_data=json.dumps({"type": "reset", "stream": key, "seq": current}))
             return
         for event in events:
+            if key not in self.streams:
+                return  # access was lost while catching up
+            await self._send_event(key, state, event)
+
+    async def _send_event(self, key: str, state: dict, event: dict) -> None:
+        """Sends one event from the log or rendered per viewer, after checking access where it may change."""
+        kind, _object_id = parse_stream_key(key)
+        if event["kind"] in kind.access_changing_kinds and not await self._still_allowed(key):
+            return
+        if "i18n" in event:
             data = pick_language(event["i18n"], self.language)
-            frame = {"type": "event", "stream": key, "seq": event["seq"], "kind": event["kind"], "data": data}
-            await self.send(text_data=json.dumps(frame, ensure_ascii=False))
-            state["last"] = event["seq"]
+        else:
+            data = await self.hub.render(key, event, self)
+        frame = {"type": "event", "stream": key, "seq": event["seq"], "kind": event["kind"], "data": data}
+        await self.send(text_data=json.dumps(frame, ensure_ascii=False))
+        state["last"] = event["seq"]
+
+    async def _still_allowed(self, key: str) -> bool:
+        try:
+            access = await self._access(key)
+        except (StreamForbidden, StreamNotFound):
+            await self._unfollow(key)
+            await self.send(text_data=json.dumps({"type": "revoked", "stream": key}))
+            return False
+        state = self.streams.get(key)
+        if state is not None:
+            state.update(can_post=access.can_post, can_moderate=access.can_moderate)
+        return True

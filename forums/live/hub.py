@@ -11,15 +11,18 @@ import json
 import logging
 import uuid
 import weakref
+from collections import OrderedDict
 
 from channels.db import database_sync_to_async
 
 from . import selectors, services
 from .limits import limit
 from .rendering import pick_language
-from .streams import stream_group
+from .streams import parse_stream_key, stream_group
 
 logger = logging.getLogger(__name__)
+
+RENDER_CACHE_SIZE = 512
 
 _hubs: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Hub]" = weakref.WeakKeyDictionary()
 
@@ -32,6 +35,11 @@ def hub_for(channel_layer) -> "Hub":
     return hub
 
 
+def render_event(key: str, event: dict, viewer) -> dict:
+    kind, object_id = parse_stream_key(key)
+    return kind.render(object_id, event, viewer)
+
+
 class Hub:
     def __init__(self, layer):
         self.id = uuid.uuid4().hex
@@ -41,6 +49,7 @@ class Hub:
         self._lock = asyncio.Lock()
         self._tasks: list[asyncio.Task] = []
         self._presence_due: set[str] = set()
+        self._renders: OrderedDict = OrderedDict()
 
     async def subscribe(self, key: str, consumer) -> None:
         async with self._lock:
@@ -82,7 +91,11 @@ class Hub:
         local = self.subscribers.get(key)
         if not local:
             return
-        if kind == "live.event":
+        if kind == "live.event" and "i18n" not in message:
+            # Rendered per viewer (e.g. a forum post with each viewer's own actions): see render().
+            for consumer in list(local):
+                consumer.push_event(key, message["seq"], None, message)
+        elif kind == "live.event":
             frames: dict[str, str] = {}
             for consumer in list(local):
                 language = consumer.language
@@ -98,7 +111,7 @@ class Hub:
                         },
                         ensure_ascii=False,
                     )
-                consumer.push_event(key, message["seq"], frames[language])
+                consumer.push_event(key, message["seq"], frames[language], None)
         elif kind == "live.typing":
             frame = json.dumps({"type": "typing", "stream": key, "name": message["name"]}, ensure_ascii=False)
             for consumer in list(local):
@@ -107,6 +120,21 @@ class Hub:
         elif kind == "live.presence" and key not in self._presence_due:
             self._presence_due.add(key)
             self._tasks.append(asyncio.create_task(self._send_presence(key)))
+
+    async def render(self, key: str, event: dict, viewer) -> dict:
+        """An event's data for one viewer; viewers who would get the same markup share one rendering."""
+        cache_key = (key, event["seq"], viewer.language, viewer.user_id, viewer.csrf_token)
+        future = self._renders.get(cache_key)
+        if future is None:
+            future = asyncio.ensure_future(database_sync_to_async(render_event)(key, event, viewer))
+            self._renders[cache_key] = future
+            while len(self._renders) > RENDER_CACHE_SIZE:
+                self._renders.popitem(last=False)
+        try:
+            return await asyncio.shield(future)
+        except Exception:
+            self._renders.pop(cache_key, None)
+            raise
 
     async def _send_presence(self, key: str) -> None:
         """Gathers presence changes for a moment, then tells this process's viewers with one query."""

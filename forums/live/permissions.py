@@ -17,7 +17,7 @@ from .streams import StreamTarget, resolve_stream
 @dataclass(frozen=True)
 class StreamAccess:
     key: str
-    community_id: int
+    community_id: int | None
     can_post: bool
     can_moderate: bool
 
@@ -29,16 +29,13 @@ def stream_access(user, key: str) -> StreamAccess:
     memberships on a long-lived socket's user are dropped first."""
     cop_permissions.forget_memberships(user)
     target: StreamTarget = resolve_stream(key)
-    community = target.community
-    if not cop_permissions.can_view(user, community):
-        raise StreamForbidden()
-    if target.can_view_object is not None and not target.can_view_object(user):
+    if not target.can_view(user):
         raise StreamForbidden()
     return StreamAccess(
         key=key,
-        community_id=community.pk,
-        can_post=cop_permissions.can_post(user, community),
-        can_moderate=cop_permissions.can_moderate(user, community),
+        community_id=target.community_id,
+        can_post=target.can_post(user),
+        can_moderate=target.can_moderate(user),
     )
 
 

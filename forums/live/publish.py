@@ -50,7 +50,7 @@ def stream_event_append(*, key: str, community_id: int, kind: str, i18n: dict) -
     return event
 
 
-def _group_send(group: str, message: dict) -> None:
+def group_send(group: str, message: dict) -> None:
     layer = get_channel_layer()
     if layer is not None:
         async_to_sync(layer.group_send)(group, message)
@@ -58,11 +58,11 @@ def _group_send(group: str, message: dict) -> None:
 
 def broadcast_event(key: str, seq: int, kind: str, i18n: dict) -> None:
     """One message to the stream's group: each server process relays it to its own sockets."""
-    _group_send(
+    group_send(
         stream_group(key), {"type": "live.event", "stream": key, "seq": seq, "kind": kind, "i18n": i18n}
     )
 
 
 def broadcast_access_changed(user_id: int, community_id: int) -> None:
     """Tells every socket of the user to check again what they may follow in the community."""
-    _group_send(user_group(user_id), {"type": "membership.revoked", "community_id": community_id})
+    group_send(user_group(user_id), {"type": "membership.revoked", "community_id": community_id})

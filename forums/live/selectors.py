@@ -8,23 +8,21 @@ from django.utils import timezone
 from cop.permissions import readable_communities
 
 from .limits import limit
-from .models import Presence, Room, RoomMessage, Stream, StreamEvent
+from .models import Presence, Room, RoomMessage
+from .streams import parse_stream_key
 
 HISTORY_PAGE = 50
 
 
 def stream_last_seq(key: str) -> int:
-    return Stream.objects.filter(key=key).values_list("last_seq", flat=True).first() or 0
+    kind, object_id = parse_stream_key(key)
+    return kind.last_seq(object_id)
 
 
 def events_after(key: str, after: int, limit_to: int) -> list[dict]:
     """Events of the stream with seq > after, oldest first, at most `limit_to` of them."""
-    rows = (
-        StreamEvent.objects.filter(stream__key=key, seq__gt=after)
-        .order_by("seq")
-        .values("seq", "kind", "payload")[:limit_to]
-    )
-    return [{"seq": row["seq"], "kind": row["kind"], "i18n": row["payload"].get("i18n", {})} for row in rows]
+    kind, object_id = parse_stream_key(key)
+    return kind.events_after(object_id, after, limit_to)
 
 
 def room_history(room: Room, *, before: int | None = None) -> tuple[list[RoomMessage], int | None]:

@@ -1,7 +1,8 @@
-"""Stream keys ("room:12", "thread:40"), the kinds of stream and the one helper that names groups.
+"""Stream keys ("room:12", "thread:40"), the kinds of stream, and the one helper that names groups.
 
-A stream kind registers a resolver: given the object id it returns a StreamTarget with the community
-whose permissions apply (and, optionally, a further check for that object, e.g. a hidden thread).
+A kind of stream says, for one object id: who may view, post and moderate (asking the permission
+module of the pages), what its last sequence number is, which events came after a number, and, for
+kinds whose events are not rendered in advance, how to render one event for one viewer.
 """
 
 import re
@@ -16,29 +17,52 @@ _KEY = re.compile(r"^([a-z]{2,16}):([1-9][0-9]{0,17})$")
 @dataclass(frozen=True)
 class StreamTarget:
     key: str
-    community: object
-    obj: object = None
-    # An extra rule for this object on top of the community's (e.g. a hidden thread): (user) -> bool.
-    can_view_object: Callable | None = None
+    community_id: int | None
+    can_view: Callable
+    can_post: Callable
+    can_moderate: Callable
 
 
-_RESOLVERS: dict[str, Callable[[int], StreamTarget]] = {}
+class StreamKind:
+    """The interface each kind implements (rooms in rooms.py, forum threads in threads.py)."""
+
+    name = ""
+
+    def resolve(self, object_id: int) -> StreamTarget:
+        raise NotImplementedError
+
+    def last_seq(self, object_id: int) -> int:
+        raise NotImplementedError
+
+    def events_after(self, object_id: int, after: int, limit: int) -> list[dict]:
+        """[{"seq", "kind", and either "i18n" (data per language) or what render() needs}], oldest first."""
+        raise NotImplementedError
+
+    def render(self, object_id: int, event: dict, viewer) -> dict:
+        """The data of an event not rendered in advance, for one viewer (see consumers.Viewer)."""
+        raise NotImplementedError
+
+    # Event kinds after which a viewer's access is checked again (e.g. a thread hidden or moved).
+    access_changing_kinds: frozenset = frozenset()
 
 
-def register_stream_kind(kind: str, resolver: Callable[[int], StreamTarget]) -> None:
-    _RESOLVERS[kind] = resolver
+_KINDS: dict[str, StreamKind] = {}
 
 
-def parse_stream_key(key) -> tuple[str, int]:
+def register_stream_kind(kind: StreamKind) -> None:
+    _KINDS[kind.name] = kind
+
+
+def parse_stream_key(key) -> tuple[StreamKind, int]:
     match = _KEY.match(key) if isinstance(key, str) else None
-    if not match or match.group(1) not in _RESOLVERS:
+    if not match or match.group(1) not in _KINDS:
         raise StreamNotFound()
-    return match.group(1), int(match.group(2))
+    return _KINDS[match.group(1)], int(match.group(2))
 
 
 def resolve_stream(key: str) -> StreamTarget:
     kind, object_id = parse_stream_key(key)
-    return _RESOLVERS[kind](object_id)
+    return kind.resolve(object_id)
 
 
 def stream_group(key: str) -> str:
@@ -49,15 +73,3 @@ def stream_group(key: str) -> str:
 def user_group(user_id: int) -> str:
     """Every socket of one user, to tell them at once that their access changed."""
     return f"live.user.{user_id}"
-
-
-def _room_target(room_id: int) -> StreamTarget:
-    from .models import Room
-
-    room = Room.objects.select_related("community").filter(pk=room_id).first()
-    if room is None or not room.community.live:
-        raise StreamNotFound()
-    return StreamTarget(key=room.stream_key, community=room.community, obj=room)
-
-
-register_stream_kind("room", _room_target)

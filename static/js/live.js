@@ -367,7 +367,7 @@
 
   function enhanceTyping(key, stream) {
     var last = 0;
-    stream.el.querySelectorAll("[data-live-composer] textarea, textarea[data-live-typing-input]").forEach(function (box) {
+    stream.el.querySelectorAll("textarea[name=\"body\"], textarea[data-live-typing-input]").forEach(function (box) {
       box.addEventListener("input", function () {
         var now = Date.now();
         if (now - last > TYPING_EVERY) { last = now; send({ type: "typing", stream: key }); }

@@ -86,7 +86,7 @@ async def test_member_authenticated_by_session_cookie_may_post(private_room, mem
     await ws.send_json_to(
         {"type": "post", "stream": private_room.stream_key, "body": "Bonjour à tous", "ref": "r1"}
     )
-    frames = [await ws.receive_json_from(timeout=3) for _ in range(2)]
+    _ack, frames = await receive_until(ws, "ack")
     by_type = {frame["type"]: frame for frame in frames}
     assert by_type["ack"]["ref"] == "r1"
     assert by_type["event"]["seq"] == 1

@@ -1,0 +1,40 @@
+"""Discussion rooms as a kind of stream: events rendered in advance, kept in StreamEvent."""
+
+from cop import permissions as cop_permissions
+
+from .exceptions import StreamNotFound
+from .models import Room, Stream, StreamEvent
+from .streams import StreamKind, StreamTarget, register_stream_kind
+
+
+class RoomStream(StreamKind):
+    name = "room"
+
+    def resolve(self, object_id: int) -> StreamTarget:
+        room = Room.objects.select_related("community").filter(pk=object_id).first()
+        if room is None or not room.community.live:
+            raise StreamNotFound()
+        community = room.community
+        return StreamTarget(
+            key=room.stream_key,
+            community_id=community.pk,
+            can_view=lambda user: cop_permissions.can_view(user, community),
+            can_post=lambda user: cop_permissions.can_post(user, community),
+            can_moderate=lambda user: cop_permissions.can_moderate(user, community),
+        )
+
+    def last_seq(self, object_id: int) -> int:
+        return Stream.objects.filter(key=f"room:{object_id}").values_list("last_seq", flat=True).first() or 0
+
+    def events_after(self, object_id: int, after: int, limit: int) -> list[dict]:
+        rows = (
+            StreamEvent.objects.filter(stream__key=f"room:{object_id}", seq__gt=after)
+            .order_by("seq")
+            .values("seq", "kind", "payload")[:limit]
+        )
+        return [
+            {"seq": row["seq"], "kind": row["kind"], "i18n": row["payload"].get("i18n", {})} for row in rows
+        ]
+
+
+register_stream_kind(RoomStream())

@@ -1,0 +1,138 @@
+"""Forum threads as a kind of stream.
+
+forums/ keeps the event log (ThreadEvent, numbered per thread in the same transaction as the change) and
+sends forums.signals.thread_event after commit; we relay that to the thread's group. Each viewer gets
+the post rendered with the forums' own partial (forums/includes/post.html) and their own permissions,
+so a live page and a reloaded one show the same markup.
+"""
+
+from types import SimpleNamespace
+
+from django.db.models import Prefetch
+from django.dispatch import receiver
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext
+
+from forums import permissions as forum_permissions
+from forums import selectors as forum_selectors
+from forums.models import Attachment, Post, PostStatus, Reaction, Thread, ThreadEvent
+from forums.signals import thread_event
+
+from .exceptions import StreamNotFound
+from .publish import group_send
+from .streams import StreamKind, StreamTarget, register_stream_kind, stream_group
+
+NEW_POST_KINDS = ("post_created", "thread_created")
+
+
+class ThreadStream(StreamKind):
+    name = "thread"
+    access_changing_kinds = frozenset({"thread_updated", "thread_moved"})
+
+    def resolve(self, object_id: int) -> StreamTarget:
+        thread = Thread.objects.select_related("board", "board__community").filter(pk=object_id).first()
+        if thread is None:
+            raise StreamNotFound()
+        board = thread.board
+        return StreamTarget(
+            key=f"thread:{thread.pk}",
+            community_id=board.community_id,
+            can_view=lambda user: forum_permissions.can_view_thread(user, thread),
+            can_post=lambda user: forum_permissions.can_post_in_board(user, board),
+            can_moderate=lambda user: forum_permissions.can_moderate_board(user, board),
+        )
+
+    def last_seq(self, object_id: int) -> int:
+        return Thread.objects.filter(pk=object_id).values_list("event_seq", flat=True).first() or 0
+
+    def events_after(self, object_id: int, after: int, limit: int) -> list[dict]:
+        rows = (
+            ThreadEvent.objects.filter(thread_id=object_id, seq__gt=after)
+            .order_by("seq")
+            .values("seq", "kind", "post_id")[:limit]
+        )
+        return [{"seq": row["seq"], "kind": row["kind"], "post_id": row["post_id"]} for row in rows]
+
+    def render(self, object_id: int, event: dict, viewer) -> dict:
+        with translation.override(viewer.language):
+            return self._render(object_id, event, viewer)
+
+    def _render(self, object_id: int, event: dict, viewer) -> dict:
+        from forums.views import _decorate  # the thread page's own per-viewer decoration of posts
+
+        user, kind = viewer.user, event["kind"]
+        thread = forum_selectors.thread_for_page(object_id)
+        if thread is None or event.get("post_id") is None:
+            return (
+                {"announce": gettext("A moderator updated this thread.")}
+                if kind in self.access_changing_kinds
+                else {}
+            )
+        post = (
+            Post.objects.select_related("author", "quoted_post", "quoted_post__author")
+            .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("pk")))
+            .filter(pk=event["post_id"], thread_id=object_id)
+            .first()
+        )
+        if post is None:
+            return {}
+        board = thread.board
+        moderator = forum_permissions.can_moderate_board(user, board)
+        is_author = user.is_authenticated and post.author_id == user.pk
+        if post.status == PostStatus.PENDING and not (moderator or is_author):
+            return {}  # waiting for approval: only its author and the moderators see it
+        post.thread = thread
+        post.my_reactions = (
+            set(Reaction.objects.filter(user=user, post=post).values_list("kind", flat=True))
+            if user.is_authenticated
+            else set()
+        )
+        is_new = kind in NEW_POST_KINDS
+        _decorate(
+            SimpleNamespace(user=user),
+            thread,
+            [post],
+            moderator=moderator,
+            last_read=post.number - int(is_new),
+        )
+        can_post = forum_permissions.can_post_in_board(user, board)
+        can_reply = can_post and (moderator or not (thread.is_locked or thread.is_closed))
+        html = render_to_string(
+            "forums/includes/post.html",
+            {
+                "post": post,
+                "thread": thread,
+                "board": board,
+                "moderator": moderator,
+                "can_reply": can_reply,
+                "user": user,
+                "csrf_token": viewer.csrf_token,
+            },
+        )
+        data = {
+            "ops": [
+                {
+                    "op": "append" if is_new else "replace",
+                    "target": "posts",
+                    "id": f"post-{post.number}",
+                    "html": html,
+                }
+            ],
+            "message": {"id": post.pk, "author_id": post.author_id},
+        }
+        if is_new:
+            data["announce"] = gettext("New reply from %(name)s.") % {"name": post.author.public_name}
+        return data
+
+
+register_stream_kind(ThreadStream())
+
+
+@receiver(thread_event, dispatch_uid="forums_live_thread_event")
+def relay_thread_event(sender, thread_id: int, seq: int, kind: str, post_id: int | None, **kwargs):
+    """forums sends this after commit: one message to the thread's group, rendered per viewer later."""
+    key = f"thread:{thread_id}"
+    group_send(
+        stream_group(key), {"type": "live.event", "stream": key, "seq": seq, "kind": kind, "post_id": post_id}
+    )
