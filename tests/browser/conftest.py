@@ -23,7 +23,6 @@ import threading
 import time
 from pathlib import Path
 
-import django.utils.asyncio
 import pytest
 from django.conf import settings as django_settings
 from django.core.cache import cache
@@ -117,22 +116,29 @@ def _playwright():
             "Install it with `scripts/apt-ensure.sh chromium fonts-noto-core` (or run `make test`).",
             pytrace=False,
         )
+    from playwright._impl import _sync_base
     from playwright.sync_api import sync_playwright
 
+    wait_for_future = _sync_base.wait_for_future
+
+    def wait_with_the_loop_marked_running(loop, dispatcher_fiber, future):
+        previous = asyncio._get_running_loop()
+        asyncio._set_running_loop(loop)
+        try:
+            return wait_for_future(loop, dispatcher_fiber, future)
+        finally:
+            asyncio._set_running_loop(previous)
+
     with sync_playwright() as playwright, pytest.MonkeyPatch.context() as patch:
-        # Between its calls, Playwright's sync API leaves its own event loop marked as running in this
-        # thread, and Django would then refuse every ORM call in the test ("async context"). Django's
-        # check is told to look past that one loop only; the server's thread keeps the full check.
-        playwright_loop = asyncio.get_event_loop()
-
-        def running_loop_other_than_playwrights():
-            loop = asyncio.get_running_loop()
-            if loop is playwright_loop:
-                raise RuntimeError("only Playwright's loop is marked running in this thread")
-            return loop
-
-        patch.setattr(django.utils.asyncio, "get_running_loop", running_loop_other_than_playwrights)
+        # Playwright's sync API runs its event loop in a greenlet of this thread and leaves that loop
+        # marked as running while the test's own code runs. Django would then refuse ORM calls and
+        # asgiref's async_to_sync (channel-layer broadcasts in on_commit hooks) would refuse to run.
+        # The loop is marked running only while a Playwright call waits, as asyncio expects.
+        loop = asyncio._get_running_loop()
+        patch.setattr(_sync_base, "wait_for_future", wait_with_the_loop_marked_running)
+        asyncio._set_running_loop(None)
         yield playwright
+        asyncio._set_running_loop(loop)  # Playwright's shutdown resumes its loop
 
 
 @pytest.fixture(scope="session")

@@ -30,3 +30,16 @@ def test_static_files_are_served(page, live_url):
     response = page.goto("/static/css/site.css")
     assert response.status == 200
     assert "logical properties" in response.text()
+
+
+def test_test_code_may_use_the_orm_and_async_to_sync_between_playwright_calls(page, live_url):
+    """Setup that broadcasts in on_commit (async_to_sync) works in the test, beside Playwright."""
+    import asyncio
+
+    from asgiref.sync import async_to_sync
+    from django.contrib.auth import get_user_model
+
+    page.goto("/static/css/site.css")
+    assert get_user_model().objects.count() >= 0
+    assert async_to_sync(asyncio.sleep)(0, result="ran") == "ran"
+    page.goto("/static/css/site.css")
