@@ -13,6 +13,7 @@ import logging
 import socket
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 from urllib.parse import urljoin, urlsplit
 
 import requests
@@ -44,6 +45,7 @@ TIMEOUT = (5, 20)
 MAX_REDIRECTS = 3
 PAST_WINDOW = timedelta(days=30)
 MAX_MESSAGES = 200
+SIX_PLACES = Decimal("0.000001")
 
 
 def _setting(name: str, default):
@@ -506,8 +508,8 @@ def _event_fields(item: ParsedEvent, feed) -> dict:
         "venue_name": "" if location_is_url else item.location[:200],
         "venue_address": "",
         "online_url": item.location[:200] if location_is_url else "",
-        "latitude": item.latitude,
-        "longitude": item.longitude,
+        "latitude": None if item.latitude is None else Decimal(str(item.latitude)).quantize(SIX_PLACES),
+        "longitude": None if item.longitude is None else Decimal(str(item.longitude)).quantize(SIX_PLACES),
         "time_zone": item.time_zone,
         "all_day": item.all_day,
         "start_date": date.fromisoformat(item.start_date),
