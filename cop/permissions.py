@@ -8,6 +8,7 @@ everything; organisers manage communities in the Wagtail admin.
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Substr
+from wagtail.models import Page
 
 from cop.models import CommunityPage, JoinPolicy, Membership, MembershipStatus, Role, Visibility
 
@@ -140,7 +141,9 @@ def visible_pages(user, pages):
         .filter(path=Substr(OuterRef("path"), 1, F("depth") * CommunityPage.steplen))
     )
     hidden = CommunityPage.objects.exclude(pk__in=listed).values("pk")
-    return pages.exclude(Exists(under_unreadable)).exclude(pk__in=hidden)
+    # Expressed as `pk__in` so that Wagtail's search backends, which filter on fields, accept it.
+    blocked = Page.objects.filter(Exists(under_unreadable) | Q(pk__in=hidden)).values("pk")
+    return pages.exclude(pk__in=blocked)
 
 
 class JoinAction:

@@ -1,0 +1,163 @@
+"""The practitioner network and public profiles: only public information, and only listed people."""
+
+import pytest
+
+from cop.models import GBFTarget, Language, StakeholderGroup
+from tests.factories import CommunityPageFactory, MembershipFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def people(db):
+    lucia = UserFactory(
+        display_name="Lucía Fernández",
+        organisation="Instituto Humboldt",
+        country="CO",
+        stakeholder_group=StakeholderGroup.objects.get(slug="academia"),
+        bio="Biodiversity information systems.",
+    )
+    lucia.expertise.set([GBFTarget.objects.get(number=21)])
+    lucia.languages.set([Language.objects.get(code="es")])
+    james = UserFactory(
+        display_name="James Okello",
+        organisation="Kenya Wildlife Service",
+        country="KE",
+        stakeholder_group=StakeholderGroup.objects.get(slug="government"),
+    )
+    james.expertise.set([GBFTarget.objects.get(number=3)])
+    james.languages.set([Language.objects.get(code="en")])
+    private = UserFactory(display_name="Private Person", country="KE", listed_in_directory=False)
+    inactive = UserFactory(display_name="Gone Away", is_active=False)
+    return {"lucia": lucia, "james": james, "private": private, "inactive": inactive}
+
+
+def names(response):
+    return {person.display_name for person in response.context["page_obj"]}
+
+
+def test_network_lists_only_listed_active_people_without_e_mail(client, people):
+    response = client.get("/en/network/")
+    assert response.status_code == 200
+    assert names(response) == {"Lucía Fernández", "James Okello"}
+    html = response.content.decode()
+    assert "Instituto Humboldt" in html and "Colombia" in html and "Target 21" in html
+    assert people["lucia"].email not in html
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({"q": "humboldt"}, {"Lucía Fernández"}),
+        ({"q": "okello"}, {"James Okello"}),
+        ({"country": "KE"}, {"James Okello"}),
+        ({"region": "014"}, {"James Okello"}),  # Eastern Africa
+        ({"region": "019"}, {"Lucía Fernández"}),  # Americas, through South America
+        ({"stakeholder": "academia"}, {"Lucía Fernández"}),
+        ({"target": "3"}, {"James Okello"}),
+        ({"language": "es"}, {"Lucía Fernández"}),
+        ({"q": "Private"}, set()),
+    ],
+)
+def test_network_filters(client, people, query, expected):
+    response = client.get("/en/network/", query)
+    assert response.status_code == 200
+    assert names(response) == expected
+
+
+def test_network_bad_filter_is_400_in_the_users_language(client, people):
+    response = client.get("/es/network/", {"country": "XX"})
+    assert response.status_code == 400
+    assert "Escoja una opción válida" in response.content.decode()
+
+
+def test_network_country_names_are_translated(client, people):
+    assert "Colombie" in client.get("/fr/network/").content.decode()
+
+
+def test_network_query_count_does_not_grow(client, people, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        client.get("/en/network/")
+    for _ in range(20):
+        person = UserFactory(country="FR")
+        person.expertise.set(GBFTarget.objects.all()[:2])
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get("/en/network/")
+
+
+def test_profile_page_shows_public_profile(client, people, site_home):
+    public = CommunityPageFactory(title="Open community")
+    private = CommunityPageFactory(title="Members-only community", visibility="members")
+    MembershipFactory(user=people["lucia"], community=public, role="facilitator")
+    MembershipFactory(user=people["lucia"], community=private)
+    response = client.get(f"/en/people/{people['lucia'].pk}/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Lucía Fernández" in html and "Biodiversity information systems." in html
+    assert "Open community" in html and "Facilitator" in html
+    assert "Members-only community" not in html  # membership there is members-only information
+    assert people["lucia"].email not in html
+    # A fellow member of the private community sees it.
+    client.force_login(MembershipFactory(community=private).user)
+    assert "Members-only community" in client.get(f"/en/people/{people['lucia'].pk}/").content.decode()
+
+
+def test_unlisted_profile_is_404_except_for_its_owner(client, people):
+    url = f"/en/people/{people['private'].pk}/"
+    assert client.get(url).status_code == 404
+    client.force_login(people["james"])
+    assert client.get(url).status_code == 404
+    client.force_login(people["private"])
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "Only you can see this profile" in response.content.decode()
+    assert client.get(f"/en/people/{people['inactive'].pk}/").status_code == 404
+
+
+def test_member_list_links_only_public_profiles(client, people, site_home):
+    community = CommunityPageFactory()
+    MembershipFactory(user=people["lucia"], community=community)
+    MembershipFactory(user=people["private"], community=community)
+    html = client.get(f"/en/communities/{community.pk}/members/").content.decode()
+    assert f'href="/en/people/{people["lucia"].pk}/"' in html
+    assert "Private Person" in html
+    assert f'href="/en/people/{people["private"].pk}/"' not in html
+
+
+def test_profile_settings_edit_the_public_profile_and_listing(client, people):
+    lucia = people["lucia"]
+    client.force_login(lucia)
+    response = client.post(
+        "/en/me/settings/",
+        {
+            "display_name": "Lucía F.",
+            "preferred_language": "es",
+            "time_zone": "America/Bogota",
+            "organisation": "Humboldt",
+            "country": "CO",
+            "stakeholder_group": StakeholderGroup.objects.get(slug="youth").pk,
+            "expertise": [GBFTarget.objects.get(number=3).pk, GBFTarget.objects.get(number=22).pk],
+            "languages": [Language.objects.get(code="qu").pk],
+            "bio": "Youth networks.",
+            # listed_in_directory unticked: leave the network
+        },
+    )
+    assert response.status_code == 302
+    lucia.refresh_from_db()
+    assert lucia.display_name == "Lucía F." and not lucia.listed_in_directory
+    assert sorted(t.number for t in lucia.expertise.all()) == [3, 22]
+    assert "Lucía F." not in names(client.get("/en/network/"))
+
+
+def test_profile_settings_reject_an_unknown_country(client, people):
+    client.force_login(people["james"])
+    response = client.post(
+        "/en/me/settings/",
+        {"display_name": "J", "preferred_language": "en", "time_zone": "UTC", "country": "ZZ"},
+    )
+    assert response.status_code == 400
+    people["james"].refresh_from_db()
+    assert people["james"].country == "KE"
