@@ -1,5 +1,7 @@
 """The account journeys through django-allauth, as a visitor drives them with the test client."""
 
+import re
+
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
@@ -339,3 +341,54 @@ def test_manage_pages_have_the_account_navigation(client, url):
     html = client.get(url).content.decode()
     assert '<nav class="account-nav" aria-label="Your account">' in html
     assert html.count('aria-current="page"') == 1
+
+
+def test_every_two_factor_page_is_in_the_site_design_without_inline_code(client):
+    UserFactory(email="sami@km4b.test")
+    log_in(client, "sami@km4b.test")
+    reauthenticate(client)
+    client.get("/en/accounts/2fa/totp/activate/")
+    client.post("/en/accounts/2fa/totp/activate/", {"code": totp_code(client.session[SECRET_SESSION_KEY])})
+    for url in [
+        "/en/accounts/2fa/",
+        "/en/accounts/2fa/totp/deactivate/",
+        "/en/accounts/2fa/recovery-codes/",
+        "/en/accounts/2fa/recovery-codes/generate/",
+        "/en/accounts/reauthenticate/",
+        "/en/accounts/password/change/",
+        "/en/accounts/email/",
+    ]:
+        response = client.get(url)
+        html = response.content.decode()
+        assert response.status_code == 200, url
+        assert 'class="site-header"' in html, url
+        assert "style=" not in html, url
+        assert not re.search(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)", html), url
+
+
+def test_recovery_code_logs_in_when_the_phone_is_lost(client):
+    user = UserFactory(email="sami@km4b.test")
+    log_in(client, "sami@km4b.test")
+    reauthenticate(client)
+    client.get("/en/accounts/2fa/totp/activate/")
+    client.post("/en/accounts/2fa/totp/activate/", {"code": totp_code(client.session[SECRET_SESSION_KEY])})
+    code = (
+        Authenticator.objects.get(user=user, type=Authenticator.Type.RECOVERY_CODES)
+        .wrap()
+        .get_unused_codes()[0]
+    )
+    client.post("/en/accounts/logout/")
+    log_in(client, "sami@km4b.test")
+    response = client.post("/en/accounts/2fa/authenticate/", {"code": code})
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(user.pk)
+
+
+def test_password_reset_page_from_the_link_is_in_the_site_design(client):
+    UserFactory(email="lena@km4b.test")
+    client.post("/en/accounts/password/reset/", {"email": "lena@km4b.test"})
+    page = client.get(path_of(link_in(mail.outbox[0])), follow=True)
+    html = page.content.decode()
+    assert 'class="site-header"' in html
+    assert 'autocomplete="new-password"' in html
+    assert "style=" not in html
