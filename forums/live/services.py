@@ -177,7 +177,7 @@ def room_message_post(*, room_id: int, author, body: str) -> RoomMessage:
 @transaction.atomic
 def room_message_delete(*, message: RoomMessage, actor) -> RoomMessage:
     """Removes a message (moderators); its place stays, marked as removed."""
-    room = message.room
+    room = Room.objects.select_for_update().select_related("community").get(pk=message.room_id)
     if not cop_permissions.can_moderate(actor, room.community):
         raise ModerationForbidden()
     if message.is_deleted:
