@@ -49,9 +49,9 @@ test: $(VENV)/.installed-test browser-deps ## Lint, check migrations and setting
 	$(VENV)/bin/pytest -m "not stack" $(PYTEST_ARGS)
 
 stack-deps:
-	@scripts/apt-ensure.sh postgresql redis-server nginx-light
+	@scripts/apt-ensure.sh postgresql redis-server nginx-light openssl
 
-test-stack: $(VENV)/.installed-test stack-deps ## Start PostgreSQL and Redis and prove the production stack
+test-stack: $(VENV)/.installed-test stack-deps ## Start PostgreSQL, Redis, nginx, servers, Celery; prove the production stack
 	$(VENV)/bin/pytest -m stack tests/stack $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-test ## Ruff lint and format check
@@ -68,7 +68,8 @@ messages: install ## Update and compile the translation catalogues (needs gettex
 	$(MANAGE) makemessages $(LOCALES:%=-l %) -d djangojs --ignore=.venv --ignore=staticfiles --ignore=node_modules --no-obsolete
 	$(MANAGE) compilemessages $(LOCALES:%=-l %) --ignore=.venv
 
-bench: $(VENV)/.installed-test stack-deps ## Run the benchmarks in bench/
-	$(PY) bench/run.py
+bench: $(VENV)/.installed-test stack-deps ## Measure serving on this machine (gunicorn, uvicorn, daphne, nginx)
+	@scripts/apt-ensure.sh wrk
+	$(PY) bench/serving.py $(BENCH_ARGS)
 
 .PHONY: help install run browser-deps test stack-deps test-stack lint format messages bench

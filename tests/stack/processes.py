@@ -5,6 +5,7 @@ Plain Python with no pytest in it, so that bench/serving.py uses the very same s
 """
 
 import contextlib
+import ctypes
 import os
 import secrets
 import shutil
@@ -75,6 +76,7 @@ class Process:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
                 user=user,
+                preexec_fn=_die_with_parent(stop_signal),
             )
 
     @property
@@ -94,15 +96,18 @@ class Process:
         state = "running" if self.alive() else f"exited with {self.popen.returncode}"
         return StackError(f"{self.name} {what} ({state}); end of {self.log_path}:\n{self.log()}")
 
-    def stop(self, timeout: float = 20) -> None:
-        """Asks the whole process group to stop, then kills what is left after `timeout` seconds."""
+    def request_stop(self) -> None:
         if self.alive():
             self._signal_group(self.stop_signal)
-            try:
-                self.popen.wait(timeout)
-            except subprocess.TimeoutExpired:
-                self._signal_group(signal.SIGKILL)
-                self.popen.wait(10)
+
+    def stop(self, timeout: float = 20) -> None:
+        """Asks the whole process group to stop, then kills what is left after `timeout` seconds."""
+        self.request_stop()
+        try:
+            self.popen.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self._signal_group(signal.SIGKILL)
+            self.popen.wait(10)
         # Workers a master left behind (the group outlives its leader) go too.
         self._signal_group(signal.SIGKILL)
 
@@ -122,6 +127,16 @@ def wait_for_port(port: int, process: Process, timeout: float = 60) -> None:
         except OSError:
             time.sleep(0.1)
     raise process.failure(f"did not listen on port {port} within {timeout:.0f}s")
+
+
+def wait_for_log(process: Process, text: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while text not in process.log(tail=100_000):
+        if not process.alive():
+            raise process.failure(f"stopped before logging {text!r}")
+        if time.monotonic() > deadline:
+            raise process.failure(f"did not log {text!r} within {timeout:.0f}s")
+        time.sleep(0.2)
 
 
 def http_get(url: str, *, headers=None, timeout: float = 10, context: ssl.SSLContext | None = None):
@@ -156,6 +171,38 @@ def wait_for_http(url: str, process: Process, *, timeout: float = 90, context=No
     raise process.failure(f"did not answer {url} within {timeout:.0f}s (last error: {last_error})")
 
 
+class Command:
+    """A one-off program running in the background; finish() waits for it and returns its output."""
+
+    def __init__(self, args, *, env, timeout: float):
+        self.args = args
+        self.timeout = timeout
+        self.popen = subprocess.Popen(
+            args,
+            cwd=REPO,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+            preexec_fn=_die_with_parent(signal.SIGTERM),
+        )
+
+    def finish(self) -> str:
+        try:
+            output, _ = self.popen.communicate(timeout=self.timeout)
+        except subprocess.TimeoutExpired:
+            self.popen.kill()
+            output, _ = self.popen.communicate()
+            raise StackError(
+                f"{' '.join(self.args)} took over {self.timeout:.0f}s:\n{output[-3000:]}"
+            ) from None
+        if self.popen.returncode:
+            raise StackError(f"{' '.join(self.args)} failed ({self.popen.returncode}):\n{output[-3000:]}")
+        return output
+
+
 class Stack:
     """A temporary production stack. Use as a context manager, or call close() in a finally."""
 
@@ -176,13 +223,20 @@ class Stack:
         self.close()
 
     def close(self) -> None:
-        """Stops every process, newest first (servers before the services they use), then cleans up."""
+        """Stops the programs that use the services (all at once), then the services, then cleans up."""
+        services = {"postgres", "redis"}
         errors = []
-        for process in reversed(self.processes):
-            try:
-                process.stop()
-            except Exception as error:  # noqa: BLE001 - stop the others all the same
-                errors.append(f"{process.name}: {error}")
+        for group in (
+            [p for p in self.processes if p.name not in services],
+            [p for p in self.processes if p.name in services],
+        ):
+            for process in group:
+                process.request_stop()
+            for process in group:
+                try:
+                    process.stop()
+                except Exception as error:  # noqa: BLE001 - stop the others all the same
+                    errors.append(f"{process.name}: {error}")
         self.processes.clear()
         if os.environ.get("KM4B_STACK_KEEP"):
             print(f"stack kept in {self.root}", file=sys.stderr)
@@ -295,42 +349,23 @@ class Stack:
         env.update(extra)
         return env
 
+    def command(self, *args: str, timeout: float = 600) -> "Command":
+        """Starts a one-off program (in the background) under production settings."""
+        return Command(args, env=self.env(), timeout=timeout)
+
     def manage(self, *args: str, timeout: float = 600) -> str:
         """Runs manage.py to completion under production settings; its output, or StackError."""
-        result = subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=REPO,
-            env=self.env(),
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-        )
-        if result.returncode:
-            raise StackError(
-                f"manage.py {' '.join(args)} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
-            )
-        return result.stdout
+        return self.command(sys.executable, "manage.py", *args, timeout=timeout).finish()
 
-    def prepare_database_and_static(self) -> None:
-        """deploy/Procfile's release step (migrate, collectstatic) and the site's home page."""
-        collect = subprocess.Popen(
-            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-            cwd=REPO,
-            env=self.env(),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
+    def release(self) -> str:
+        """deploy/Procfile's `release` line as written: migrate, then collectstatic."""
+        return self.command("bash", "-c", procfile()["release"]).finish()
+
+    def seed_home(self) -> "Command":
+        """Makes the site's home page (in the background: nothing else waits for it)."""
+        return self.command(
+            sys.executable, "manage.py", "shell", "-c", "from home.demo import seed_home; seed_home()"
         )
-        try:
-            self.manage("migrate", "--noinput", "-v0")
-            self.manage("shell", "-c", "from home.demo import seed_home; seed_home()")
-            output, _ = collect.communicate(timeout=600)
-        finally:
-            if collect.poll() is None:
-                collect.kill()
-                collect.wait()
-        if collect.returncode:
-            raise StackError(f"collectstatic failed:\n{output[-3000:]}")
 
     def start_procfile(self, name: str, *, label: str | None = None, **env: str) -> Process:
         """Starts one line of deploy/Procfile exactly as written, with `env` for its ${VARIABLES}."""
@@ -404,6 +439,20 @@ class Stack:
         process = self.spawn("nginx", args, env=_base_env())
         wait_for_port(port, process, timeout=30)
         return port
+
+
+def _die_with_parent(sig: int):
+    """Linux's parent-death signal: if the test run or benchmark is killed before it can stop its
+    services, they get `sig` instead of living on."""
+    if not sys.platform.startswith("linux"):
+        return None
+    libc = ctypes.CDLL(None, use_errno=True)
+    pr_set_pdeathsig = 1
+
+    def set_parent_death_signal():
+        libc.prctl(pr_set_pdeathsig, int(sig))
+
+    return set_parent_death_signal
 
 
 def _user_exists(name: str) -> bool:

@@ -8,7 +8,7 @@ import time
 import pytest
 import redis
 
-from tests.stack.conftest import wait_for_log
+from tests.stack.processes import wait_for_log
 
 pytestmark = pytest.mark.stack
 
