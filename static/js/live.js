@@ -193,7 +193,11 @@
     var stream = streams[frame.stream];
     switch (frame.type) {
       case "subscribed":
-        if (stream) { stream.last = frame.seq; stream.canPost = frame.can_post; }
+        if (stream) {
+          stream.last = frame.seq;
+          stream.canPost = frame.can_post;
+          stream.el.setAttribute("data-live-state", "live");
+        }
         break;
       case "event":
         onEvent(frame);
@@ -290,6 +294,7 @@
       clearInterval(pingTimer);
       if (socket !== ws) { return; }
       socket = null;
+      Object.keys(streams).forEach(function (key) { streams[key].el.setAttribute("data-live-state", "offline"); });
       Object.keys(pending).forEach(function (ref) { settle(ref, gettext("The connection was lost; please send again.")); });
       if (event.code === 4403) {
         stopped = true;
