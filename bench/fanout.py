@@ -1,0 +1,359 @@
+"""Fan-out of live messages: N clients in one room, one sender, M messages paced and in a burst.
+
+Starts PostgreSQL and Redis (tests/stack/processes.py), migrates, makes a public community with a room
+and a member who sends, then for each setup starts uvicorn processes serving bench/fanout_asgi.py:
+
+- the site's live rooms (/ws/live/: the message is posted through the real service, numbered, stored,
+  broadcast after commit, relayed by one hub per process to its sockets);
+- beside it, in the same run, the baseline: a bare Channels consumer that only joins a group and relays
+  what the sender sends (/ws/bare/);
+
+with the in-memory layer (one process) and with Redis across two processes (channels-redis's default
+layer and its pub/sub layer). Clients are spread evenly over the processes. For 200 and 1,000 clients it
+prints p50/p95/p99 delivery latency (send to receipt, one clock), deliveries per second, lost and
+duplicated messages. Loopback only; every wait is bounded.
+
+    .venv/bin/python bench/fanout.py [--clients 200,1000] [--only live-pubsub,bare-core] [--write]
+
+--write records the table in bench/RESULTS.md under "Live fan-out" (and touches no other section).
+"""
+
+import argparse
+import asyncio
+import json
+import re
+import statistics
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from websockets.asyncio.client import connect  # noqa: E402
+
+from tests.stack.processes import LOOPBACK, VENV_BIN, Stack, free_port, wait_for_http  # noqa: E402
+
+BENCH = Path(__file__).resolve().parent
+TOKEN = re.compile(r"bench-(\d+)-(\d+)")
+PACED_RATE = 2.0  # messages per second, as in the issue's measurement
+PACED_COUNT = 20
+BURST_COUNT = 50
+QUIET_TIMEOUT = 10.0  # no delivery for this long: what has not arrived is lost
+TRIAL_TIMEOUT = 120.0
+
+SEED = r"""
+import json
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.utils.crypto import get_random_string
+from cop.models import CommunityIndexPage, CommunityPage, Membership
+from forums.live import services
+from home.demo import seed_home
+
+tag = get_random_string(6).lower()
+home = seed_home()
+index = CommunityIndexPage.objects.first() or home.add_child(instance=CommunityIndexPage(title="Communities", slug="communities"))
+community = index.add_child(instance=CommunityPage(title=f"Fan-out {tag}", slug=f"fanout-{tag}", summary="Bench", visibility="public"))
+sender = get_user_model().objects.create_user(email=f"sender-{tag}@km4b.test", display_name="Sender")
+Membership.objects.create(user=sender, community=community, status="active", role="facilitator")
+room = services.room_create(community=community, title="Webinar", actor=sender)
+client = Client()
+client.force_login(sender)
+print("RESULT " + json.dumps({"room": room.pk, "session": client.cookies["sessionid"].value}))
+"""
+
+
+@dataclass
+class Setup:
+    name: str
+    label: str
+    layer: str  # memory | redis-core | redis-pubsub
+    processes: int
+    consumer: str  # live | bare
+
+
+SETUPS = [
+    Setup("bare-memory", "bare relay consumer · in-memory layer · 1 process", "memory", 1, "bare"),
+    Setup("live-memory", "live rooms · in-memory layer · 1 process", "memory", 1, "live"),
+    Setup(
+        "bare-core",
+        "bare relay consumer · channels-redis default layer · 2 processes",
+        "redis-core",
+        2,
+        "bare",
+    ),
+    Setup(
+        "bare-pubsub",
+        "bare relay consumer · channels-redis pub/sub layer · 2 processes",
+        "redis-pubsub",
+        2,
+        "bare",
+    ),
+    Setup(
+        "live-pubsub", "live rooms · channels-redis pub/sub layer · 2 processes", "redis-pubsub", 2, "live"
+    ),
+]
+
+
+@dataclass
+class Trial:
+    number: int
+    expected: int
+    sent_at: dict = field(default_factory=dict)
+    seen: dict = field(default_factory=dict)
+    latencies: list = field(default_factory=list)
+    last_delivery: float = 0.0
+
+    def record(self, client: int, index: int, now: float) -> None:
+        key = (client, index)
+        self.seen[key] = self.seen.get(key, 0) + 1
+        if self.seen[key] == 1 and index in self.sent_at:
+            self.latencies.append(now - self.sent_at[index])
+        self.last_delivery = now
+
+
+class Clients:
+    """N websocket clients, each reading every frame and recording the bench tokens it sees."""
+
+    def __init__(self):
+        self.sockets = []
+        self.tasks = []
+        self.subscribed = 0
+        self.trial: Trial | None = None
+
+    async def read(self, ws, client: int) -> None:
+        async for text in ws:
+            if self.trial is not None:
+                match = TOKEN.search(text)
+                if match and int(match.group(1)) == self.trial.number:
+                    self.trial.record(client, int(match.group(2)), time.perf_counter())
+                    continue
+            if text.startswith('{"type": "subscribed"'):
+                self.subscribed += 1
+
+    async def open(self, urls: list[str], count: int, *, live: bool) -> None:
+        async def one(client: int):
+            url = urls[client % len(urls)]
+            ws = await connect(url, origin=f"http://{LOOPBACK}", open_timeout=60, max_queue=None)
+            self.sockets.append(ws)
+            self.tasks.append(asyncio.create_task(self.read(ws, client)))
+
+        for start in range(0, count, 100):
+            await asyncio.gather(*(one(i) for i in range(start, min(count, start + 100))))
+        deadline = time.monotonic() + 60
+        while live and self.subscribed < count and time.monotonic() < deadline:
+            await asyncio.sleep(0.1)
+        if live and self.subscribed < count:
+            raise SystemExit(f"only {self.subscribed} of {count} clients subscribed")
+
+    async def close(self) -> None:
+        for ws in self.sockets:
+            await ws.close()
+        for task in self.tasks:
+            task.cancel()
+        await asyncio.gather(*self.tasks, return_exceptions=True)
+
+
+async def run_trial(
+    clients: Clients, sender, stream: str, *, number: int, count: int, rate: float | None, live: bool
+):
+    trial = Trial(number=number, expected=count * len(clients.sockets))
+    clients.trial = trial
+    started = time.perf_counter()
+    for index in range(count):
+        if rate:
+            delay = started + index / rate - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+        body = f"bench-{number}-{index}"
+        trial.sent_at[index] = time.perf_counter()
+        if live:
+            await sender.send(json.dumps({"type": "post", "stream": stream, "body": body, "ref": body}))
+        else:
+            await sender.send(json.dumps({"token": body}))
+    deadline = time.perf_counter() + TRIAL_TIMEOUT
+    while len(trial.seen) < trial.expected and time.perf_counter() < deadline:
+        await asyncio.sleep(0.05)
+        if time.perf_counter() - max(trial.last_delivery, trial.sent_at[count - 1]) > QUIET_TIMEOUT:
+            break
+    clients.trial = None
+    delivered = sum(trial.seen.values())
+    unique = len(trial.seen)
+    latencies = sorted(trial.latencies)
+    span = (trial.last_delivery or time.perf_counter()) - started
+
+    def pct(p):
+        return (
+            latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000 if latencies else float("nan")
+        )
+
+    return {
+        "p50": pct(0.50),
+        "p95": pct(0.95),
+        "p99": pct(0.99),
+        "mean": statistics.fmean(latencies) * 1000 if latencies else float("nan"),
+        "rate": delivered / span if span > 0 else 0.0,
+        "lost": trial.expected - unique,
+        "duplicated": delivered - unique,
+    }
+
+
+async def bench_setup(
+    setup: Setup, ports: list[int], seed: dict, client_counts: list[int], trial_numbers
+) -> list:
+    rows = []
+    path = f"/ws/live/?streams=room:{seed['room']}" if setup.consumer == "live" else "/ws/bare/"
+    urls = [f"ws://{LOOPBACK}:{port}{path}" for port in ports]
+    live = setup.consumer == "live"
+    stream = f"room:{seed['room']}"
+    for count in client_counts:
+        clients = Clients()
+        await clients.open(urls, count, live=live)
+        headers = {"Cookie": f"sessionid={seed['session']}"} if live else {}
+        async with connect(
+            urls[0], origin=f"http://{LOOPBACK}", additional_headers=headers, max_queue=None
+        ) as sender:
+            drain = asyncio.create_task(_drain(sender))
+            await asyncio.sleep(2.0)  # presence updates of the connections settle
+            for mode, messages, rate in (("paced", PACED_COUNT, PACED_RATE), ("burst", BURST_COUNT, None)):
+                result = await run_trial(
+                    clients, sender, stream, number=next(trial_numbers), count=messages, rate=rate, live=live
+                )
+                rows.append({"setup": setup, "clients": count, "mode": mode, "messages": messages, **result})
+                print(_row(rows[-1]), flush=True)
+                await asyncio.sleep(1.0)
+            drain.cancel()
+        await clients.close()
+        await asyncio.sleep(1.0)
+    return rows
+
+
+async def _drain(ws):
+    async for _frame in ws:
+        pass
+
+
+def _mode(row) -> str:
+    if row["mode"] == "paced":
+        return f"paced {PACED_RATE:g}/s × {row['messages']}"
+    return f"burst × {row['messages']}"
+
+
+def _row(row) -> str:
+    return (
+        f"| {row['setup'].label} | {row['clients']:,} | {_mode(row)} | {row['p50']:.0f} | {row['p95']:.0f} | "
+        f"{row['p99']:.0f} | {row['rate']:,.0f} | {row['lost']} | {row['duplicated']} |"
+    )
+
+
+HEADER = (
+    "| setup | clients | messages | p50 ms | p95 ms | p99 ms | deliveries/s | lost | duplicated |\n"
+    "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+)
+
+
+def start_servers(stack: Stack, setup: Setup) -> tuple[list[int], list]:
+    ports, processes = [], []
+    for i in range(setup.processes):
+        port = free_port()
+        args = [
+            str(VENV_BIN / "uvicorn"),
+            "bench.fanout_asgi:application",
+            "--host",
+            LOOPBACK,
+            "--port",
+            str(port),
+        ]
+        args += ["--no-access-log", "--log-level", "warning", "--no-server-header"]
+        env = stack.env(DJANGO_SETTINGS_MODULE="bench.fanout_settings", FANOUT_LAYER=setup.layer)
+        processes.append(stack.spawn(f"{setup.name}-{i}", args, env=env))
+        ports.append(port)
+    for port, process in zip(ports, processes, strict=True):
+        wait_for_http(f"http://{LOOPBACK}:{port}/healthz", process)
+    return ports, processes
+
+
+def verdict(rows: list) -> str:
+    lines = []
+    for count in sorted({row["clients"] for row in rows}):
+        for mode in ("paced", "burst"):
+            pick = {r["setup"].name: r for r in rows if r["clients"] == count and r["mode"] == mode}
+            live, base = pick.get("live-pubsub"), pick.get("bare-core")
+            if live and base:
+                ratio = live["p95"] / base["p95"] if base["p95"] else float("nan")
+                ok = ratio <= 0.5 and live["lost"] == 0 and live["duplicated"] == 0
+                lines.append(
+                    f"- {count:,} clients, {mode}: live rooms over Redis p95 {live['p95']:.0f} ms = "
+                    f"{ratio:.2f} × the bare baseline's {base['p95']:.0f} ms; lost {live['lost']}, "
+                    f"duplicated {live['duplicated']}: {'target met' if ok else 'target NOT met'}."
+                )
+    return "\n".join(lines)
+
+
+def write_results(text: str) -> None:
+    results = BENCH / "RESULTS.md"
+    current = results.read_text() if results.exists() else "# Benchmarks\n"
+    section = f"## Live fan-out\n\n{text.strip()}\n"
+    pattern = re.compile(r"## Live fan-out\n.*?(?=\n## |\Z)", re.S)
+    updated = (
+        pattern.sub(section.rstrip("\n"), current)
+        if pattern.search(current)
+        else current.rstrip("\n") + "\n\n" + section
+    )
+    results.write_text(updated if updated.endswith("\n") else updated + "\n")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--clients", default="200,1000", help="comma-separated numbers of clients")
+    parser.add_argument(
+        "--only", default="", help="comma-separated setup names: " + ", ".join(s.name for s in SETUPS)
+    )
+    parser.add_argument("--write", action="store_true", help="record the figures in bench/RESULTS.md")
+    args = parser.parse_args()
+    client_counts = [int(n) for n in args.clients.split(",")]
+    setups = [s for s in SETUPS if not args.only or s.name in args.only.split(",")]
+    trial_numbers = iter(range(1, 10_000))
+    rows = []
+    started = time.monotonic()
+    with Stack(prefix="km4b-fanout-") as stack:
+        stack.start_postgres()
+        stack.start_redis()
+        stack.manage("migrate", "--noinput", "-v0")
+        output = stack.manage("shell", "-c", SEED)
+        seed = json.loads(output.split("RESULT ", 1)[1].splitlines()[0])
+        print(HEADER, flush=True)
+        for setup in setups:
+            ports, processes = start_servers(stack, setup)
+            try:
+                rows += asyncio.run(bench_setup(setup, ports, seed, client_counts, trial_numbers))
+            finally:
+                for process in processes:
+                    process.stop()
+                    stack.processes.remove(process)
+    summary = verdict(rows)
+    print("\n" + summary)
+    if args.write:
+        text = "\n".join(
+            [
+                f"Measured by `bench/fanout.py` on this machine (2 cores) in one run of {time.monotonic() - started:.0f} s: "
+                f"N clients in one room spread over the server processes, one sender, {PACED_COUNT} messages "
+                f"paced at {PACED_RATE:g}/s then {BURST_COUNT} in a burst. Latency from the sender's send to each "
+                "client's receipt (one clock). Live rooms post through the real service (numbered, stored, "
+                "broadcast after commit, relayed by one hub per process); the bare relay consumer only joins a "
+                "group and relays, each socket receiving through the layer itself.",
+                "",
+                HEADER,
+                *(_row(row) for row in rows),
+                "",
+                summary,
+            ]
+        )
+        write_results(text)
+        print(f"Recorded in {BENCH / 'RESULTS.md'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
