@@ -283,14 +283,17 @@ async def test_too_long_message_and_slow_mode_are_refused_with_reasons(room, mem
 
 
 async def test_banned_member_is_cut_off_from_the_communitys_streams(
-    private_room, room, member, member_session
+    private_room, room, member, member_session, facilitator
 ):
     ws = communicator(f"/ws/live/?streams={private_room.stream_key}", session=member_session)
     assert (await ws.connect())[0]
     await receive_until(ws, "subscribed")
 
-    def ban():
-        make_member(member, private_room.community, status=MembershipStatus.BANNED)
+    def ban():  # through cop's own service, as a facilitator does it
+        from cop.services import membership_ban
+
+        membership = private_room.community.memberships.get(user=member)
+        membership_ban(actor=facilitator, membership_id=membership.pk, reason="spam")
 
     await database_sync_to_async(ban)()
     revoked, _ = await receive_until(ws, "revoked")
