@@ -207,7 +207,7 @@ class Stack:
     """A temporary production stack. Use as a context manager, or call close() in a finally."""
 
     def __init__(self, prefix: str = "km4b-stack-"):
-        self.root = Path(tempfile.mkdtemp(prefix=prefix))
+        self.root = Path(tempfile.mkdtemp(prefix=prefix, dir=_scratch_dir()))
         # PostgreSQL and nginx's workers may run as other users: they must reach their own folders.
         self.root.chmod(0o755)
         self.processes: list[Process] = []
@@ -439,6 +439,17 @@ class Stack:
         process = self.spawn("nginx", args, env=_base_env())
         wait_for_port(port, process, timeout=30)
         return port
+
+
+def _scratch_dir() -> str | None:
+    """Memory (/dev/shm) when it has room: the database's files are made and deleted many times
+    faster there than on this machine's disk (deleting them took 15 s). Else the usual temp dir."""
+    shm = Path("/dev/shm")  # noqa: S108
+    try:
+        usage = shutil.disk_usage(shm)
+    except OSError:
+        return None
+    return str(shm) if usage.free > 2 * 1024**3 and os.access(shm, os.W_OK) else None
 
 
 def _die_with_parent(sig: int):
