@@ -366,7 +366,11 @@ def post_create(
     *, thread: Thread, author, body: str, quoted_post: Post | None = None, attachments: Sequence[tuple] = ()
 ) -> Post:
     """Adds a reply (optionally quoting another post of the same thread)."""
-    thread = Thread.objects.select_for_update().select_related("board", "board__community").get(pk=thread.pk)
+    thread = (
+        Thread.objects.select_for_update(of=("self",))
+        .select_related("board", "board__community")
+        .get(pk=thread.pk)
+    )
     permissions.require_can_reply(author, thread)
     body = _clean_text(body, field="body", max_length=BODY_MAX_LENGTH)
     if quoted_post is not None and (
@@ -613,7 +617,11 @@ _THREAD_STATES = {
 @transaction.atomic
 def thread_moderate(*, thread: Thread, moderator, action: str, reason: str = "") -> Thread:
     """Pins, locks, closes or hides a thread (or undoes it), and writes it to the audit log."""
-    thread = Thread.objects.select_for_update().select_related("board", "board__community").get(pk=thread.pk)
+    thread = (
+        Thread.objects.select_for_update(of=("self",))
+        .select_related("board", "board__community")
+        .get(pk=thread.pk)
+    )
     _require_moderator(moderator, thread.board)
     if action not in _THREAD_STATES:
         raise ForumError(_("Unknown moderation action."))
@@ -630,7 +638,11 @@ def thread_moderate(*, thread: Thread, moderator, action: str, reason: str = "")
 @transaction.atomic
 def thread_move(*, thread: Thread, moderator, board: Board, reason: str = "") -> Thread:
     """Moves a thread to another board; the moderator must moderate both."""
-    thread = Thread.objects.select_for_update().select_related("board", "board__community").get(pk=thread.pk)
+    thread = (
+        Thread.objects.select_for_update(of=("self",))
+        .select_related("board", "board__community")
+        .get(pk=thread.pk)
+    )
     _require_moderator(moderator, thread.board)
     if board.pk == thread.board_id:
         raise InvalidMove(_("The thread is already on this board."))
