@@ -35,12 +35,15 @@ def stream_lock(*, key: str, community_id: int) -> Stream:
 
 
 @transaction.atomic
-def stream_event_append(*, key: str, community_id: int, kind: str, i18n: dict) -> StreamEvent:
+def stream_event_append(
+    *, key: str, community_id: int, kind: str, i18n: dict, locked: Stream | None = None
+) -> StreamEvent:
     """Numbers and stores one event; it is broadcast after the outermost transaction commits.
 
     `i18n` holds the event's data once per language ({"en": {...}, "fr": {...}}); each viewer gets theirs.
+    `locked`: the stream row when the caller already holds its lock (see stream_lock).
     """
-    stream = stream_lock(key=key, community_id=community_id)
+    stream = locked or stream_lock(key=key, community_id=community_id)
     # UPDATE first: on PostgreSQL it is atomic under the row lock, and on SQLite it takes the write lock
     # before the read below, so two writers can never read the same last_seq.
     Stream.objects.filter(pk=stream.pk).update(last_seq=F("last_seq") + 1)

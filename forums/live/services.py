@@ -137,7 +137,7 @@ def room_message_post(*, room_id: int, author, body: str) -> RoomMessage:
         raise MessageInvalid()
     room = Room.objects.select_related("community").get(pk=room_id)
     # The stream lock serialises writers of this room, so the slow-mode check below cannot race.
-    stream_lock(key=room.stream_key, community_id=room.community_id)
+    stream = stream_lock(key=room.stream_key, community_id=room.community_id)
     community = room.community
     cop_permissions.forget_memberships(author)
     if not cop_permissions.can_post(author, community):
@@ -169,7 +169,11 @@ def room_message_post(*, room_id: int, author, body: str) -> RoomMessage:
         }
 
     stream_event_append(
-        key=room.stream_key, community_id=community.pk, kind="message.created", i18n=in_every_language(build)
+        key=room.stream_key,
+        community_id=community.pk,
+        kind="message.created",
+        i18n=in_every_language(build),
+        locked=stream,
     )
     return message
 
