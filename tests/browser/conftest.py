@@ -40,6 +40,7 @@ CHROMIUM_ARGS = [
 DEFAULT_TIMEOUT_MS = 10_000
 
 
+@pytest.hookimpl(tryfirst=True)  # before -m deselects: every test in this folder is a browser test
 def pytest_collection_modifyitems(items):
     for item in items:
         if Path(str(item.fspath)).is_relative_to(Path(__file__).parent):
