@@ -185,6 +185,13 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=10, help="length of each measured run (max 60)")
     parser.add_argument("--connections", type=int, default=16, help="concurrent connections (max 256)")
     parser.add_argument(
+        "--nice",
+        type=int,
+        default=0,
+        help="scheduling priority of the whole run (below 0 needs root): on a busy shared machine, -10 "
+        "keeps other work from taking the cores in the middle of a run",
+    )
+    parser.add_argument(
         "--only", default="", help="comma-separated setup names: " + ", ".join(s.name for s in SETUPS)
     )
     options = parser.parse_args()
