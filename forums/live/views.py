@@ -102,7 +102,7 @@ def _room_page(request, room, *, form=None, error=None, status=200):
     context = {
         "room": room,
         "community": room.community,
-        "messages": messages,
+        "room_messages": messages,
         "older": older,
         "is_latest": before is None,
         "seq": seq,

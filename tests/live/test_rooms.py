@@ -161,6 +161,7 @@ def test_room_page_reads_for_anyone_in_a_public_community_with_bounded_queries(
     assert response.status_code == 200
     html = response.content.decode()
     assert ">message 59<" in html and ">message 10<" in html and ">message 9<" not in html
+    assert 'class="messages"' not in html  # room messages never leak into the site's flash messages
     assert f'data-live-stream="{room.stream_key}"' in html
     assert 'data-live-seq="60"' in html
     older = response.context["older"]
