@@ -7,4 +7,4 @@ class CopConfig(AppConfig):
     verbose_name = _("Communities of practice")
 
     def ready(self):
-        from cop import signals  # noqa: F401  (connects the receivers)
+        from cop import signals, site_sections  # noqa: F401  (connects receivers, registers sections)

@@ -9,6 +9,7 @@ from smtplib import SMTPException
 
 from celery import shared_task
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, get_connection
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -53,16 +54,23 @@ def _send(messages: list[EmailMessage]) -> None:
 
 @shared_task(bind=True, **RETRY_OPTIONS)
 def notify_membership_requested(self, membership_id: int) -> int:
-    """Tells the community's facilitators that someone asks to join. Returns the e-mails sent."""
+    """Tells the community's facilitators (or, if it has none, the organisers) that someone asks to
+    join. Returns the number of e-mails sent."""
     membership = Membership.objects.select_related("user", "community").filter(pk=membership_id).first()
     if membership is None or membership.status != MembershipStatus.PENDING or membership.request_notified_at:
         return 0
-    facilitators = Membership.objects.filter(
-        community_id=membership.community_id, status=MembershipStatus.ACTIVE, role=Role.FACILITATOR
-    ).select_related("user")
+    recipients = [
+        m.user
+        for m in Membership.objects.filter(
+            community_id=membership.community_id, status=MembershipStatus.ACTIVE, role=Role.FACILITATOR
+        ).select_related("user")
+    ]
+    if not recipients:
+        # A community set up in the admin may have no facilitator yet: its organisers decide.
+        recipients = list(get_user_model().objects.filter(is_superuser=True, is_active=True))
     messages = []
-    for facilitator in facilitators:
-        language = facilitator.user.preferred_language
+    for recipient in recipients:
+        language = recipient.preferred_language
         with translation.override(language):
             manage_url = _absolute(reverse("cop:community_manage", args=[membership.community_id]))
         messages.append(
@@ -72,10 +80,10 @@ def notify_membership_requested(self, membership_id: int) -> int:
                     "membership": membership,
                     "requester": membership.user,
                     "community": membership.community,
-                    "recipient": facilitator.user,
+                    "recipient": recipient,
                     "manage_url": manage_url,
                 },
-                facilitator.user.email,
+                recipient.email,
                 language,
             )
         )

@@ -153,7 +153,8 @@ def community_withdraw(request, community_id: int):
     except services.CommunityError as error:
         return _refused(request, error, community)
     messages.success(request, _("Your request to join was withdrawn."))
-    return redirect(request.POST.get("next") == "mine" and reverse("cop:my_communities") or community.url)
+    # From "My communities" the user goes back there, elsewhere to the community.
+    return redirect(reverse("cop:my_communities") if request.POST.get("next") == "mine" else community.url)
 
 
 @login_required

@@ -246,3 +246,38 @@ def test_community_page_query_count_does_not_grow_with_members(
     assert response.context["member_count"] == 50
     # Wagtail routing, the session and user, other apps' sections included.
     assert len(with_three.captured_queries) <= 35
+
+
+# THE SITE HOME AND THE ADMIN ----
+
+
+def test_home_shows_communities_to_join_then_your_own(client, site_home):
+    assert "home-communities-heading" not in client.get("/en/").content.decode()  # no empty section
+    public = CommunityPageFactory(title="Youth for biodiversity")
+    CommunityPageFactory(title="Secret round table", visibility="hidden")
+    html = client.get("/en/").content.decode()
+    assert "home-communities-heading" in html and "Youth for biodiversity" in html
+    assert "Secret round table" not in html
+    member = MembershipFactory(community=public).user
+    client.force_login(member)
+    html = client.get("/en/").content.decode()
+    assert "Your communities" in html and "Youth for biodiversity" in html
+
+
+def test_organisers_create_and_edit_communities_in_the_admin(client, site_home):
+    index = community_index()
+    community = CommunityPageFactory()
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    assert client.get(f"/admin/pages/add/cop/communitypage/{index.pk}/").status_code == 200
+    response = client.get(f"/admin/pages/{community.pk}/edit/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    for field in [
+        "visibility",
+        "join_policy",
+        "gbf_targets",
+        "working_languages",
+        "cover_alt",
+        "external_links",
+    ]:
+        assert field in html, field

@@ -170,3 +170,10 @@ def test_revoked_invitation_is_not_sent(community):
     )
     assert tasks.send_invitation.delay(invitation.pk).get() == 0
     assert mail.outbox == []
+
+
+def test_request_to_a_community_without_facilitators_goes_to_the_organisers(community, capture_commits):
+    organiser = UserFactory(is_superuser=True, is_staff=True)
+    with capture_commits():
+        services.membership_request(user=UserFactory(), community=community)
+    assert [m.to for m in mail.outbox] == [[organiser.email]]
