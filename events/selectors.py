@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from events import permissions
 from events.models import (
@@ -279,4 +281,8 @@ def event_page_context(user, event: EventPage, *, now=None) -> dict:
         "gbf_targets": list(event.gbf_targets.all()),
         "tags": list(event.tags.all()),
         "is_over": bool(occurrences) and not upcoming_occurrences,
+        "breadcrumbs": [
+            {"title": str(_("Events")), "url": reverse("events:calendar")},
+            {"title": event.title, "url": ""},
+        ],
     }

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -202,8 +202,8 @@ def event_sync(*, event: EventPage, bump_sequence: bool = True, now: datetime | 
         else:
             occ.delete()
     if bump_sequence:
-        EventPage.objects.filter(pk=event.pk).update(ical_sequence=event.ical_sequence + 1)
-        event.ical_sequence += 1
+        EventPage.objects.filter(pk=event.pk).update(ical_sequence=F("ical_sequence") + 1)
+        event.ical_sequence = EventPage.objects.values_list("ical_sequence", flat=True).get(pk=event.pk)
     restrict_event_page(event=event)
     _invalidate_feeds()
 

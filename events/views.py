@@ -28,6 +28,7 @@ from events.forms import (
     RegistrationForm,
 )
 from events.models import (
+    CalendarToken,
     EventIndexPage,
     EventPage,
     EventType,
@@ -39,6 +40,13 @@ from events.tasks import OFFER_SALT
 
 VIEWS = ("upcoming", "month", "week", "past")
 OFFER_MAX_AGE = 60 * 60 * 24 * 31
+
+
+def _crumbs(*items) -> list[dict]:
+    """Events > … for the pages below the calendar."""
+    return [{"title": _("Events"), "url": reverse("events:calendar")}] + [
+        {"title": title, "url": url} for title, url in items
+    ]
 
 
 def _error_response(request, error: services.EventError, template="events/error.html", context=None):
@@ -144,7 +152,7 @@ def calendar(request):
             next_query=_filter_query(request, page=str(page_number + 1)) if len(occurrences) > 30 else "",
         )
     else:
-        context["occurrences"] = selectors.upcoming(request.user, filters, limit=60)
+        context["occurrences"] = selectors.upcoming(request.user, filters, limit=40)
     context["view_queries"] = {name: _filter_query(request, view=name, page=None) for name in VIEWS}
     context["feed_url"] = _subscribable_feed_url(filters, communities)
     return render(request, "events/calendar.html", context)
@@ -166,7 +174,7 @@ def _subscribable_feed_url(filters, communities) -> str:
 @login_required
 def my_events(request):
     """The user's registrations and waiting-list places, past attendance and personal feed."""
-    token = getattr(request.user, "calendar_token", None) if hasattr(request.user, "calendar_token") else None
+    token = CalendarToken.objects.filter(user=request.user).first()
     return render(
         request,
         "events/my_events.html",
@@ -227,7 +235,12 @@ def register(request, pk: int):
                 return render(
                     request,
                     "events/register.html",
-                    {"occurrence": occurrence, "event": event, "form": form, "page": event},
+                    {
+                        "occurrence": occurrence,
+                        "event": event,
+                        "form": form,
+                        "breadcrumbs": _crumbs((event.title, event.url)),
+                    },
                     status=error.status,
                 )
             if registration.status == "waitlisted":
@@ -246,7 +259,12 @@ def register(request, pk: int):
     return render(
         request,
         "events/register.html",
-        {"occurrence": occurrence, "event": event, "form": form, "page": event},
+        {
+            "occurrence": occurrence,
+            "event": event,
+            "form": form,
+            "breadcrumbs": _crumbs((event.title, event.url)),
+        },
         status=status,
     )
 
@@ -397,8 +415,6 @@ def feed_tag(request, tag: str):
 
 def feed_personal(request, token: str):
     """The private feed of a user's registrations, join links included. The token is the only key."""
-    from events.models import CalendarToken
-
     calendar_token = CalendarToken.objects.select_related("user").filter(token=token).first()
     if calendar_token is None or not calendar_token.user.is_active:
         raise Http404
@@ -458,7 +474,7 @@ def attendees(request, pk: int):
             "registrations": registrations,
             "questions": questions,
             "can_mark": occurrence.start_utc <= timezone.now(),
-            "page": event,
+            "breadcrumbs": _crumbs((event.title, event.url)),
         },
     )
 
@@ -553,7 +569,11 @@ def event_edit(request, pk: int):
                 )
                 return HttpResponseRedirect(event.url)
         return render(request, "events/event_form.html", {"form": form, "event": event}, status=400)
-    return render(request, "events/event_form.html", {"form": form, "event": event, "page": event})
+    return render(
+        request,
+        "events/event_form.html",
+        {"form": form, "event": event, "breadcrumbs": _crumbs((event.title, event.url))},
+    )
 
 
 @login_required
@@ -573,7 +593,11 @@ def event_cancel(request, pk: int):
             messages.success(request, _("The event is cancelled and registrants are being told."))
             return HttpResponseRedirect(event.url)
         return render(request, "events/event_cancel.html", {"form": form, "event": event}, status=400)
-    return render(request, "events/event_cancel.html", {"form": form, "event": event, "page": event})
+    return render(
+        request,
+        "events/event_cancel.html",
+        {"form": form, "event": event, "breadcrumbs": _crumbs((event.title, event.url))},
+    )
 
 
 @login_required
@@ -607,7 +631,11 @@ def event_followup(request, pk: int):
             messages.success(request, _("The follow-up is published and registrants are being told."))
             return HttpResponseRedirect(event.url)
         return render(request, "events/event_followup.html", {"form": form, "event": event}, status=400)
-    return render(request, "events/event_followup.html", {"form": form, "event": event, "page": event})
+    return render(
+        request,
+        "events/event_followup.html",
+        {"form": form, "event": event, "breadcrumbs": _crumbs((event.title, event.url))},
+    )
 
 
 # Imports ----

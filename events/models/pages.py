@@ -399,6 +399,17 @@ class EventPage(Page):
             self.compute_utc()
         return super().save(*args, **kwargs)
 
+    def with_content_json(self, content):
+        """The iCalendar sequence and the local-edit mark belong to the page, not to a revision: an
+        older revision being published must not move them back."""
+        page = super().with_content_json(content)
+        # Read from the database: `self` may be an edited, stale instance (save_revision keeps it).
+        current = EventPage.objects.filter(pk=self.pk).values("ical_sequence", "locally_edited").first()
+        if current is not None:
+            page.ical_sequence = current["ical_sequence"]
+            page.locally_edited = current["locally_edited"]
+        return page
+
     def serve(self, request, *args, **kwargs):
         from events.permissions import can_view_event
 
