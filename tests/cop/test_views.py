@@ -308,3 +308,10 @@ def test_bidi_isolation_of_user_supplied_names(client, site_home):
     html = client.get(community.url).content.decode()
     assert "<bdi>\u202eevil community</bdi>" in html
     assert "<bdi>\u202eevil name</bdi>" in html
+
+
+def test_account_menu_links_my_communities_and_profile(client, site_home, user):
+    client.force_login(user)
+    html = client.get("/en/search/").content.decode()
+    assert 'href="/en/me/communities/"' in html
+    assert f'href="/en/people/{user.pk}/"' in html
