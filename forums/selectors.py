@@ -152,12 +152,17 @@ def latest_threads(user, *, community=None, limit: int = 5) -> list[Thread]:
 
 
 def thread_for_page(pk: int) -> Thread | None:
-    return (
-        Thread.objects.select_related("board", "board__community", "author", "category", "accepted_answer")
-        .prefetch_related("tags", "gbf_targets")
-        .filter(pk=pk)
-        .first()
-    )
+    """The thread with its board and community; tags and targets are prefetched by the caller when it
+    renders them (a cached page does not need them)."""
+    community_fields = ["title", "slug", "url_path", "visibility", "join_policy", "live"]
+    fields = [f.attname for f in Thread._meta.concrete_fields]
+    fields += [f"board__{f.attname}" for f in Board._meta.concrete_fields]
+    fields += [f"board__community__{name}" for name in community_fields]
+    try:
+        # A community is a Wagtail page with many columns: only those the permissions and page use.
+        return Thread.objects.select_related("board", "board__community").only(*fields).get(pk=pk)
+    except Thread.DoesNotExist:
+        return None
 
 
 def page_count(thread: Thread) -> int:
@@ -169,7 +174,7 @@ def page_of_number(number: int) -> int:
 
 
 def thread_posts_page(user, thread: Thread, page: int, *, moderator: bool) -> list[Post]:
-    """One page of posts: three queries (posts with authors, attachments, the user's reactions)."""
+    """One page of posts: two queries (posts with their authors and quoted posts, attachments)."""
     first = (page - 1) * POSTS_PER_PAGE + 1
     posts = Post.objects.filter(thread=thread, number__gte=first, number__lt=first + POSTS_PER_PAGE)
     if not moderator:
@@ -182,15 +187,19 @@ def thread_posts_page(user, thread: Thread, page: int, *, moderator: bool) -> li
         .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("pk")))
         .order_by("number")
     )
-    mine = set()
-    if user.is_authenticated and posts:
-        mine = set(
-            Reaction.objects.filter(user=user, post__in=[p.pk for p in posts]).values_list("post_id", "kind")
-        )
     for post in posts:
         post.thread = thread
-        post.my_reactions = {kind for post_id, kind in mine if post_id == post.pk}
     return posts
+
+
+def my_reactions_on_page(user, thread: Thread, page: int) -> set[tuple[int, str]]:
+    """(post id, kind) of the user's reactions on one page of the thread: one query."""
+    first = (page - 1) * POSTS_PER_PAGE + 1
+    return set(
+        Reaction.objects.filter(
+            user=user, post__thread=thread, post__number__gte=first, post__number__lt=first + POSTS_PER_PAGE
+        ).values_list("post_id", "kind")
+    )
 
 
 def last_read_number(user, thread: Thread) -> int:

@@ -512,6 +512,7 @@ def post_reject(*, post: Post, moderator, reason: str = "") -> Post:
     if post.is_first:
         Thread.objects.filter(pk=post.thread_id).update(is_hidden=True)
     _log(moderator, ModerationAction.REJECT_POST, post=post, target_user=post.author, reason=reason)
+    _record_event(post.thread, "post_rejected", post=post, actor=moderator)
     return post
 
 

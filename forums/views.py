@@ -8,15 +8,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import EmptyPage, Paginator
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from . import permissions, selectors, services
+from . import permissions, postlist, selectors, services
 from .exceptions import ForumError, StaleEdit
 from .forms import (
     EditPostForm,
@@ -38,11 +40,8 @@ from .models import (
     ModerationAction,
     Notification,
     Post,
-    PostStatus,
-    ReactionKind,
     Thread,
 )
-from .models.threads import REACTION_SYMBOLS
 from .rendering import quote_markdown
 from .tokens import user_from_unsubscribe_token
 
@@ -242,29 +241,6 @@ def thread_create(request, slug):
 # THREAD PAGE ----
 
 
-def _decorate(request, thread: Thread, posts: list[Post], *, moderator: bool, last_read: int) -> None:
-    user = request.user
-    can_post = permissions.can_post_in_board(user, thread.board)
-    can_accept = permissions.can_accept_answer(user, thread)
-    for post in posts:
-        post.show_body = permissions.can_view_post_body(user, post)
-        post.can_edit = permissions.can_edit_post(user, post)
-        post.can_flag = permissions.can_flag(user, post) and post.is_visible_to_all
-        post.can_react = can_post and post.is_visible_to_all and (moderator or not thread.is_locked)
-        post.can_accept = can_accept and not post.is_first and post.is_visible_to_all
-        post.is_new = user.is_authenticated and post.number > last_read and post.author_id != user.pk
-        post.reaction_list = [
-            {
-                "kind": kind,
-                "label": label,
-                "symbol": REACTION_SYMBOLS[kind],
-                "count": post.reaction_counts.get(kind, 0),
-                "mine": kind in post.my_reactions,
-            }
-            for kind, label in ReactionKind.choices
-        ]
-
-
 def _page_links(current: int, total: int) -> list[int | None]:
     """Page numbers to link: first, last and the neighbours of the current page; None marks a gap."""
     wanted = sorted({1, total, *range(max(1, current - 2), min(total, current + 2) + 1)})
@@ -276,9 +252,11 @@ def _page_links(current: int, total: int) -> list[int | None]:
     return links
 
 
-def _thread_page(request, thread: Thread, *, reply_form=None, formset=None, status=200):
+def _thread_page(
+    request, thread: Thread, *, reply_form=None, formset=None, status=200, anonymous_cache=False
+):
     user = request.user
-    moderator = permissions.can_moderate_board(user, thread.board)
+    prefetch_related_objects([thread], "tags", "gbf_targets")
     total = selectors.page_count(thread)
     try:
         page = int(request.GET.get("page") or 1)
@@ -286,17 +264,30 @@ def _thread_page(request, thread: Thread, *, reply_form=None, formset=None, stat
         raise Http404 from None
     if page < 1 or page > total:
         raise Http404
+    viewer = postlist.viewer_for(user, thread)
     last_read = selectors.last_read_number(user, thread)
-    posts = selectors.thread_posts_page(user, thread, page, moderator=moderator)
-    _decorate(request, thread, posts, moderator=moderator, last_read=last_read)
-    shown = [p.number for p in posts if p.status == PostStatus.PUBLISHED]
-    if shown and status == 200 and max(shown) > last_read:
-        services.read_mark(user=user, thread=thread, number=max(shown))
-    can_post = permissions.can_post_in_board(user, thread.board)
-    can_reply = can_post and (moderator or not (thread.is_locked or thread.is_closed))
-    if reply_form is None and can_reply:
+    posts_html = postlist.post_list_html(request, thread, page, viewer=viewer, last_read=last_read)
+    last_on_page = min(page * selectors.POSTS_PER_PAGE, thread.post_count)
+    if user.is_authenticated and status == 200 and last_on_page > last_read:
+        services.read_mark(user=user, thread=thread, number=last_on_page)
+    cached_reply_form = ""
+    if viewer.can_reply and reply_form is None and formset is None and not anonymous_cache:
+        cached_reply_form = postlist.reply_form_html(
+            request,
+            thread,
+            lambda token: render_to_string(
+                "forums/includes/reply_form.html",
+                {
+                    "thread": thread,
+                    "reply_form": ReplyForm(),
+                    "formset": attachment_formset(),
+                    "csrf_token": token,
+                },
+            ),
+        )
+    if reply_form is None and viewer.can_reply:
         reply_form = ReplyForm()
-    if formset is None and can_reply:
+    if formset is None and viewer.can_reply:
         formset = attachment_formset()
     board = thread.board
     return render(
@@ -305,19 +296,22 @@ def _thread_page(request, thread: Thread, *, reply_form=None, formset=None, stat
         {
             "thread": thread,
             "board": board,
-            "posts": posts,
+            "posts_html": posts_html,
+            "cached_reply_form": cached_reply_form,
             "page": page,
             "page_total": total,
             "page_links": _page_links(page, total),
-            "moderator": moderator,
-            "can_post": can_post,
-            "can_reply": can_reply,
+            "moderator": viewer.moderator,
+            "can_post": viewer.can_post,
+            "can_reply": viewer.can_reply,
             "reply_form": reply_form,
             "formset": formset,
             "watching": selectors.watch_state(user, thread=thread),
             "has_unread": user.is_authenticated and thread.post_count > last_read,
-            "can_accept": permissions.can_accept_answer(user, thread),
+            "can_accept": viewer.can_accept,
             "reason_form": ReasonForm(),
+            # A cached anonymous page gets each visitor's CSRF token when it is served (forums.postlist).
+            **({"csrf_token": postlist.CSRF_PLACEHOLDER} if anonymous_cache else {}),
             "breadcrumbs": _crumbs(
                 (board.name, board.get_absolute_url()), (thread.title, thread.get_absolute_url())
             ),
@@ -327,7 +321,12 @@ def _thread_page(request, thread: Thread, *, reply_form=None, formset=None, stat
 
 
 def thread(request, pk):
-    return _thread_page(request, _thread_or_refuse(request, pk))
+    thread = _thread_or_refuse(request, pk)
+    if request.user.is_authenticated or messages.get_messages(request):
+        return _thread_page(request, thread)
+    return postlist.anonymous_page(
+        request, thread, lambda: _thread_page(request, thread, anonymous_cache=True)
+    )
 
 
 def _post_url(post: Post) -> str:
