@@ -51,7 +51,29 @@ def test_refusals_are_in_the_users_language(client, site_home, user):
     client.force_login(user)
     response = client.post(f"/fr/communities/{community.pk}/join/")
     assert response.status_code == 409
-    assert 'lang="fr"' in response.content.decode()
+    assert "Vous êtes déjà membre de cette communauté." in response.content.decode()
+    response = client.post(f"/ar/communities/{community.pk}/join/")
+    assert "أنت عضو في هذا المجتمع بالفعل." in response.content.decode()
+    response = client.get(f"/es/communities/{community.pk + 999}/members/")
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("fr", "Une communauté a besoin d’au moins un animateur."),
+        ("es", "Una comunidad necesita al menos un facilitador."),
+        ("ru", "У сообщества должен быть хотя бы один ведущий."),
+        ("zh-hans", "社区至少需要一名协调人。"),
+    ],
+)
+def test_last_facilitator_refusal_in_each_language(client, site_home, language, message):
+    community = CommunityPageFactory()
+    facilitator = MembershipFactory(community=community, role=Role.FACILITATOR).user
+    client.force_login(facilitator)
+    response = client.post(f"/{language}/communities/{community.pk}/leave/")
+    assert response.status_code == 409
+    assert message in response.content.decode()
 
 
 def test_join_needs_login_and_post(client, site_home, user):
