@@ -58,11 +58,8 @@ def test_request_e_mails_each_facilitator_in_their_language_after_commit(
     assert sorted(m.to[0] for m in mail.outbox) == sorted(f.email for f in facilitators)
     by_recipient = {m.to[0]: m for m in mail.outbox}
     french = by_recipient[facilitators[0].email]
-    assert (
-        "demande" in french.subject.lower()
-        or "rejoindre" in french.subject.lower()
-        or "Lucía" in french.subject
-    )
+    assert french.subject == "[KM4B] Lucía demande à rejoindre Seed keepers"
+    assert by_recipient[facilitators[1].email].subject == "[KM4B] Lucía solicita unirse a Seed keepers"
     assert "Je travaille sur les semences." in french.body
     assert f"/fr/communities/{community.pk}/manage/" in french.body
     assert f"/es/communities/{community.pk}/manage/" in by_recipient[facilitators[1].email].body
