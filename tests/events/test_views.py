@@ -329,3 +329,32 @@ def test_sections_on_home_and_community(client, make_event, community):
     make_event(title="Upcoming CHM webinar")
     assert "Upcoming CHM webinar" in client.get("/en/").content.decode()
     assert "Upcoming CHM webinar" in client.get(community.url).content.decode()
+
+
+def test_facilitator_moves_the_event_and_registrants_are_told(
+    client, facilitator, make_event, django_capture_on_commit_callbacks
+):
+    event = make_event(start_date=dt.date(2030, 9, 10), end_date=dt.date(2030, 9, 10))
+    registrant = UserFactory(time_zone="Asia/Kolkata")
+    registration = services.event_register(user=registrant, occurrence_id=event.occurrences.get().pk)
+    client.force_login(facilitator)
+    url = reverse("events:event_edit", args=[event.pk])
+    form = client.get(url).context["form"]
+    data = {
+        name: value
+        for name, value in form.initial.items()
+        if value not in (None, "") and not isinstance(value, list | tuple) and name != "registration_deadline"
+    }
+    data.update(
+        {"community": event.community_id, "start_time": "16:00", "end_time": "17:00", "tags_text": "moved"}
+    )
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    registration.refresh_from_db()
+    assert registration.status == "registered"  # the registration follows the occurrence
+    assert registration.occurrence.start_utc == dt.datetime(2030, 9, 10, 14, 0, tzinfo=dt.UTC)
+    assert [m.to for m in mail.outbox] == [[registrant.email]]
+    assert "Asia/Kolkata" in mail.outbox[0].body and "19:30" in mail.outbox[0].body
+    assert [t.name for t in EventPage.objects.get(pk=event.pk).tags.all()] == ["moved"]
