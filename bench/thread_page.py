@@ -204,6 +204,7 @@ def main() -> int:
             "bare": (base + "/bench/bare/", ""),
             "thread_anonymous": (base + data["thread_url"], ""),
             "thread_member": (base + data["thread_url"], data["cookie"]),
+            "shell_member": (base + "/en/forums/notifications/settings/", data["cookie"]),
         }
         for url, cookie in targets.values():  # warm up every worker
             wrk(url, seconds=2, connections=connections, cookie=cookie)
@@ -223,6 +224,7 @@ def main() -> int:
         "bare": "Bare Django view, 50-row template",
         "thread_anonymous": f"Thread page, anonymous (page {data['page']} of {POSTS // 20}, 20 posts of {POSTS:,})",
         "thread_member": "Thread page, signed-in member",
+        "shell_member": "For reference: a small form page in the site shell, signed-in member",
     }
     lines = [
         f"gunicorn, 2 sync workers, dev settings with DEBUG off and CONN_MAX_AGE=60, SQLite, local-memory cache; wrk on 127.0.0.1, {connections} "
@@ -236,12 +238,23 @@ def main() -> int:
         ratio = mean[name] / mean["bare"] if mean["bare"] else 0
         p50s = ", ".join(r[1] for r in runs[name])
         lines.append(f"| {label} | {mean[name]:,.0f} | {p50s} | {ratio:.0%} |")
-    verdict = (
-        mean["thread_anonymous"] / mean["bare"] >= TARGET and mean["thread_member"] / mean["bare"] >= TARGET
-    )
+    anonymous_ok = mean["thread_anonymous"] / mean["bare"] >= TARGET
+    member_ok = mean["thread_member"] / mean["bare"] >= TARGET
     lines += [
         "",
-        f"Target: at least {TARGET:.0%} of the bare view: {'met' if verdict else 'NOT met'}. Errors: {errors}.",
+        f"Target: at least {TARGET:.0%} of the bare view: anonymous {'met' if anonymous_ok else 'NOT met'}, "
+        f"signed-in {'met' if member_ok else 'NOT met'}. Errors: {errors}.",
+    ]
+    lines += [
+        "",
+        "How: Markdown is rendered once when a post is saved; a page of posts is read by number range "
+        "(no OFFSET) and rendered once per thread state (event sequence, post count) and kind of viewer, "
+        "then cached and personalised per request by substitution (own posts, reactions, new markers, "
+        "CSRF token); anonymous visitors get the whole cached page, members the cached posts and reply "
+        "form inside a freshly rendered page. A signed-in page pays the site shell for a member (session, "
+        "user, Wagtail userbar permission queries, account menu, bell): the reference row shows that an "
+        "almost empty page in that shell already runs at a fraction of the bare view, so the member "
+        "figure is bounded by the shell rather than by the forum.",
     ]
     text = "\n".join(lines)
     print(text)

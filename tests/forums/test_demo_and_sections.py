@@ -122,3 +122,10 @@ def test_pagination_and_permalink_to_later_page(client, board, people):
     page = client.get(f"{thread.get_absolute_url()}?page=2")
     assert f'id="post-{POSTS_PER_PAGE + 3}"' in page.text and 'id="post-1"' not in page.text
     assert 'rel="next"' in page.text and 'rel="prev"' in page.text
+
+
+def test_organisers_manage_site_forums_in_the_admin(client, site_board, people):
+    client.force_login(people["staff"])
+    response = client.get("/admin/snippets/forums/board/")
+    assert response.status_code == 200 and site_board.name in response.text
+    assert client.get("/admin/snippets/forums/category/").status_code == 200
