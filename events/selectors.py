@@ -248,6 +248,21 @@ def community_upcoming(user, community, *, limit=5, now=None) -> list[Occurrence
     return list(qs[:limit])
 
 
+def _speakers(user, event: EventPage) -> list:
+    """Speakers, with a link to the member's profile where the viewer may see it."""
+    from cop.permissions import can_see_profile
+
+    speakers = list(event.speakers.select_related("member"))
+    for speaker in speakers:
+        member = speaker.member
+        speaker.profile_url = (
+            reverse("cop:profile", args=[member.pk])
+            if member is not None and can_see_profile(user, member)
+            else ""
+        )
+    return speakers
+
+
 def event_page_context(user, event: EventPage, *, now=None) -> dict:
     """Everything an event page shows, in a bounded number of queries."""
     from events import ical
@@ -274,7 +289,7 @@ def event_page_context(user, event: EventPage, *, now=None) -> dict:
         "can_register": permissions.can_register(user, event),
         "registration_open": event.registration_is_open(now),
         "show_online_link": bool(event.online_url) and (can_manage or holds_seat),
-        "speakers": list(event.speakers.select_related("member")),
+        "speakers": _speakers(user, event),
         "partners": list(event.partners.all()),
         "working_languages": list(event.working_languages.all()),
         "interpretation_languages": list(event.interpretation_languages.all()),

@@ -358,3 +358,19 @@ def test_facilitator_moves_the_event_and_registrants_are_told(
     assert [m.to for m in mail.outbox] == [[registrant.email]]
     assert "Asia/Kolkata" in mail.outbox[0].body and "19:30" in mail.outbox[0].body
     assert [t.name for t in EventPage.objects.get(pk=event.pk).tags.all()] == ["moved"]
+
+
+def test_speakers_link_to_listed_profiles(client, make_event):
+    from events.models import EventSpeaker
+
+    listed = UserFactory(display_name="Kofi Mensah", listed_in_directory=True)
+    private = UserFactory(display_name="Quiet Person", listed_in_directory=False)
+    event = make_event().get_latest_revision_as_object()
+    event.speakers.add(EventSpeaker(member=listed))
+    event.speakers.add(EventSpeaker(member=private))
+    event.speakers.add(EventSpeaker(name="Guest Speaker", affiliation="IUCN"))
+    event = services.event_update(page=event)
+    html = client.get(event.url).content.decode()
+    assert reverse("cop:profile", args=[listed.pk]) in html
+    assert reverse("cop:profile", args=[private.pk]) not in html and "Quiet Person" in html
+    assert "Guest Speaker" in html and "IUCN" in html
