@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from . import permissions, selectors
-from .models import Post, PostStatus, ReactionKind, Thread
+from .models import Post, PostStatus, Reaction, ReactionKind, Thread
 from .models.threads import REACTION_SYMBOLS
 
 CACHE_SECONDS = 600
@@ -114,13 +114,19 @@ def _has_own_pending(user, thread: Thread, page: int) -> bool:
 
 
 def _personalise(html: str, request, *, mine: set, last_read: int) -> str:
-    user = request.user
+    return personalise(
+        html, user=request.user, token=lambda: get_token(request), mine=mine, last_read=last_read
+    )
+
+
+def personalise(html: str, *, user, token, mine: set, last_read: int) -> str:
+    """Fills the per-person markers of a rendered post list for `user`; `token()` gives the CSRF token."""
     user_id = user.pk if user.is_authenticated else None
     state = {"token": None}
 
-    def token() -> str:
+    def csrf() -> str:
         if state["token"] is None:
-            state["token"] = get_token(request)
+            state["token"] = token()
         return state["token"]
 
     def replace(match: re.Match) -> str:
@@ -135,7 +141,7 @@ def _personalise(html: str, request, *, mine: set, last_read: int) -> str:
                 keep = user_id is not None and author != user_id and int(match.group("number")) > last_read
             return match.group("inner") if keep else ""
         if match.group("token"):
-            return token()
+            return csrf()
         placeholder, ident, value = match.group("placeholder"), int(match.group("id")), match.group("value")
         if placeholder == "RP":
             return "true" if (ident, value) in mine else "false"
@@ -208,3 +214,27 @@ def post_list_html(request, thread: Thread, page: int, *, viewer: Viewer, last_r
             cache.set(key, html, CACHE_SECONDS)
     mine = selectors.my_reactions_on_page(user, thread, page) if user.is_authenticated else set()
     return _personalise(html, request, mine=mine, last_read=last_read)
+
+
+def post_html_for(*, post: Post, thread: Thread, user, csrf_token: str, last_read: int) -> str:
+    """One post exactly as `user` sees it on the thread page (for live updates: same partial, same
+    permissions, markers filled). `post` should come with its author, quoted post and attachments."""
+    viewer = viewer_for(user, thread)
+    post.thread = thread
+    _decorate(thread, [post], viewer, user)
+    html = render_to_string(
+        "forums/includes/post_list.html",
+        {
+            "thread": thread,
+            "posts": [post],
+            "moderator": viewer.moderator,
+            "can_reply": viewer.can_reply,
+            "m": MARK,
+        },
+    )
+    mine = (
+        set(Reaction.objects.filter(user=user, post=post).values_list("post_id", "kind"))
+        if user.is_authenticated
+        else set()
+    )
+    return personalise(html, user=user, token=lambda: csrf_token, mine=mine, last_read=last_read)

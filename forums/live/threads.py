@@ -6,17 +6,15 @@ the post rendered with the forums' own partial (forums/includes/post.html) and t
 so a live page and a reloaded one show the same markup.
 """
 
-from types import SimpleNamespace
-
 from django.db.models import Prefetch
 from django.dispatch import receiver
-from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext
 
 from forums import permissions as forum_permissions
 from forums import selectors as forum_selectors
-from forums.models import Attachment, Post, PostStatus, Reaction, Thread, ThreadEvent
+from forums.models import Attachment, Post, PostStatus, Thread, ThreadEvent
+from forums.postlist import post_html_for
 from forums.signals import thread_event
 
 from .exceptions import StreamNotFound
@@ -59,8 +57,6 @@ class ThreadStream(StreamKind):
             return self._render(object_id, event, viewer)
 
     def _render(self, object_id: int, event: dict, viewer) -> dict:
-        from forums.views import _decorate  # the thread page's own per-viewer decoration of posts
-
         user, kind = viewer.user, event["kind"]
         thread = forum_selectors.thread_for_page(object_id)
         if thread is None or event.get("post_id") is None:
@@ -82,33 +78,14 @@ class ThreadStream(StreamKind):
         is_author = user.is_authenticated and post.author_id == user.pk
         if post.status == PostStatus.PENDING and not (moderator or is_author):
             return {}  # waiting for approval: only its author and the moderators see it
-        post.thread = thread
-        post.my_reactions = (
-            set(Reaction.objects.filter(user=user, post=post).values_list("kind", flat=True))
-            if user.is_authenticated
-            else set()
-        )
         is_new = kind in NEW_POST_KINDS
-        _decorate(
-            SimpleNamespace(user=user),
-            thread,
-            [post],
-            moderator=moderator,
+        # The forums' own rendering of one post for one viewer (same partial and markers as the page).
+        html = post_html_for(
+            post=post,
+            thread=thread,
+            user=user,
+            csrf_token=viewer.csrf_token,
             last_read=post.number - int(is_new),
-        )
-        can_post = forum_permissions.can_post_in_board(user, board)
-        can_reply = can_post and (moderator or not (thread.is_locked or thread.is_closed))
-        html = render_to_string(
-            "forums/includes/post.html",
-            {
-                "post": post,
-                "thread": thread,
-                "board": board,
-                "moderator": moderator,
-                "can_reply": can_reply,
-                "user": user,
-                "csrf_token": viewer.csrf_token,
-            },
         )
         data = {
             "ops": [
