@@ -128,7 +128,15 @@ def send_invitation(self, invitation_id: int) -> int:
     invitation = Invitation.objects.select_related("community", "invited_by").filter(pk=invitation_id).first()
     if invitation is None or not invitation.is_open or invitation.sent_at:
         return 0
-    with translation.override(invitation.language):
+    # Someone who already has an account reads it in their own language, others in the inviter's.
+    language = (
+        get_user_model()
+        .objects.filter(email__iexact=invitation.email)
+        .values_list("preferred_language", flat=True)
+        .first()
+        or invitation.language
+    )
+    with translation.override(language):
         accept_url = _absolute(reverse("cop:invitation", args=[invitation_token(invitation)]))
     _send(
         [
@@ -142,7 +150,7 @@ def send_invitation(self, invitation_id: int) -> int:
                     "valid_days": INVITATION_MAX_AGE // (24 * 3600),
                 },
                 invitation.email,
-                invitation.language,
+                language,
             )
         ]
     )

@@ -174,3 +174,12 @@ def test_request_to_a_community_without_facilitators_goes_to_the_organisers(comm
     with capture_commits():
         services.membership_request(user=UserFactory(), community=community)
     assert [m.to for m in mail.outbox] == [[organiser.email]]
+
+
+def test_invitation_to_an_existing_account_is_in_its_language(community, facilitators, capture_commits):
+    UserFactory(email="olga@example.org", preferred_language="ru")
+    with capture_commits():
+        services.invitation_create(actor=facilitators[0], community=community, email="OLGA@example.org")
+    (message,) = mail.outbox
+    assert message.subject == "[KM4B] Вас приглашают в сообщество «Seed keepers»"
+    assert "/ru/invitations/" in message.body
