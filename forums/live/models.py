@@ -77,8 +77,16 @@ class Room(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The event this room belongs to, e.g. "event:42", set by events/ through room_for_event (forums/ must
+    # not import events/, so the link is kept as a reference rather than a foreign key).
+    event_ref = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event_ref"], condition=~models.Q(event_ref=""), name="live_one_room_per_event"
+            )
+        ]
         ordering = ["-opens_at", "-pk"]
         verbose_name = _("discussion room")
         verbose_name_plural = _("discussion rooms")

@@ -35,6 +35,11 @@ def room_history(room: Room, *, before: int | None = None) -> tuple[list[RoomMes
     return list(reversed(page[:HISTORY_PAGE])), older
 
 
+def room_for_event_ref(event_ref: str) -> Room | None:
+    """The room events/ attached to an event ("event:42"), to link it from the event's page."""
+    return Room.objects.filter(event_ref=event_ref).first() if event_ref else None
+
+
 def rooms_of_community(community) -> list[Room]:
     return list(Room.objects.filter(community=community).order_by("closes_at", "-opens_at", "-pk"))
 

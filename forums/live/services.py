@@ -65,12 +65,24 @@ def room_create(
 
 
 @transaction.atomic
-def room_for_event(*, community, title: str, opens_at: datetime | None, closes_at: datetime | None) -> Room:
-    """A room for an event (events/ calls this after checking its own permissions); keep its id and
-    call room_sync_window when the event's times change."""
+def room_for_event(
+    *, community, title: str, opens_at: datetime | None, closes_at: datetime | None, event_ref: str
+) -> Room:
+    """The room of an event, made on first call and kept in step after (title and window): events/ calls
+    this when an event with live discussion is created or changed, after checking its own permissions."""
     _check_window(opens_at, closes_at)
-    room = Room.objects.create(community=community, title=title, opens_at=opens_at, closes_at=closes_at)
-    stream_get_or_create(key=room.stream_key, community_id=community.pk)
+    room = Room.objects.select_for_update().filter(event_ref=event_ref).first()
+    if room is None:
+        room = Room.objects.create(
+            community=community, title=title, opens_at=opens_at, closes_at=closes_at, event_ref=event_ref
+        )
+        stream_get_or_create(key=room.stream_key, community_id=community.pk)
+        return room
+    if room.title != title:
+        room.title = title
+        room.save(update_fields=["title"])
+    if (room.opens_at, room.closes_at) != (opens_at, closes_at):
+        room = room_sync_window(room_id=room.pk, opens_at=opens_at, closes_at=closes_at)
     return room
 
 

@@ -87,18 +87,28 @@ def test_closed_and_not_yet_open_rooms_refuse_messages(room, member):
 
 def test_room_for_event_opens_and_closes_with_the_event(public_community, member):
     now = timezone.now()
-    room = services.room_for_event(
-        community=public_community,
-        title="Knowledge fair",
-        opens_at=now - timedelta(minutes=5),
-        closes_at=now + timedelta(hours=1),
-    )
+
+    def sync(title, opens_at, closes_at):
+        return services.room_for_event(
+            community=public_community,
+            title=title,
+            opens_at=opens_at,
+            closes_at=closes_at,
+            event_ref="event:42",
+        )
+
+    room = sync("Knowledge fair", now - timedelta(minutes=5), now + timedelta(hours=1))
     services.room_message_post(room_id=room.pk, author=member, body="during the event")
-    services.room_sync_window(
-        room_id=room.pk, opens_at=now - timedelta(hours=2), closes_at=now - timedelta(minutes=1)
-    )
+    # The event is renamed, then ends early: the same room follows it.
+    again = sync("Knowledge fair (day 2)", now - timedelta(hours=2), now - timedelta(minutes=1))
+    assert again.pk == room.pk
+    assert selectors.room_for_event_ref("event:42").title == "Knowledge fair (day 2)"
     with pytest.raises(RoomClosed):
         services.room_message_post(room_id=room.pk, author=member, body="after the event")
+    assert list(StreamEvent.objects.filter(stream__key=room.stream_key).values_list("kind", flat=True)) == [
+        "message.created",
+        "room.settings",
+    ]
 
 
 def test_slow_mode_mutes_and_moderator_rights(room, member, facilitator, outsider):
