@@ -22,73 +22,59 @@ class _RegionChoiceField(forms.ModelChoiceField):
         return f"{obj.parent.name} › {obj.name}" if obj.parent_id else obj.name
 
 
-class CommunityFilterForm(forms.Form):
+def _region_field():
+    return _RegionChoiceField(
+        Region.objects.select_related("parent").order_by("parent__name", "name"),
+        to_field_name="m49_code",
+        required=False,
+        label=_("Region"),
+        empty_label=_("Any region"),
+    )
+
+
+class _FilterForm(forms.Form):
+    """A GET filter form: `filters()` gives the selector's keyword arguments from the valid fields
+    (a bad value is reported on its field and ignored, the others still apply)."""
+
+    def filters(self) -> dict:
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        data = {name: value for name, value in self.cleaned_data.items() if name not in self.errors}
+        filters = {name: data.get(name) for name in self.fields if name != "q"}
+        filters["query"] = (data.get("q") or "").strip()
+        return filters
+
+
+class CommunityFilterForm(_FilterForm):
     """Filters of the communities index; works as a plain GET form."""
 
     q = forms.CharField(label=_("Community name"), required=False, max_length=100)
     target = _SlugChoiceField(
         GBFTarget.objects.all(), "number", label=_("GBF target"), empty_label=_("Any target")
     )
-    region = _RegionChoiceField(
-        Region.objects.select_related("parent").order_by("parent__name", "name"),
-        to_field_name="m49_code",
-        required=False,
-        label=_("Region"),
-        empty_label=_("Any region"),
-    )
+    region = _region_field()
     language = _SlugChoiceField(
         Language.objects.all(), "code", label=_("Working language"), empty_label=_("Any language")
     )
     stakeholder = _SlugChoiceField(
         StakeholderGroup.objects.all(), "slug", label=_("Stakeholder focus"), empty_label=_("Anyone")
     )
-    tag = _SlugChoiceField(Tag.objects.none(), "slug", label=_("Tag"), empty_label=_("Any tag"))
+    tag = _SlugChoiceField(Tag.objects.all(), "slug", label=_("Tag"), empty_label=_("Any tag"))
 
     def __init__(self, *args, tags=None, **kwargs):
         super().__init__(*args, **kwargs)
         # Offer the tags in use, but accept any existing tag (a link from a card to ?tag=...).
-        self.fields["tag"].queryset = Tag.objects.all()
         if tags is not None:
             self.fields["tag"].choices = [("", _("Any tag")), *[(t.slug, t.name) for t in tags]]
 
-    def filters(self) -> dict:
-        if not self.is_bound:
-            return {}
-        data = (
-            self.cleaned_data
-            if self.is_valid()
-            else {
-                name: value
-                for name, value in getattr(self, "cleaned_data", {}).items()
-                if name not in self.errors
-            }
-        )
-        return {
-            "query": (data.get("q") or "").strip(),
-            "target": data.get("target"),
-            "region": data.get("region"),
-            "language": data.get("language"),
-            "stakeholder": data.get("stakeholder"),
-            "tag": data.get("tag"),
-        }
 
-    @property
-    def is_filtered(self) -> bool:
-        return any(self.filters().values())
-
-
-class NetworkFilterForm(forms.Form):
+class NetworkFilterForm(_FilterForm):
     """Filters of the practitioner network; works as a plain GET form."""
 
     q = forms.CharField(label=_("Name or organisation"), required=False, max_length=100)
     country = forms.ChoiceField(label=_("Country"), required=False)
-    region = _RegionChoiceField(
-        Region.objects.select_related("parent").order_by("parent__name", "name"),
-        to_field_name="m49_code",
-        required=False,
-        label=_("Region"),
-        empty_label=_("Any region"),
-    )
+    region = _region_field()
     stakeholder = _SlugChoiceField(
         StakeholderGroup.objects.all(), "slug", label=_("Stakeholder group"), empty_label=_("Any group")
     )
@@ -102,20 +88,6 @@ class NetworkFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = [("", _("Any country")), *countries]
-
-    def filters(self) -> dict:
-        if not self.is_bound:
-            return {}
-        self.is_valid()
-        data = {name: value for name, value in self.cleaned_data.items() if name not in self.errors}
-        return {
-            "query": (data.get("q") or "").strip(),
-            "country": data.get("country") or "",
-            "region": data.get("region"),
-            "stakeholder": data.get("stakeholder"),
-            "target": data.get("target"),
-            "language": data.get("language"),
-        }
 
 
 class MembershipRequestForm(forms.Form):

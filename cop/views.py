@@ -182,41 +182,43 @@ def community_leave(request, community_id: int):
 # MEMBERS, ANNOUNCEMENTS ----
 
 
-def community_members(request, community_id: int):
+def _readers_list(request, community_id: int, *, rows, template: str, title: str, per_page: int):
+    """A paginated list that only the community's readers see (members, announcements)."""
     community, refusal = _readable_community_or_refuse(request, community_id)
     if refusal:
         return refusal
-    page = Paginator(selectors.community_members(community), MEMBERS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(rows(community), per_page).get_page(request.GET.get("page"))
     return render(
         request,
-        "cop/community_members.html",
+        template,
         {
             "community": community,
             "page_obj": page,
             "can_manage": permissions.can_manage(request.user, community),
-            "breadcrumbs": _crumbs(_index_crumb(), (community.title, community.url), (_("Members"), "")),
+            "breadcrumbs": _crumbs(_index_crumb(), (community.title, community.url), (title, "")),
         },
+    )
+
+
+def community_members(request, community_id: int):
+    return _readers_list(
+        request,
+        community_id,
+        rows=selectors.community_members,
+        template="cop/community_members.html",
+        title=_("Members"),
+        per_page=MEMBERS_PER_PAGE,
     )
 
 
 def community_announcements(request, community_id: int):
-    community, refusal = _readable_community_or_refuse(request, community_id)
-    if refusal:
-        return refusal
-    page = Paginator(selectors.community_announcements(community), 20).get_page(request.GET.get("page"))
-    return render(
+    return _readers_list(
         request,
-        "cop/community_announcements.html",
-        {
-            "community": community,
-            "page_obj": page,
-            "can_manage": permissions.can_manage(request.user, community),
-            "breadcrumbs": _crumbs(
-                _index_crumb(), (community.title, community.url), (_("Announcements"), "")
-            ),
-        },
+        community_id,
+        rows=selectors.community_announcements,
+        template="cop/community_announcements.html",
+        title=_("Announcements"),
+        per_page=20,
     )
 
 
