@@ -337,3 +337,17 @@ def test_account_menu_links_my_communities_and_profile(client, site_home, user):
     html = client.get("/en/search/").content.decode()
     assert 'href="/en/me/communities/"' in html
     assert f'href="/en/people/{user.pk}/"' in html
+
+
+def test_facilitator_bars_a_spamming_requester(client, site_home):
+    community = CommunityPageFactory(join_policy="approval")
+    facilitator = MembershipFactory(community=community, role=Role.FACILITATOR).user
+    spammer = MembershipFactory(community=community, status="pending", request_message="Buy now")
+    client.force_login(facilitator)
+    ban_url = _url(community, f"manage/members/{spammer.pk}/ban")
+    assert f'href="{ban_url}"' in client.get(_url(community, "manage")).content.decode()
+    client.post(ban_url, {"reason": "Spam"})
+    assert _status(spammer.user, community) == MembershipStatus.BANNED
+    client.force_login(spammer.user)
+    response = client.post(_url(community, "request"), {"message": "Buy again"})
+    assert response.status_code == 403
