@@ -322,7 +322,8 @@ def _thread_page(
 
 def thread(request, pk):
     thread = _thread_or_refuse(request, pk)
-    if request.user.is_authenticated or messages.get_messages(request):
+    # Only the plain page (and its ?page=N) is cached, so stray parameters cannot fill the cache.
+    if request.user.is_authenticated or messages.get_messages(request) or set(request.GET) - {"page"}:
         return _thread_page(request, thread)
     return postlist.anonymous_page(
         request, thread, lambda: _thread_page(request, thread, anonymous_cache=True)
