@@ -52,6 +52,7 @@ def _events(today: date) -> list[dict]:
             "end_time": time(15, 30),
             "recurrence_rule": "FREQ=MONTHLY;BYDAY=2TU;COUNT=12",
             "capacity": 100,
+            "live_discussion": True,
             "online_url": "https://meet.km4b.example/chm-monthly",
             "online_instructions": "Passcode: CHM2030. Interpretation channels are in the meeting menu.",
             "languages": ["en", "fr", "es"],
@@ -113,6 +114,7 @@ def _events(today: date) -> list[dict]:
             "end_time": time(17, 30),
             "capacity": 3,
             "online_url": "https://meet.km4b.example/youth-dialogue",
+            "live_discussion": True,
             "languages": ["en", "es"],
             "targets": [22],
             "tags": ["youth", "NBSAP"],
@@ -260,6 +262,7 @@ def _build(data: dict, community, users: dict) -> EventPage:
             "registration_mode",
             "recording_url",
             "followup_summary",
+            "live_discussion",
         )
         if key in data
     }

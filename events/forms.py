@@ -87,6 +87,7 @@ class EventForm(forms.ModelForm):
             "longitude",
             "online_url",
             "online_instructions",
+            "live_discussion",
             "working_languages",
             "interpretation_languages",
             "gbf_targets",

@@ -248,6 +248,15 @@ def community_upcoming(user, community, *, limit=5, now=None) -> list[Occurrence
     return list(qs[:limit])
 
 
+def _live_room(event: EventPage):
+    """The event's live discussion room (forums.live), if it has one."""
+    if not event.live_discussion:
+        return None
+    from forums.live.selectors import room_for_event_ref
+
+    return room_for_event_ref(f"event:{event.pk}")
+
+
 def _speakers(user, event: EventPage) -> list:
     """Speakers, with a link to the member's profile where the viewer may see it."""
     from cop.permissions import can_see_profile
@@ -296,6 +305,7 @@ def event_page_context(user, event: EventPage, *, now=None) -> dict:
         "gbf_targets": list(event.gbf_targets.all()),
         "tags": list(event.tags.all()),
         "is_over": bool(occurrences) and not upcoming_occurrences,
+        "live_room": _live_room(event),
         "breadcrumbs": [
             {"title": str(_("Events")), "url": reverse("events:calendar")},
             {"title": event.title, "url": ""},

@@ -205,7 +205,40 @@ def event_sync(*, event: EventPage, bump_sequence: bool = True, now: datetime | 
         EventPage.objects.filter(pk=event.pk).update(ical_sequence=F("ical_sequence") + 1)
         event.ical_sequence = EventPage.objects.values_list("ical_sequence", flat=True).get(pk=event.pk)
     restrict_event_page(event=event)
+    event_room_sync(event=event, now=now)
     _invalidate_feeds()
+
+
+ROOM_OPENS_BEFORE = timedelta(minutes=15)
+ROOM_CLOSES_AFTER = timedelta(minutes=30)
+
+
+def event_room_sync(*, event: EventPage, now: datetime | None = None) -> None:
+    """Keeps the event's live discussion room (forums.live) open around its next session: made on first
+    need, moved when the event moves or the series goes on, closed when the event is cancelled."""
+    from forums.live import selectors as live_selectors
+    from forums.live import services as live_services
+
+    now = now or timezone.now()
+    event_ref = f"event:{event.pk}"
+    if not event.live_discussion or event.community_id is None:
+        return
+    room = live_selectors.room_for_event_ref(event_ref)
+    if event.cancelled or not event.live:
+        if room is not None and (room.closes_at is None or room.closes_at > now):
+            live_services.room_sync_window(room_id=room.pk, opens_at=None, closes_at=now)
+        return
+    sessions = event.occurrences.filter(is_cancelled=False, is_detached=False).order_by("start_utc")
+    session = sessions.filter(end_utc__gt=now).first() or sessions.last()
+    if session is None:
+        return
+    live_services.room_for_event(
+        community=event.community,
+        title=event.title[:150],
+        opens_at=session.start_utc - ROOM_OPENS_BEFORE,
+        closes_at=session.end_utc + ROOM_CLOSES_AFTER,
+        event_ref=event_ref,
+    )
 
 
 def _rekey_by_local_date(event: EventPage, existing: dict, expected: list[ExpectedOccurrence]) -> set[int]:

@@ -206,6 +206,15 @@ class EventPage(Page):
         help_text=_("Hours before the start, separated by commas. Empty: no reminders."),
     )
 
+    live_discussion = models.BooleanField(
+        _("live discussion room"),
+        default=False,
+        help_text=_(
+            "Opens a live discussion room in the organising community from 15 minutes before each session "
+            "until 30 minutes after it."
+        ),
+    )
+
     cancelled = models.BooleanField(_("cancelled"), default=False)
     cancellation_reason = models.TextField(_("reason for cancelling"), blank=True, max_length=2000)
 
@@ -265,6 +274,7 @@ class EventPage(Page):
                 FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
                 FieldPanel("online_url"),
                 FieldPanel("online_instructions"),
+                FieldPanel("live_discussion"),
             ],
             heading=_("Where"),
         ),
