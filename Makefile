@@ -68,8 +68,10 @@ messages: install ## Update and compile the translation catalogues (needs gettex
 	$(MANAGE) makemessages $(LOCALES:%=-l %) -d djangojs --ignore=.venv --ignore=staticfiles --ignore=node_modules --no-obsolete
 	$(MANAGE) compilemessages $(LOCALES:%=-l %) --ignore=.venv
 
-bench: $(VENV)/.installed-test stack-deps ## Measure serving on this machine (gunicorn, uvicorn, daphne, nginx)
+bench: $(VENV)/.installed-test stack-deps ## Run the benchmarks in bench/ (minutes each; figures in bench/RESULTS.md)
 	@scripts/apt-ensure.sh wrk
-	$(PY) bench/serving.py $(BENCH_ARGS)
+	$(PY) bench/serving.py
+	$(PY) bench/thread_page.py
+	$(PY) bench/fanout.py
 
 .PHONY: help install run browser-deps test stack-deps test-stack lint format messages bench
