@@ -49,7 +49,7 @@ class RateLimiter:
         return False
 
     def retry_after(self) -> float:
-        return round(max(0.0, 1 - self.tokens) / self.rate, 1)
+        return max(0.1, round(max(0.0, 1 - self.tokens) / self.rate, 1))
 
 
 def _language(scope, user) -> str:
@@ -147,6 +147,10 @@ class LiveConsumer(AsyncWebsocketConsumer):
             await self._error(
                 error.code, str(error.message), stream=frame.get("stream"), ref=ref, **error.details
             )
+        except Exception:
+            # A bug or a database hiccup answers this frame with an error; the socket stays up.
+            logger.exception("live socket: %s frame failed", kind)
+            await self._error("server_error", gettext("Something went wrong; please try again."))
 
     async def on_subscribe(self, frame):
         key, after = frame.get("stream"), frame.get("after")

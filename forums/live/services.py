@@ -20,6 +20,7 @@ from .exceptions import (
     RoomClosed,
     RoomWindowInvalid,
     SlowModeActive,
+    StreamNotFound,
     UserMuted,
 )
 from .limits import limit
@@ -147,7 +148,9 @@ def room_message_post(*, room_id: int, author, body: str) -> RoomMessage:
     body = (body or "").strip()
     if not body or len(body) > limit("LIVE_MAX_MESSAGE_CHARS"):
         raise MessageInvalid()
-    room = Room.objects.select_related("community").get(pk=room_id)
+    room = Room.objects.select_related("community").filter(pk=room_id).first()
+    if room is None:
+        raise StreamNotFound()
     # The stream lock serialises writers of this room, so the slow-mode check below cannot race.
     stream = stream_lock(key=room.stream_key, community_id=room.community_id)
     community = room.community

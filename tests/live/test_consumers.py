@@ -360,3 +360,20 @@ async def test_events_arrive_in_the_viewers_language(room, member, site_home):
         or "Message removed" in deleted["data"]["ops"][0]["html"]
     )
     await ws.disconnect()
+
+
+async def test_an_unexpected_failure_answers_with_an_error_frame_and_the_socket_stays_up(
+    room, member_session, monkeypatch
+):
+    def broken(**kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(services, "room_message_post", broken)
+    ws = communicator(f"/ws/live/?streams={room.stream_key}", session=member_session)
+    assert (await ws.connect())[0]
+    await receive_until(ws, "subscribed")
+    await ws.send_json_to({"type": "post", "stream": room.stream_key, "body": "hello", "ref": "x"})
+    assert (await receive_until(ws, "error"))[0]["code"] == "server_error"
+    await ws.send_json_to({"type": "ping"})
+    assert (await receive_until(ws, "pong"))[0] == {"type": "pong"}
+    await ws.disconnect()
