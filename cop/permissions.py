@@ -123,6 +123,17 @@ def readable_communities(user) -> QuerySet:
     )
 
 
+# Page models that live elsewhere in the tree but belong to a community through a foreign key (an event
+# page under the events index, say). Their apps register them so that visible_pages hides them too.
+_COMMUNITY_OWNED_PAGES: list[tuple[type, str]] = []
+
+
+def register_community_page(model, field: str = "community") -> None:
+    """Declares that pages of `model` belong to the community in `field` (null: the whole site's)."""
+    if (model, field) not in _COMMUNITY_OWNED_PAGES:
+        _COMMUNITY_OWNED_PAGES.append((model, field))
+
+
 def visible_pages(user, pages):
     """Narrows a Wagtail page queryset (e.g. for site search) to pages the user may find.
 
@@ -143,7 +154,13 @@ def visible_pages(user, pages):
     hidden = CommunityPage.objects.exclude(pk__in=listed).values("pk")
     # Expressed as `pk__in` so that Wagtail's search backends, which filter on fields, accept it.
     blocked = Page.objects.filter(Exists(under_unreadable) | Q(pk__in=hidden)).values("pk")
-    return pages.exclude(pk__in=blocked)
+    pages = pages.exclude(pk__in=blocked)
+    for model, field in _COMMUNITY_OWNED_PAGES:
+        owned_elsewhere = model.objects.filter(**{f"{field}__isnull": False}).exclude(
+            **{f"{field}__in": readable}
+        )
+        pages = pages.exclude(pk__in=owned_elsewhere.values("pk"))
+    return pages
 
 
 class JoinAction:

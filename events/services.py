@@ -15,9 +15,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
-from wagtail.models import PageViewRestriction
 
-from cop.models import Visibility
 from events import permissions
 from events.models import (
     CalendarToken,
@@ -204,7 +202,6 @@ def event_sync(*, event: EventPage, bump_sequence: bool = True, now: datetime | 
     if bump_sequence:
         EventPage.objects.filter(pk=event.pk).update(ical_sequence=F("ical_sequence") + 1)
         event.ical_sequence = EventPage.objects.values_list("ical_sequence", flat=True).get(pk=event.pk)
-    restrict_event_page(event=event)
     event_room_sync(event=event, now=now)
     _invalidate_feeds()
 
@@ -264,18 +261,6 @@ def _rekey_by_local_date(event: EventPage, existing: dict, expected: list[Expect
         occ.recurrence_id = exp.recurrence_id  # saved by event_sync
         existing[exp.recurrence_id] = occ
     return {occ.pk for _exp, occ in pairs}
-
-
-def restrict_event_page(*, event: EventPage) -> None:
-    """Events of a members-only or hidden community are kept out of public listings and site search
-    (cop.permissions.visible_pages keeps only public pages) by a login view restriction; the event's
-    own page view then asks can_view_event for the community."""
-    restricted = event.community_id is not None and event.community.visibility != Visibility.PUBLIC
-    restrictions = PageViewRestriction.objects.filter(page=event, restriction_type=PageViewRestriction.LOGIN)
-    if restricted and not restrictions.exists():
-        PageViewRestriction.objects.create(page=event, restriction_type=PageViewRestriction.LOGIN)
-    elif not restricted and restrictions.exists():
-        restrictions.delete()
 
 
 def event_after_publish(*, event: EventPage) -> None:
@@ -625,10 +610,7 @@ def series_extend(*, now: datetime | None = None) -> int:
 
 @transaction.atomic
 def community_events_refresh(*, community) -> None:
-    """A community's visibility may have changed: its events follow (restrictions, feeds)."""
-    for event in EventPage.objects.filter(community=community).select_related("community"):
-        event.community = community
-        restrict_event_page(event=event)
+    """A community's visibility may have changed: its events' feeds follow (search asks cop.permissions)."""
     _invalidate_feeds()
 
 

@@ -72,6 +72,7 @@ def test_members_see_it_in_pages_and_calendars_but_never_in_public_feeds(client,
     client.force_login(people[who])
     seen = surfaces(client, secret_event)
     assert seen["page"] and seen["calendar"] and seen["month"] and seen["ics"] and seen["home"]
+    assert seen["search"], "members find their community's events in site search"
     # Feeds are fetched by calendar apps without cookies: public feeds stay public-only.
     assert not seen["feeds"]
 
