@@ -206,3 +206,19 @@ async def test_typing_and_viewers_on_a_thread(people):
         frames.append((await receive_until(reader, "presence"))[0])
     await writer.disconnect()
     await reader.disconnect()
+
+
+async def test_a_removed_post_is_replaced_by_its_placeholder_live(people):
+    thread = people["thread"]
+    reply = await database_sync_to_async(forum_services.post_create)(
+        thread=thread, author=people["replier"], body="I posted this by mistake"
+    )
+    ws = communicator(f"/ws/live/?streams=thread:{thread.pk}")
+    assert (await ws.connect())[0]
+    await receive_until(ws, "subscribed")
+    await database_sync_to_async(forum_services.post_delete)(post=reply, actor=people["replier"])
+    removed = await event_of(ws, "post_deleted")
+    op = removed["data"]["ops"][0]
+    assert (op["op"], op["id"]) == ("replace", f"post-{reply.number}")
+    assert "Post removed." in op["html"] and "by mistake" not in op["html"]
+    await ws.disconnect()
