@@ -29,6 +29,7 @@ def test_home_page_through_nginx_is_served_securely_and_compressed(servers):
     # Django saw https through X-Forwarded-Proto ($scheme), so production's HSTS header is sent.
     assert headers["Strict-Transport-Security"].startswith("max-age=31536000")
     assert "script-src 'self'" in headers["Content-Security-Policy"]
+    assert headers["Server"] == "nginx", "nginx should not tell its version"
 
 
 def test_plain_http_to_the_workers_is_sent_to_https(servers):
