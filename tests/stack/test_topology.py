@@ -3,7 +3,10 @@ workers, websockets under /ws/ from uvicorn, static files hashed and compressed 
 
 import json
 import re
+import time
+from concurrent.futures import ThreadPoolExecutor
 
+import psycopg
 import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
@@ -63,3 +66,21 @@ async def test_websocket_from_a_foreign_origin_is_refused(servers):
         async with connect(uri, ssl=servers.tls, origin="https://evil.example", open_timeout=10):
             pass
     assert refused.value.response.status_code == 403
+
+
+def test_the_asgi_process_keeps_no_idle_database_connections(stack, servers):
+    """deploy/Procfile runs uvicorn with CONN_MAX_AGE=0: Django serves each ASGI request from a thread
+    of its own, so persistent connections would stay open, one per thread ever used."""
+
+    def idle_connections() -> int:
+        with psycopg.connect(stack.database_url, autocommit=True) as connection:
+            query = "SELECT count(*) FROM pg_stat_activity WHERE datname = 'km4b' AND state = 'idle'"
+            return connection.execute(query).fetchone()[0]
+
+    before = idle_connections()
+    url = f"http://127.0.0.1:{servers.sockets_port}/healthz"
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        statuses = list(pool.map(lambda _: http_get(url)[0], range(36)))
+    assert statuses == [200] * 36
+    time.sleep(0.5)
+    assert idle_connections() <= before + 1
