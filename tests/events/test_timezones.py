@@ -9,6 +9,10 @@ from events.services import expected_occurrences
 from events.templatetags.events_tags import when_info
 from events.timezones import NonexistentLocalTime, local_to_utc, validate_time_zone, zone
 
+# Building an EventPage (a Wagtail page) looks up its ContentType, from the database when the
+# cache is cold: these tests need the database whatever ran before them.
+pytestmark = pytest.mark.django_db
+
 
 def test_gap_and_fold():
     # 02:30 on 31 March 2030 does not exist in Paris (clocks jump from 02:00 to 03:00).
