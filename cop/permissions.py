@@ -98,6 +98,18 @@ def can_manage(user, community) -> bool:
     return _is_staff(user) or _active_role(user, community) == Role.FACILITATOR
 
 
+def can_ban(user, community, membership) -> bool:
+    """May the user bar this person? Facilitators anyone (but the last facilitator, checked by the
+    service); moderators only plain members and requesters, from the moderation queue."""
+    if can_manage(user, community):
+        return True
+    return (
+        can_moderate(user, community)
+        and membership.role == Role.MEMBER
+        and membership.user_id != getattr(user, "pk", None)
+    )
+
+
 def visible_communities(user) -> QuerySet:
     """Live communities the user may see listed (hidden ones only for their members and staff)."""
     communities = CommunityPage.objects.live()

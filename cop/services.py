@@ -333,9 +333,11 @@ def membership_remove(*, actor, membership_id: int, reason: str = "") -> Members
 
 @transaction.atomic
 def membership_ban(*, actor, membership_id: int, reason: str = "") -> Membership:
-    """A facilitator bars a member or requester: they lose access and may not ask again."""
+    """A facilitator (or a moderator, for a plain member) bars someone: they lose access and may not
+    ask again."""
     membership = _lock_membership_by_id(membership_id)
-    _require_manager(actor, membership.community)
+    if not permissions.can_ban(actor, membership.community, membership):
+        raise NotAllowed()
     if membership.status == MembershipStatus.BANNED:
         raise CommunityError(_("This person is already barred from the community."))
     _check_not_last_facilitator(membership)

@@ -242,8 +242,20 @@ def test_ban_author_through_the_community_membership(client, board, people):
     assert not Post.objects.filter(body="I'm back").exists()
 
 
-def test_moderator_cannot_ban_when_community_rules_say_facilitators_only(client, board, people):
+def test_moderator_bans_a_plain_member_from_the_queue(client, board, people):
     thread = forums_thread(board=board, author=people["other_member"])
+    flag = services.flag_create(post=thread.posts.get(), reporter=people["member"], reason="spam")
+    client.force_login(people["moderator"])
+    response = client.post(
+        reverse("forums:flag_resolve", args=[flag.pk]), {"decision": "hide", "ban": "on", "reason": "Spam"}
+    )
+    assert response.status_code == 302
+    membership = Membership.objects.get(user=people["other_member"], community=board.community)
+    assert membership.status == MembershipStatus.BANNED
+
+
+def test_moderator_cannot_ban_a_facilitator(client, board, people):
+    thread = forums_thread(board=board, author=people["facilitator"])
     flag = services.flag_create(post=thread.posts.get(), reporter=people["member"], reason="spam")
     client.force_login(people["moderator"])
     response = client.post(reverse("forums:flag_resolve", args=[flag.pk]), {"decision": "hide", "ban": "on"})
