@@ -21,6 +21,7 @@ duplicated messages. Loopback only; every wait is bounded.
 import argparse
 import asyncio
 import json
+import os
 import re
 import statistics
 import sys
@@ -317,6 +318,7 @@ def main() -> int:
     trial_numbers = iter(range(1, 10_000))
     rows = []
     started = time.monotonic()
+    load_before = os.getloadavg()[0]
     with Stack(prefix="km4b-fanout-") as stack:
         stack.start_postgres()
         stack.start_redis()
@@ -337,7 +339,9 @@ def main() -> int:
     if args.write:
         text = "\n".join(
             [
-                f"Measured by `bench/fanout.py` on this machine (2 cores) in one run of {time.monotonic() - started:.0f} s: "
+                f"Measured by `bench/fanout.py` on this machine (2 cores) in one run of {time.monotonic() - started:.0f} s "
+                f"(load average {load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end: other work on "
+                "the machine inflates every figure alike): "
                 f"N clients in one room spread over the server processes, one sender, {PACED_COUNT} messages "
                 f"paced at {PACED_RATE:g}/s then {BURST_COUNT} in a burst. Latency from the sender's send to each "
                 "client's receipt (one clock). Live rooms post through the real service (numbered, stored, "
