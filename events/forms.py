@@ -144,8 +144,8 @@ class CancelEventForm(forms.Form):
 
 
 class FollowupForm(forms.Form):
-    recording_url = forms.URLField(label=_("Recording link"), required=False)
-    slides_url = forms.URLField(label=_("Slides link"), required=False)
+    recording_url = forms.URLField(label=_("Recording link"), required=False, assume_scheme="https")
+    slides_url = forms.URLField(label=_("Slides link"), required=False, assume_scheme="https")
     summary = forms.CharField(
         label=_("Summary of the event"), widget=forms.Textarea(attrs={"rows": 8}), max_length=10000
     )
