@@ -16,7 +16,8 @@ help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}'
 
 $(VENV)/bin/python:
-	$(PYTHON) -m venv $(VENV)
+	@# Debian splits venv out of Python: install it when the first try fails.
+	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); scripts/apt-ensure.sh python3-venv && $(PYTHON) -m venv $(VENV); }
 	$(PIP) install -q --upgrade pip
 
 $(VENV)/.installed-run: pyproject.toml constraints.txt | $(VENV)/bin/python
