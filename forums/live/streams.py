@@ -6,6 +6,7 @@ kinds whose events are not rendered in advance, how to render one event for one 
 """
 
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -23,24 +24,25 @@ class StreamTarget:
     can_moderate: Callable
 
 
-class StreamKind:
+class StreamKind(ABC):
     """The interface each kind implements (rooms in rooms.py, forum threads in threads.py)."""
 
     name = ""
 
-    def resolve(self, object_id: int) -> StreamTarget:
-        raise NotImplementedError
+    @abstractmethod
+    def resolve(self, object_id: int) -> StreamTarget: ...
 
-    def last_seq(self, object_id: int) -> int:
-        raise NotImplementedError
+    @abstractmethod
+    def last_seq(self, object_id: int) -> int: ...
 
+    @abstractmethod
     def events_after(self, object_id: int, after: int, limit: int) -> list[dict]:
         """[{"seq", "kind", and either "i18n" (data per language) or what render() needs}], oldest first."""
-        raise NotImplementedError
 
     def render(self, object_id: int, event: dict, viewer) -> dict:
-        """The data of an event not rendered in advance, for one viewer (see consumers.Viewer)."""
-        raise NotImplementedError
+        """The data of an event not rendered in advance, for one viewer (see consumers.Viewer).
+        Kinds whose events all carry "i18n" (rooms) never get here."""
+        raise TypeError(f"{self.name} events are rendered in advance")
 
     # Event kinds after which a viewer's access is checked again (e.g. a thread hidden or moved).
     access_changing_kinds: frozenset = frozenset()
