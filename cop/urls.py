@@ -8,6 +8,7 @@ _community = "communities/<int:community_id>/"
 _manage = _community + "manage/"
 
 urlpatterns = [
+    path("me/", views.my_profile, name="my_profile"),
     path("me/settings/", views.profile_settings, name="profile_settings"),
     path("me/communities/", views.my_communities, name="my_communities"),
     path("communities/", views.community_index, name="community_index"),

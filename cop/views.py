@@ -584,6 +584,13 @@ def network(request):
 
 
 @login_required
+def my_profile(request):
+    """The account menu's "My public profile": one address for everyone, so that the menu is the same
+    for every member (cached pages fill in only their name)."""
+    return redirect("cop:profile", request.user.pk)
+
+
+@login_required
 def profile_settings(request):
     """The signed-in user's display name, language and time zone, and their public profile."""
     form = PractitionerProfileForm(request.POST or None, instance=request.user)

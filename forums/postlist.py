@@ -1,16 +1,21 @@
-"""A page of posts as HTML: rendered once per thread state and kind of viewer, then personalised per
-request by string substitution (the viewer's own posts, reactions, "new" markers, CSRF token).
+"""The thread page rendered once per thread state and kind of viewer, then personalised per request.
 
-The rendered block is cached under the thread's event sequence and post count: every visible change
-to a thread goes through forums.services, which bumps one or the other, so a cached page never outlives
-the state it shows (display names may lag by CACHE_SECONDS). Moderators, signed-in members and
-anonymous visitors get different blocks (what they may see and do differs), and a viewer with a post
-of their own waiting for approval on the page gets a fresh render (only they may see it).
+A thread page is rendered with *holes* where one person's view differs from another's: their own posts
+(edit links), other people's posts (flag links), "new" markers, their reactions, the CSRF token, their
+name and id in the site header, the bell's count, whether they follow the thread and have unread posts.
+The rendered page is cached under the thread's event sequence and post count (every visible change to a
+thread goes through forums.services, which bumps one or the other), the page address, language, time
+zone and the viewer's kind (Viewer.key: what they may see and do), so a cached page never outlives the
+state it shows (display names of authors may lag by CACHE_SECONDS). Each request fills the holes with
+that viewer's values (Personal) by one pass of string substitution.
+
+Not cached, only filled: pages with form errors or messages, staff (the Wagtail user bar is theirs
+alone) and a viewer with a post of their own waiting for approval on the page (only they may see it).
 """
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache
@@ -18,28 +23,30 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.translation import get_language
 
 from . import permissions, selectors
-from .models import Post, PostStatus, Reaction, ReactionKind, Thread
+from .models import Post, Reaction, ReactionKind, Thread
 from .models.threads import REACTION_SYMBOLS
 
 CACHE_SECONDS = 600
 
-# Placeholders carry a prefix derived from the secret key, so that text in a post or a display name
-# can never pose as one (section markers are HTML comments, which the sanitiser strips from posts).
+# Holes carry a prefix derived from the secret key, so that text in a post, a title or a display name
+# can never pose as one; a page is never served unfilled, so the prefix is never seen.
 MARK = hashlib.sha256(f"forums.postlist:{settings.SECRET_KEY}".encode()).hexdigest()[:12]
-_MARKERS = re.compile(
-    r"<!--(?P<section>own|other|new):(?P<number>\d+):(?P<author>\d+)\[-->(?P<inner>.*?)<!--\]-->"
-    rf"|__{MARK}(?P<token>CSRF)__"
-    rf"|__{MARK}(?P<placeholder>RP|RO|NC):(?P<id>\d+):(?P<value>[a-z0-9]+)__",
+# __MARK[name:args__ ... __MARK]__ keeps or drops what it encloses; __MARKNAME:args__ is replaced.
+_HOLES = re.compile(
+    rf"__{MARK}(?:\[(?P<section>[a-z]+):(?P<numbers>[0-9:]*)__(?P<inner>.*?)__{MARK}\]__"
+    rf"|(?P<name>[A-Z]+)(?::(?P<id>\d+):(?P<value>[a-z0-9]+))?__)",
     re.S,
 )
+CSRF_PLACEHOLDER = f"__{MARK}CSRF__"
 
 
 @dataclass(frozen=True)
 class Viewer:
-    """What the post list depends on besides the thread: the same for many people."""
+    """What the page depends on besides the thread: the same for many people."""
 
     moderator: bool
     signed_in: bool
@@ -65,6 +72,78 @@ def viewer_for(user, thread: Thread) -> Viewer:
     )
 
 
+@dataclass
+class Personal:
+    """One viewer's values for the holes of a page."""
+
+    user_id: int | None = None
+    name: str = ""
+    last_read: int = 0
+    mine: set = field(default_factory=set)  # (post id, reaction kind) of the viewer's reactions
+    flags: dict = field(default_factory=dict)  # sections kept by name: watching, unread...
+    bell: int = 0
+    token: object = None  # a callable giving the CSRF token, called once at most
+
+
+class HoleUser:
+    """Stands for the signed-in viewer while a page is rendered for many: their id and name are holes."""
+
+    is_authenticated = True
+    is_anonymous = False
+    is_active = True
+    is_staff = False
+    is_superuser = False
+    pk = id = f"__{MARK}ME__"
+    public_name = f"__{MARK}NAME__"
+
+
+def fill(html: str, personal: Personal) -> str:
+    """Fills every hole of a rendered page (or post list) with this viewer's values."""
+    user_id = personal.user_id
+    state = {"token": None}
+
+    def replace(match: re.Match) -> str:
+        section = match.group("section")
+        if section:
+            if section in ("own", "other", "new"):
+                number, author = (int(n) for n in match.group("numbers").split(":"))
+                if section == "own":
+                    keep = author == user_id
+                elif section == "other":
+                    keep = user_id is not None and author != user_id
+                else:
+                    keep = user_id is not None and author != user_id and number > personal.last_read
+            else:
+                keep = bool(personal.flags.get(section))
+            return _HOLES.sub(replace, match.group("inner")) if keep else ""
+        name = match.group("name")
+        if name == "CSRF":
+            if state["token"] is None:
+                state["token"] = personal.token()
+            return state["token"]
+        if name == "ME":
+            return str(user_id or "")
+        if name == "NAME":
+            return escape(personal.name)
+        if name == "BELL":
+            if not personal.bell:
+                return ""
+            return render_to_string("forums/includes/bell_count.html", {"unread": personal.bell})
+        ident, value = int(match.group("id")), match.group("value")
+        if name == "RP":
+            return "true" if (ident, value) in personal.mine else "false"
+        if name == "RO":
+            return "remove" if (ident, value) in personal.mine else "add"
+        author = int(value)  # NC: the "new" class on a post, by its number and author
+        is_new = user_id is not None and author != user_id and ident > personal.last_read
+        return "post--new" if is_new else ""
+
+    return _HOLES.sub(replace, html)
+
+
+# THE POST LIST ----
+
+
 def _decorate(thread: Thread, posts: list[Post], viewer: Viewer, user) -> None:
     for post in posts:
         visible = post.is_visible_to_all
@@ -87,9 +166,8 @@ def _decorate(thread: Thread, posts: list[Post], viewer: Viewer, user) -> None:
         ]
 
 
-def _render(request, thread: Thread, page: int, viewer: Viewer) -> str:
-    posts = selectors.thread_posts_page(request.user, thread, page, moderator=viewer.moderator)
-    _decorate(thread, posts, viewer, request.user)
+def _render_posts(thread: Thread, posts: list[Post], viewer: Viewer, user) -> str:
+    _decorate(thread, posts, viewer, user)
     return render_to_string(
         "forums/includes/post_list.html",
         {
@@ -102,139 +180,82 @@ def _render(request, thread: Thread, page: int, viewer: Viewer) -> str:
     )
 
 
-def _has_own_pending(user, thread: Thread, page: int) -> bool:
-    first = (page - 1) * selectors.POSTS_PER_PAGE + 1
-    return Post.objects.filter(
-        thread=thread,
-        author=user,
-        status=PostStatus.PENDING,
-        number__gte=first,
-        number__lt=first + selectors.POSTS_PER_PAGE,
-    ).exists()
-
-
-def _personalise(html: str, request, *, mine: set, last_read: int) -> str:
-    return personalise(
-        html, user=request.user, token=lambda: get_token(request), mine=mine, last_read=last_read
-    )
-
-
-def personalise(html: str, *, user, token, mine: set, last_read: int) -> str:
-    """Fills the per-person markers of a rendered post list for `user`; `token()` gives the CSRF token."""
-    user_id = user.pk if user.is_authenticated else None
-    state = {"token": None}
-
-    def csrf() -> str:
-        if state["token"] is None:
-            state["token"] = token()
-        return state["token"]
-
-    def replace(match: re.Match) -> str:
-        section = match.group("section")
-        if section:
-            author = int(match.group("author"))
-            if section == "own":
-                keep = author == user_id
-            elif section == "other":
-                keep = user_id is not None and author != user_id
-            else:
-                keep = user_id is not None and author != user_id and int(match.group("number")) > last_read
-            return match.group("inner") if keep else ""
-        if match.group("token"):
-            return csrf()
-        placeholder, ident, value = match.group("placeholder"), int(match.group("id")), match.group("value")
-        if placeholder == "RP":
-            return "true" if (ident, value) in mine else "false"
-        if placeholder == "RO":
-            return "remove" if (ident, value) in mine else "add"
-        author = int(value)  # NC: the "new" class on a post, by its number and author
-        is_new = user_id is not None and author != user_id and ident > last_read
-        return "post--new" if is_new else ""
-
-    return _MARKERS.sub(replace, html)
-
-
-CSRF_PLACEHOLDER = f"__{MARK}CSRF__"
-
-
-def _fill_token(html: str, request) -> str:
-    if CSRF_PLACEHOLDER not in html:
-        return html
-    return html.replace(CSRF_PLACEHOLDER, get_token(request))
-
-
-def anonymous_page(request, thread: Thread, render_page) -> HttpResponse:
-    """The whole thread page for a visitor who is not signed in, cached by thread state, page, language
-    and time zone (only the CSRF token differs between such visitors, filled in when served)."""
-    key = (
-        "forums:anon:"
-        + hashlib.sha256(
-            "|".join(
-                [
-                    str(thread.pk),
-                    str(thread.event_seq),
-                    str(thread.post_count),
-                    get_language(),
-                    timezone.get_current_timezone_name(),
-                    request.get_full_path(),
-                ]
-            ).encode()
-        ).hexdigest()
-    )
-    html = cache.get(key)
-    if html is None:
-        response = render_page()
-        if response.status_code != 200:
-            return response
-        html = response.content.decode()
-        cache.set(key, html, CACHE_SECONDS)
-    return HttpResponse(_fill_token(html, request))
-
-
-def reply_form_html(request, thread: Thread, render_form) -> str:
-    """The empty reply form (with its attachment slots) is the same for every member: rendered once per
-    thread and language, with the CSRF token filled in per request."""
-    key = f"forums:replyform:{thread.pk}:{thread.board.slug}:{get_language()}"
-    html = cache.get(key)
-    if html is None:
-        html = render_form(CSRF_PLACEHOLDER)
-        cache.set(key, html, CACHE_SECONDS)
-    return _fill_token(html, request)
-
-
-def post_list_html(request, thread: Thread, page: int, *, viewer: Viewer, last_read: int) -> str:
-    """The posts of one page, as this viewer sees them."""
-    user = request.user
-    fresh = user.is_authenticated and not viewer.moderator and _has_own_pending(user, thread, page)
-    key = f"forums:posts:{thread.pk}:{thread.event_seq}:{thread.post_count}:{page}:{get_language()}:{viewer.key}"
-    html = None if fresh else cache.get(key)
-    if html is None:
-        html = _render(request, thread, page, viewer)
-        if not fresh:
-            cache.set(key, html, CACHE_SECONDS)
-    mine = selectors.my_reactions_on_page(user, thread, page) if user.is_authenticated else set()
-    return _personalise(html, request, mine=mine, last_read=last_read)
+def post_list_html(user, thread: Thread, page: int, *, viewer: Viewer) -> str:
+    """The posts of one page with their holes (filled with the rest of the page)."""
+    posts = selectors.thread_posts_page(user, thread, page, moderator=viewer.moderator)
+    return _render_posts(thread, posts, viewer, user)
 
 
 def post_html_for(*, post: Post, thread: Thread, user, csrf_token: str, last_read: int) -> str:
     """One post exactly as `user` sees it on the thread page (for live updates: same partial, same
-    permissions, markers filled). `post` should come with its author, quoted post and attachments."""
+    permissions, holes filled). `post` should come with its author, quoted post and attachments."""
     viewer = viewer_for(user, thread)
     post.thread = thread
-    _decorate(thread, [post], viewer, user)
-    html = render_to_string(
-        "forums/includes/post_list.html",
-        {
-            "thread": thread,
-            "posts": [post],
-            "moderator": viewer.moderator,
-            "can_reply": viewer.can_reply,
-            "m": MARK,
-        },
-    )
+    html = _render_posts(thread, [post], viewer, user)
     mine = (
         set(Reaction.objects.filter(user=user, post=post).values_list("post_id", "kind"))
         if user.is_authenticated
         else set()
     )
-    return personalise(html, user=user, token=lambda: csrf_token, mine=mine, last_read=last_read)
+    personal = Personal(
+        user_id=user.pk if user.is_authenticated else None,
+        last_read=last_read,
+        mine=mine,
+        token=lambda: csrf_token,
+    )
+    return fill(html, personal)
+
+
+# THE WHOLE PAGE ----
+
+
+def _page_key(request, thread: Thread, viewer: Viewer) -> str:
+    parts = [
+        str(thread.pk),
+        str(thread.event_seq),
+        str(thread.post_count),
+        request.get_full_path(),
+        get_language(),
+        timezone.get_current_timezone_name(),
+        viewer.key,
+    ]
+    return "forums:page:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+def thread_page(
+    request, thread: Thread, page: int, render, *, cacheable: bool = True
+) -> tuple[HttpResponse, selectors.ViewerState]:
+    """The thread page for this request's viewer, and the viewer's state in the thread (read up to,
+    following...). `render(viewer, user)` renders the page with holes, `user` being the one to show
+    (HoleUser for a signed-in viewer, so that one rendering serves all such viewers); it is called only
+    when no cached rendering will do."""
+    user = request.user
+    viewer = viewer_for(user, thread)
+    state = selectors.thread_viewer_state(user, thread, page)
+    personal = Personal(token=lambda: get_token(request), last_read=state.last_read)
+    if user.is_authenticated:
+        personal.user_id = user.pk
+        personal.name = user.public_name
+        personal.bell = state.unread_notifications
+        personal.flags = {
+            "watching": state.watching,
+            "notwatching": not state.watching,
+            "unread": thread.post_count > state.last_read,
+        }
+        personal.mine = selectors.my_reactions_on_page(user, thread, page)
+    shown_user = HoleUser() if user.is_authenticated and not user.is_staff else user
+    cacheable = cacheable and not user.is_staff and not state.own_pending_on_page
+    key = _page_key(request, thread, viewer) if cacheable else None
+    html = cache.get(key) if key else None
+    if html is not None:
+        if not user.is_authenticated:  # stored filled for anonymous visitors but for the token
+            return HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request))), state
+        return HttpResponse(fill(html, personal), status=200), state
+    response = render(viewer, shown_user)
+    html = response.content.decode()
+    if key and response.status_code == 200:
+        if user.is_authenticated:
+            cache.set(key, html, CACHE_SECONDS)
+        else:
+            cache.set(key, fill(html, Personal(token=lambda: CSRF_PLACEHOLDER)), CACHE_SECONDS)
+    return HttpResponse(fill(html, personal), status=response.status_code), state

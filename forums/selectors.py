@@ -1,7 +1,11 @@
 """Reads for the forums. Every list narrows by cop.permissions first; page queries are bounded whatever
 the number of posts, reactions or attachments (pages of posts are number ranges, not OFFSETs)."""
 
+import functools
+from dataclasses import dataclass
+
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.db.models import (
     Case,
     Count,
@@ -199,6 +203,60 @@ def my_reactions_on_page(user, thread: Thread, page: int) -> set[tuple[int, str]
         Reaction.objects.filter(
             user=user, post__thread=thread, post__number__gte=first, post__number__lt=first + POSTS_PER_PAGE
         ).values_list("post_id", "kind")
+    )
+
+
+@dataclass(frozen=True)
+class ViewerState:
+    """A viewer's own state on a page of a thread (all zero and False for anonymous visitors)."""
+
+    last_read: int = 0
+    watching: bool = False
+    unread_notifications: int = 0
+    own_pending_on_page: bool = False
+
+
+# The four answers of thread_viewer_state in one statement; {names} are filled from the models' metadata
+# once, every value is a parameter.
+_VIEWER_STATE_SQL = """
+SELECT
+  (SELECT {last_read} FROM {read} WHERE {user} = %s AND {thread} = %s),
+  EXISTS (SELECT 1 FROM {watch} WHERE {user} = %s AND {thread} = %s AND {active}),
+  (SELECT COUNT(*) FROM {notification} WHERE {recipient} = %s AND {read_at} IS NULL),
+  EXISTS (SELECT 1 FROM {post} WHERE {thread} = %s AND {author} = %s AND {status} = %s
+          AND {number} >= %s AND {number} < %s)
+"""
+
+
+@functools.cache
+def _viewer_state_sql() -> str:
+    q = connection.ops.quote_name
+    tables = {"read": ReadState, "watch": Watch, "notification": Notification, "post": Post}
+    names = {name: q(model._meta.db_table) for name, model in tables.items()}
+    names |= {
+        "last_read": q("last_read_number"),
+        **{name: q(f"{name}_id") for name in ("user", "thread", "recipient", "author")},
+        **{name: q(name) for name in ("active", "read_at", "status", "number")},
+    }
+    return _VIEWER_STATE_SQL.format(**names)
+
+
+def thread_viewer_state(user, thread: Thread, page: int) -> ViewerState:
+    """Where the user has read up to, whether they follow the thread, their unread notifications and
+    whether a post of theirs on this page waits for approval: one query (none when signed out)."""
+    if not user.is_authenticated:
+        return ViewerState()
+    first = (page - 1) * POSTS_PER_PAGE + 1
+    params = [user.pk, thread.pk, user.pk, thread.pk, user.pk]
+    params += [thread.pk, user.pk, PostStatus.PENDING.value, first, first + POSTS_PER_PAGE]
+    with connection.cursor() as cursor:
+        cursor.execute(_viewer_state_sql(), params)
+        last_read, watching, unread, pending = cursor.fetchone()
+    return ViewerState(
+        last_read=last_read or 0,
+        watching=bool(watching),
+        unread_notifications=unread,
+        own_pending_on_page=bool(pending),
     )
 
 

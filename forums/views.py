@@ -11,7 +11,6 @@ from django.db import transaction
 from django.db.models import prefetch_related_objects
 from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -252,11 +251,9 @@ def _page_links(current: int, total: int) -> list[int | None]:
     return links
 
 
-def _thread_page(
-    request, thread: Thread, *, reply_form=None, formset=None, status=200, anonymous_cache=False
-):
-    user = request.user
-    prefetch_related_objects([thread], "tags", "gbf_targets")
+def _thread_page(request, thread: Thread, *, reply_form=None, formset=None, status=200, cacheable=False):
+    """The thread page, rendered with holes for the viewer's own parts (forums.postlist): the plain
+    page is cached for all viewers of the same kind; a page with a form's errors is only filled."""
     total = selectors.page_count(thread)
     try:
         page = int(request.GET.get("page") or 1)
@@ -264,70 +261,49 @@ def _thread_page(
         raise Http404 from None
     if page < 1 or page > total:
         raise Http404
-    viewer = postlist.viewer_for(user, thread)
-    last_read = selectors.last_read_number(user, thread)
-    posts_html = postlist.post_list_html(request, thread, page, viewer=viewer, last_read=last_read)
-    last_on_page = min(page * selectors.POSTS_PER_PAGE, thread.post_count)
-    if user.is_authenticated and status == 200 and last_on_page > last_read:
-        services.read_mark(user=user, thread=thread, number=last_on_page)
-    cached_reply_form = ""
-    if viewer.can_reply and reply_form is None and formset is None and not anonymous_cache:
-        cached_reply_form = postlist.reply_form_html(
+
+    def render_page(viewer, shown_user):
+        prefetch_related_objects([thread], "tags", "gbf_targets")
+        board = thread.board
+        return render(
             request,
-            thread,
-            lambda token: render_to_string(
-                "forums/includes/reply_form.html",
-                {
-                    "thread": thread,
-                    "reply_form": ReplyForm(),
-                    "formset": attachment_formset(),
-                    "csrf_token": token,
-                },
-            ),
+            "forums/thread.html",
+            {
+                "thread": thread,
+                "board": board,
+                "user": shown_user,
+                "m": postlist.MARK,
+                "csrf_token": postlist.CSRF_PLACEHOLDER,
+                "posts_html": postlist.post_list_html(request.user, thread, page, viewer=viewer),
+                "page": page,
+                "page_total": total,
+                "page_links": _page_links(page, total),
+                "moderator": viewer.moderator,
+                "can_post": viewer.can_post,
+                "can_reply": viewer.can_reply,
+                "reply_form": reply_form if reply_form is not None else ReplyForm(),
+                "formset": formset if formset is not None else attachment_formset(),
+                "can_accept": viewer.can_accept,
+                "reason_form": ReasonForm(),
+                "breadcrumbs": _crumbs(
+                    (board.name, board.get_absolute_url()), (thread.title, thread.get_absolute_url())
+                ),
+            },
+            status=status,
         )
-    if reply_form is None and viewer.can_reply:
-        reply_form = ReplyForm()
-    if formset is None and viewer.can_reply:
-        formset = attachment_formset()
-    board = thread.board
-    return render(
-        request,
-        "forums/thread.html",
-        {
-            "thread": thread,
-            "board": board,
-            "posts_html": posts_html,
-            "cached_reply_form": cached_reply_form,
-            "page": page,
-            "page_total": total,
-            "page_links": _page_links(page, total),
-            "moderator": viewer.moderator,
-            "can_post": viewer.can_post,
-            "can_reply": viewer.can_reply,
-            "reply_form": reply_form,
-            "formset": formset,
-            "watching": selectors.watch_state(user, thread=thread),
-            "has_unread": user.is_authenticated and thread.post_count > last_read,
-            "can_accept": viewer.can_accept,
-            "reason_form": ReasonForm(),
-            # A cached anonymous page gets each visitor's CSRF token when it is served (forums.postlist).
-            **({"csrf_token": postlist.CSRF_PLACEHOLDER} if anonymous_cache else {}),
-            "breadcrumbs": _crumbs(
-                (board.name, board.get_absolute_url()), (thread.title, thread.get_absolute_url())
-            ),
-        },
-        status=status,
-    )
+
+    response, state = postlist.thread_page(request, thread, page, render_page, cacheable=cacheable)
+    last_on_page = min(page * selectors.POSTS_PER_PAGE, thread.post_count)
+    if request.user.is_authenticated and response.status_code == 200 and last_on_page > state.last_read:
+        services.read_mark(user=request.user, thread=thread, number=last_on_page)
+    return response
 
 
 def thread(request, pk):
     thread = _thread_or_refuse(request, pk)
     # Only the plain page (and its ?page=N) is cached, so stray parameters cannot fill the cache.
-    if request.user.is_authenticated or messages.get_messages(request) or set(request.GET) - {"page"}:
-        return _thread_page(request, thread)
-    return postlist.anonymous_page(
-        request, thread, lambda: _thread_page(request, thread, anonymous_cache=True)
-    )
+    cacheable = not messages.get_messages(request) and not set(request.GET) - {"page"}
+    return _thread_page(request, thread, cacheable=cacheable)
 
 
 def _post_url(post: Post) -> str:

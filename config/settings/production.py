@@ -29,7 +29,6 @@ CHANNEL_LAYERS = {
 }
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
 CELERY_TASK_ALWAYS_EAGER = False
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}  # noqa: F405
 

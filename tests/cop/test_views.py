@@ -336,7 +336,13 @@ def test_account_menu_links_my_communities_and_profile(client, site_home, user):
     client.force_login(user)
     html = client.get("/en/search/").content.decode()
     assert 'href="/en/me/communities/"' in html
-    assert f'href="/en/people/{user.pk}/"' in html
+    assert 'href="/en/me/"' in html
+    # The menu's address is the same for everyone (cached pages); it leads to the member's own profile.
+    assert client.get("/en/me/").url == f"/en/people/{user.pk}/"
+
+
+def test_my_profile_asks_a_visitor_to_log_in(client, site_home):
+    assert client.get("/en/me/").url.startswith("/en/accounts/login/")
 
 
 def test_facilitator_bars_a_spamming_requester(client, site_home):

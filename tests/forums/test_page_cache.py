@@ -8,7 +8,7 @@ from django.urls import reverse
 from forums import services
 from forums.models import Reaction
 from forums.postlist import MARK
-from tests.factories import forums_thread
+from tests.factories import UserFactory, forums_thread
 
 pytestmark = pytest.mark.django_db
 
@@ -93,3 +93,66 @@ def test_own_pending_post_is_shown_to_its_author_only(client, people):
     assert "Waiting for a moderator" in client.get(thread.get_absolute_url()).text
     client.force_login(owner)
     assert "Waiting for a moderator" in client.get(thread.get_absolute_url()).text
+
+
+def _bell(page: str) -> str:
+    return page.split('class="bell"', 1)[1].split("</a>", 1)[0]
+
+
+def test_one_cached_page_serves_each_member_their_own_shell(client, board, people):
+    """Name, id, bell, following and unread marks are each viewer's own, though the page is rendered once."""
+    from django.core.cache import cache
+
+    from forums.models import Notification, Watch
+    from tests.factories import forums_member
+
+    newcomer = UserFactory(display_name="Nia <b>Newcomer</b>")
+    forums_member(newcomer, board)
+    thread = forums_thread(board=board, author=people["member"])
+    reply = services.post_create(thread=thread, author=people["other_member"], body="A reply")
+    Notification.objects.create(recipient=people["member"], kind="reply", thread=thread, post=reply)
+    url = thread.get_absolute_url()
+    client.force_login(people["member"])
+    mine = client.get(url).text
+    cached = [key for key in cache._cache if "forums:page:" in key]  # locmem in tests
+    client.force_login(newcomer)
+    theirs = client.get(url).text
+    assert [key for key in cache._cache if "forums:page:" in key] == cached  # served from the same entry
+    assert "Mara Member</bdi></summary>" in mine and "Nia" not in mine.split("</header>")[0]
+    assert "Nia &lt;b&gt;Newcomer&lt;/b&gt;</bdi></summary>" in theirs
+    assert "Mara Member</bdi></summary>" not in theirs
+    assert f'data-live-user="{people["member"].pk}"' in mine and f'data-live-user="{newcomer.pk}"' in theirs
+    assert "bell__count" in _bell(mine) and ">1<" in _bell(mine) and "bell__count" not in _bell(theirs)
+    assert Watch.objects.filter(user=people["member"], thread=thread, active=True).exists()
+    assert "Stop following" in mine and "Follow this thread" not in mine
+    assert "Follow this thread" in theirs and "Stop following" not in theirs
+    assert "Jump to first unread" in theirs and "Jump to first unread" not in client.get(url).text
+    for page in (mine, theirs):
+        assert MARK not in page and page.count('name="csrfmiddlewaretoken"') >= 3
+
+
+def test_staff_get_their_user_bar_and_a_page_of_their_own(client, board, people):
+    from django.core.cache import cache
+
+    thread = forums_thread(board=board, author=people["member"])
+    client.force_login(people["staff"])
+    page = client.get(thread.get_absolute_url()).text
+    assert "wagtail-userbar" in page and "Sam Staff</bdi>" in page and 'href="/admin/"' in page
+    assert not [key for key in cache._cache if "forums:page:" in key]
+    client.force_login(people["other_member"])
+    page = client.get(thread.get_absolute_url()).text
+    assert "wagtail-userbar" not in page and 'href="/admin/"' not in page
+
+
+def test_signed_in_cached_page_costs_a_handful_of_queries(client, board, people, django_assert_num_queries):
+    """Session (cached), user, thread, membership, the viewer's state, their reactions on the page."""
+    thread = forums_thread(board=board, author=people["member"])
+    services.post_create(thread=thread, author=people["other_member"], body="Reply")
+    client.force_login(people["member"])
+    client.get(thread.get_absolute_url())
+    with django_assert_num_queries(5):
+        assert client.get(thread.get_absolute_url()).status_code == 200
+    client.logout()
+    client.get(thread.get_absolute_url())
+    with django_assert_num_queries(1):  # the thread, for its state and permissions
+        assert client.get(thread.get_absolute_url()).status_code == 200
