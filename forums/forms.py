@@ -33,17 +33,15 @@ class BodyField(forms.CharField):
         )
 
 
-class ThreadForm(forms.Form):
+class ThreadDetailsForm(forms.Form):
+    """What a thread carries besides its first post's text: title, category, tags and GBF targets."""
+
     title = forms.CharField(
         label=_("Title"),
         max_length=TITLE_MAX_LENGTH,
         widget=forms.TextInput(attrs={"dir": "auto"}),
         error_messages={"required": _("Give the thread a title.")},
     )
-    kind = forms.ChoiceField(
-        label=_("Type"), choices=ThreadKind.choices, initial=ThreadKind.DISCUSSION, widget=forms.RadioSelect
-    )
-    body = BodyField()
     category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.none(), required=False)
     tags = TagField(label=_("Tags"), required=False, help_text=_("Separate tags with commas."))
     gbf_targets = forms.ModelMultipleChoiceField(
@@ -61,22 +59,33 @@ class ThreadForm(forms.Form):
             del self.fields["category"]
 
 
+class ThreadForm(ThreadDetailsForm):
+    field_order = ["title", "kind", "body", "category", "tags", "gbf_targets"]
+
+    kind = forms.ChoiceField(
+        label=_("Type"), choices=ThreadKind.choices, initial=ThreadKind.DISCUSSION, widget=forms.RadioSelect
+    )
+    body = BodyField()
+
+
 class ReplyForm(forms.Form):
     body = BodyField(label=_("Your reply"))
     quote = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
-class EditPostForm(forms.Form):
-    title = forms.CharField(
-        label=_("Title"), max_length=TITLE_MAX_LENGTH, widget=forms.TextInput(attrs={"dir": "auto"})
-    )
+class EditPostForm(ThreadDetailsForm):
+    """A post's text; for the first post of a thread, also the thread's details (pass `thread`)."""
+
+    field_order = ["title", "body", "category", "tags", "gbf_targets"]
+
     body = BodyField()
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, with_title: bool = False, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not with_title:
-            del self.fields["title"]
+    def __init__(self, *args, thread=None, **kwargs):
+        super().__init__(*args, board=thread.board if thread is not None else None, **kwargs)
+        if thread is None:
+            for name in ThreadDetailsForm.base_fields:
+                self.fields.pop(name, None)
 
 
 class AttachmentForm(forms.Form):

@@ -301,6 +301,13 @@ def _after_publish(post: Post, *, mentions_only: bool = False) -> None:
 # THREADS AND POSTS ----
 
 
+MAX_TAGS = 10
+
+
+def _tag_names(tags: Iterable[str]) -> list[str]:
+    return [t.strip()[:100] for t in tags if t and t.strip()][:MAX_TAGS]
+
+
 @transaction.atomic
 def thread_create(
     *,
@@ -336,7 +343,7 @@ def thread_create(
         last_activity_at=now,
         last_poster=author,
     )
-    tag_names = [t.strip()[:100] for t in tags if t and t.strip()][:10]
+    tag_names = _tag_names(tags)
     if tag_names:
         thread.tags.set(tag_names)
     if gbf_targets:
@@ -399,15 +406,32 @@ def post_create(
     return post
 
 
+UNCHANGED = object()
+
+
 @transaction.atomic
-def post_edit(*, post: Post, editor, body: str, expected_version: int, title: str | None = None) -> Post:
-    """Saves a new version of a post, keeping the previous one in its history; refuses a stale edit."""
+def post_edit(
+    *,
+    post: Post,
+    editor,
+    body: str,
+    expected_version: int,
+    title: str | None = None,
+    tags: Iterable[str] | None = None,
+    gbf_targets: Iterable | None = None,
+    category=UNCHANGED,
+) -> Post:
+    """Saves a new version of a post, keeping the previous one in its history; refuses a stale edit.
+    The first post also carries the thread's title, tags, GBF targets and category (None: unchanged;
+    category=None takes the thread out of its category)."""
     post = Post.objects.select_related("thread", "thread__board", "thread__board__community").get(pk=post.pk)
     permissions.require_can_edit(editor, post)
     body = _clean_text(body, field="body", max_length=BODY_MAX_LENGTH)
     if title is not None and post.is_first:
         title = _clean_text(title, field="title", max_length=TITLE_MAX_LENGTH)
     thread = post.thread
+    if post.is_first and category not in (UNCHANGED, None) and category.board_id != thread.board_id:
+        raise ForumError(_("This category belongs to another board."))
     if post.version != expected_version:
         raise StaleEdit()
     PostRevision.objects.create(
@@ -424,9 +448,8 @@ def post_edit(*, post: Post, editor, body: str, expected_version: int, title: st
     )
     if not updated:
         raise StaleEdit()
-    if title is not None and post.is_first and title != thread.title:
-        Thread.objects.filter(pk=thread.pk).update(title=title)
-        thread.title = title
+    if post.is_first:
+        _thread_details_update(thread, title=title, tags=tags, gbf_targets=gbf_targets, category=category)
     post.refresh_from_db()
     if editor.pk != post.author_id:
         _log(editor, ModerationAction.EDIT_POST, post=post, target_user=post.author)
@@ -434,6 +457,21 @@ def post_edit(*, post: Post, editor, body: str, expected_version: int, title: st
         _record_event(thread, "post_edited", post=post, actor=editor)
         _after_publish(post, mentions_only=True)  # only people newly mentioned hear of an edit
     return post
+
+
+def _thread_details_update(thread: Thread, *, title, tags, gbf_targets, category) -> None:
+    """What the first post's edit may change besides the body (the caller records the event)."""
+    changes = {}
+    if title is not None and title != thread.title:
+        changes["title"] = thread.title = title
+    if category is not UNCHANGED and category != thread.category:
+        changes["category"] = thread.category = category
+    if changes:
+        Thread.objects.filter(pk=thread.pk).update(**changes)
+    if tags is not None:
+        thread.tags.set(_tag_names(tags))
+    if gbf_targets is not None:
+        thread.gbf_targets.set(list(gbf_targets))
 
 
 @transaction.atomic

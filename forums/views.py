@@ -401,26 +401,42 @@ def reply_form(request, pk):
 def post_edit(request, pk):
     post = _post_or_refuse(request, pk)
     permissions.require_can_edit(request.user, post)
-    with_title = post.is_first
-    initial = {"body": post.body, "version": post.version, "title": post.thread.title}
-    form = EditPostForm(_posted(request), initial=initial, with_title=with_title)
+    thread = post.thread if post.is_first else None  # the first post carries the thread's details
+    initial = {"body": post.body, "version": post.version}
+    if thread is not None:
+        initial |= {
+            "title": thread.title,
+            "category": thread.category_id,
+            "tags": list(thread.tags.all()),
+            "gbf_targets": list(thread.gbf_targets.all()),
+        }
+    form = EditPostForm(_posted(request), initial=initial, thread=thread)
     status, current = 200, None
     if request.method == "POST":
         status = 400
         if form.is_valid():
+            details = {}
+            if thread is not None:
+                details = {
+                    "title": form.cleaned_data["title"],
+                    "tags": form.cleaned_data["tags"],
+                    "gbf_targets": form.cleaned_data["gbf_targets"],
+                }
+                if "category" in form.fields:
+                    details["category"] = form.cleaned_data["category"]
             try:
                 services.post_edit(
                     post=post,
                     editor=request.user,
                     body=form.cleaned_data["body"],
-                    title=form.cleaned_data.get("title") if with_title else None,
                     expected_version=form.cleaned_data["version"],
+                    **details,
                 )
             except StaleEdit as exc:
                 current = Post.objects.get(pk=post.pk)
                 data = request.POST.copy()
                 data["version"] = current.version  # saving again knowingly replaces the newer version
-                form = EditPostForm(data, with_title=with_title)
+                form = EditPostForm(data, thread=thread)
                 form.is_valid()
                 form.add_error(None, exc.message)
                 status = exc.status

@@ -1,8 +1,11 @@
 """End-to-end flows through the pages (the HTML forms a user without JavaScript submits)."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
+from forums import services
 from forums.models import Post, PostRevision, Reaction, Thread, ThreadEvent, Watch
 from tests.factories import forums_thread
 
@@ -113,6 +116,64 @@ def test_edit_keeps_history_for_moderators(client, board, people):
     client.force_login(people["moderator"])
     history = client.get(reverse("forums:post_history", args=[post.pk]))
     assert history.status_code == 200 and "First version" in history.text
+
+
+def test_author_changes_tags_targets_and_category_after_posting(client, board, people):
+    from cop.models import GBFTarget
+    from forums.models import Category
+
+    methods, policy = (Category.objects.create(board=board, name=n) for n in ("Methods", "Policy"))
+    t20, t21 = GBFTarget.objects.filter(number__in=[20, 21]).order_by("number")
+    thread = forums_thread(
+        board=board, author=people["member"], tags=["chm"], gbf_targets=[t20], category=methods
+    )
+    post = thread.posts.get()
+    url = reverse("forums:post_edit", args=[post.pk])
+    client.force_login(people["member"])
+    client.get(thread.get_absolute_url())  # the page is cached: the change must show at once
+    form = client.get(url).text
+    assert 'name="tags" value="chm"' in form and 'name="category"' in form
+    assert re.search(rf'value="{t20.pk}" id="[^"]+" checked', form)
+    data = {"title": thread.title, "body": post.body, "version": 1, "category": policy.pk}
+    response = client.post(url, {**data, "tags": "translation, glossary", "gbf_targets": [t21.pk]})
+    assert response.status_code == 302
+    thread.refresh_from_db()
+    assert sorted(thread.tags.names()) == ["glossary", "translation"] and thread.category == policy
+    assert list(thread.gbf_targets.all()) == [t21]
+    page = client.get(thread.get_absolute_url()).text
+    assert "?tag=glossary" in page and "?tag=chm" not in page and f"?target={t21.number}" in page
+    board_url = board.get_absolute_url()
+    assert thread.title in client.get(board_url + "?tag=glossary").text
+    assert thread.title not in client.get(board_url + "?tag=chm").text
+    # Clearing them is an edit too; a reply's edit form has none of the thread's details.
+    client.post(url, {**data, "version": 2, "category": "", "tags": ""})
+    thread.refresh_from_db()
+    assert not thread.tags.exists() and not thread.gbf_targets.exists() and thread.category is None
+    reply = services.post_create(thread=thread, author=people["member"], body="A reply")
+    reply_form = client.get(reverse("forums:post_edit", args=[reply.pk])).text
+    assert 'name="tags"' not in reply_form and 'name="title"' not in reply_form
+
+
+def test_thread_details_refused_from_another_board_or_someone_else(client, board, people):
+    from forums.exceptions import ForumError
+    from forums.models import Category
+    from tests.factories import forums_community_board
+
+    Category.objects.create(board=board, name="Methods")
+    elsewhere = Category.objects.create(board=forums_community_board(), name="Elsewhere")
+    thread = forums_thread(board=board, author=people["member"], tags=["chm"])
+    post = thread.posts.get()
+    with pytest.raises(ForumError):
+        services.post_edit(
+            post=post, editor=people["member"], body="x", expected_version=1, category=elsewhere
+        )
+    url = reverse("forums:post_edit", args=[post.pk])
+    data = {"title": thread.title, "body": "x", "version": 1, "tags": "spam"}
+    client.force_login(people["member"])
+    assert client.post(url, {**data, "category": elsewhere.pk}).status_code == 400
+    client.force_login(people["other_member"])
+    assert client.post(url, data).status_code == 403
+    assert list(thread.tags.names()) == ["chm"] and Post.objects.get(pk=post.pk).version == 1
 
 
 def test_delete_is_soft_and_keeps_structure(client, board, people):
