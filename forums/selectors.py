@@ -25,6 +25,7 @@ from taggit.models import Tag
 
 from cop import permissions as cop_permissions
 from cop.models import Membership, MembershipStatus
+from cop.prepared import PreparedGet
 
 from . import permissions
 from .models import (
@@ -155,18 +156,22 @@ def latest_threads(user, *, community=None, limit: int = 5) -> list[Thread]:
 # THREAD PAGE ----
 
 
-def thread_for_page(pk: int) -> Thread | None:
-    """The thread with its board and community; tags and targets are prefetched by the caller when it
-    renders them (a cached page does not need them)."""
+def _thread_for_page_queryset(pk) -> QuerySet:
     community_fields = ["title", "slug", "url_path", "visibility", "join_policy", "live"]
     fields = [f.attname for f in Thread._meta.concrete_fields]
     fields += [f"board__{f.attname}" for f in Board._meta.concrete_fields]
     fields += [f"board__community__{name}" for name in community_fields]
-    try:
-        # A community is a Wagtail page with many columns: only those the permissions and page use.
-        return Thread.objects.select_related("board", "board__community").only(*fields).get(pk=pk)
-    except Thread.DoesNotExist:
-        return None
+    # A community is a Wagtail page with many columns: only those the permissions and page use.
+    return Thread.objects.select_related("board", "board__community").only(*fields).filter(pk=pk)
+
+
+_thread_for_page = PreparedGet(_thread_for_page_queryset)  # read on every thread page view
+
+
+def thread_for_page(pk: int) -> Thread | None:
+    """The thread with its board and community; tags and targets are prefetched by the caller when it
+    renders them (a cached page does not need them)."""
+    return _thread_for_page.get(pk)
 
 
 def page_count(thread: Thread) -> int:

@@ -143,8 +143,8 @@ CELERY_BEAT_SCHEDULE: dict = {}
 # AUTH AND ACCOUNTS ----
 AUTH_USER_MODEL = "cop.User"
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "cop.auth_backends.ModelBackend",
+    "cop.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -1,0 +1,76 @@
+"""A lookup compiled to SQL once per thread of execution, then run with each call's values.
+
+For the few reads made on every signed-in request (the user, their membership) or on every request of
+a hot page (the thread page's thread with its board and community), compiling the query costs the ORM
+several times what the database takes to answer it. PreparedGet compiles the queryset once, keeps the
+compiler, and for each call runs its SQL with the new values, turning the row into a model instance the
+way QuerySet iteration does (same converters, same select_related population, deferred fields as with
+only()). tests/cop/test_prepared.py compares it with the plain queryset.
+"""
+
+import threading
+
+from django.db import connections
+from django.db.models.query import get_related_populators
+
+# Stand for the looked-up values while compiling; found again among the compiled parameters.
+_SENTINELS = [-(2**62) + 7_349 - position for position in range(4)]
+
+
+class PreparedGet:
+    """`PreparedGet(lambda a, b: queryset.filter(x=a, y=b)).get(a, b)` is the queryset's single object
+    for those values, or None (integer values, each used once in the query)."""
+
+    def __init__(self, queryset_for):
+        self._queryset_for = queryset_for
+        self._local = threading.local()
+
+    def _state(self) -> dict:
+        state = getattr(self._local, "state", None)
+        if state is None or state["connection"] is not connections[state["db"]]:
+            arity = self._queryset_for.__code__.co_argcount
+            queryset = self._queryset_for(*_SENTINELS[:arity])
+            db = queryset.db
+            compiler = queryset.query.get_compiler(using=db)
+            sql, params = compiler.as_sql()
+            params = list(params)
+            if any(params.count(sentinel) != 1 for sentinel in _SENTINELS[:arity]):
+                raise ValueError("PreparedGet needs a query using each of its values exactly once")
+            select, klass_info = compiler.select, compiler.klass_info
+            if compiler.annotation_col_map or queryset._known_related_objects:
+                raise ValueError("PreparedGet does not handle annotations or known related objects")
+            start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+            state = {
+                "db": db,
+                "connection": connections[db],
+                "compiler": compiler,
+                "sql": sql,
+                "params": params,
+                "indexes": [params.index(sentinel) for sentinel in _SENTINELS[:arity]],
+                "converters": compiler.get_converters([s[0] for s in select[0 : compiler.col_count]]),
+                "model": klass_info["model"],
+                "init_list": [column[0].target.attname for column in select[start:end]],
+                "start": start,
+                "end": end,
+                "populators": get_related_populators(klass_info, select, db),
+            }
+            self._local.state = state
+        return state
+
+    def get(self, *values):
+        state = self._state()
+        params = list(state["params"])
+        for index, value in zip(state["indexes"], values, strict=True):
+            params[index] = value
+        with state["connection"].cursor() as cursor:
+            cursor.execute(state["sql"], params)
+            rows = cursor.fetchmany(2)
+        if len(rows) != 1:
+            return None
+        if state["converters"]:
+            rows = state["compiler"].apply_converters(rows, state["converters"])
+        row = next(iter(rows))
+        obj = state["model"].from_db(state["db"], state["init_list"], row[state["start"] : state["end"]])
+        for populator in state["populators"]:
+            populator.populate(row, obj)
+        return obj

@@ -1,0 +1,109 @@
+"""cop.prepared.PreparedGet gives what the plain queryset gives, compiled once."""
+
+import threading
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from cop import permissions
+from cop.models import Membership
+from cop.prepared import PreparedGet
+from forums import selectors
+from forums.models import Thread
+from tests.factories import UserFactory, forums_community_board, forums_member, forums_thread
+
+pytestmark = pytest.mark.django_db
+
+
+def _fields(obj, names):
+    return {name: getattr(obj, name) for name in names}
+
+
+def test_thread_with_board_and_community_as_the_orm_reads_them(django_assert_num_queries):
+    board = forums_community_board(visibility="members", join_policy="approval")
+    author = UserFactory()
+    forums_member(author, board)
+    thread = forums_thread(board=board, author=author, tags=["chm"])
+    Thread.objects.filter(pk=thread.pk).update(is_locked=True, post_count=3)
+    expected = selectors._thread_for_page_queryset(thread.pk).get()
+    with django_assert_num_queries(1):
+        got = selectors.thread_for_page(thread.pk)
+        # Converted as the ORM converts (datetimes, booleans), related objects in place, no extra query.
+        names = [f.attname for f in Thread._meta.concrete_fields]
+        assert _fields(got, names) == _fields(expected, names)
+        assert got.is_locked is True and got.created_at.tzinfo is not None
+        assert got.board == expected.board and got.board.slug == expected.board.slug
+        community = got.board.community
+        assert (
+            community.pk,
+            community.title,
+            community.visibility,
+            community.join_policy,
+            community.live,
+        ) == (
+            board.community.pk,
+            board.community.title,
+            "members",
+            "approval",
+            True,
+        )
+    assert got.get_deferred_fields() == expected.get_deferred_fields()
+    assert selectors.thread_for_page(thread.pk + 1000) is None
+
+
+def test_membership_and_user_lookups():
+    board = forums_community_board()
+    user, outsider = UserFactory(), UserFactory()
+    forums_member(user, board, role="moderator")
+    membership = permissions.membership_of(user, board.community)
+    assert membership == Membership.objects.get(user=user, community=board.community)
+    assert (
+        membership.role == "moderator"
+        and membership.joined_at == Membership.objects.get(pk=membership.pk).joined_at
+    )
+    assert permissions.membership_of(outsider, board.community) is None
+    from cop.auth_backends import AuthenticationBackend, ModelBackend
+
+    for backend in (ModelBackend(), AuthenticationBackend()):
+        assert backend.get_user(str(user.pk)) == user and backend.get_user("nonsense") is None
+        assert backend.get_user(str(user.pk + 1000)) is None
+    get_user_model().objects.filter(pk=user.pk).update(is_active=False)
+    assert ModelBackend().get_user(user.pk) is None
+
+
+def test_each_thread_compiles_its_own_and_values_are_checked():
+    board, author = forums_community_board(), UserFactory()
+    forums_member(author, board)
+    thread = forums_thread(board=board, author=author)
+    results = []
+    worker = threading.Thread(
+        target=lambda: results.append(selectors._thread_for_page._local.__dict__.get("state"))
+    )
+    selectors.thread_for_page(thread.pk)
+    worker.start()
+    worker.join()
+    assert results == [None]  # another thread of execution has no state of this one's
+    with pytest.raises(ValueError, match="exactly once"):
+        PreparedGet(lambda pk: Thread.objects.filter(pk=1)).get(1)
+    with pytest.raises(ValueError):
+        PreparedGet(lambda a, b: Thread.objects.filter(pk=a)).get(1, 2)
+
+
+def test_signing_in_works_with_both_backends(client):
+    user = UserFactory(email="someone@km4b.test")
+    user.set_password("a long pass phrase 2030")
+    user.save()
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.update_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )
+    browser = Client()
+    response = browser.post(
+        "/en/accounts/login/", {"login": user.email, "password": "a long pass phrase 2030"}
+    )
+    assert response.status_code == 302
+    assert browser.get("/en/me/").url == f"/en/people/{user.pk}/"
+    client.force_login(user)
+    assert client.get("/en/me/").status_code == 302 and client.get("/en/me/").url.startswith("/en/people/")
