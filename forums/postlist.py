@@ -42,6 +42,11 @@ _HOLES = re.compile(
     re.S,
 )
 CSRF_PLACEHOLDER = f"__{MARK}CSRF__"
+# Reaction buttons are rendered as not the viewer's; the few that are get turned over by exact
+# replacement. Each pattern holds both a quote and a ">": escaped text (titles, names) and sanitised
+# post HTML can hold one or the other but never both outside a tag of the template's own.
+_NOT_MINE = ('value="add" data-mine="{}:{}">', 'aria-pressed="false" data-mine="{}:{}">')
+_MINE = ('value="remove" data-mine="{}:{}">', 'aria-pressed="true" data-mine="{}:{}">')
 
 
 @dataclass(frozen=True)
@@ -82,7 +87,7 @@ class Personal:
     mine: set = field(default_factory=set)  # (post id, reaction kind) of the viewer's reactions
     flags: dict = field(default_factory=dict)  # sections kept by name: watching, unread...
     bell: int = 0
-    token: object = None  # a callable giving the CSRF token, called once at most
+    token: object = None  # a callable giving the CSRF token
 
 
 class HoleUser:
@@ -98,9 +103,14 @@ class HoleUser:
 
 
 def fill(html: str, personal: Personal) -> str:
-    """Fills every hole of a rendered page (or post list) with this viewer's values."""
+    """Fills every hole of a rendered page (or post list) with this viewer's values (this runs on
+    every thread page view: plain replacements first, then one pass for what depends on the post)."""
     user_id = personal.user_id
-    state = {"token": None}
+    if CSRF_PLACEHOLDER in html:
+        html = html.replace(CSRF_PLACEHOLDER, personal.token())
+    for post_id, kind in personal.mine:
+        for before, after in zip(_NOT_MINE, _MINE, strict=True):
+            html = html.replace(before.format(post_id, kind), after.format(post_id, kind))
 
     def replace(match: re.Match) -> str:
         section = match.group("section")
@@ -117,10 +127,8 @@ def fill(html: str, personal: Personal) -> str:
                 keep = bool(personal.flags.get(section))
             return _HOLES.sub(replace, match.group("inner")) if keep else ""
         name = match.group("name")
-        if name == "CSRF":
-            if state["token"] is None:
-                state["token"] = personal.token()
-            return state["token"]
+        if name == "CSRF":  # left by a token that is the placeholder itself (pages stored for anonymous)
+            return CSRF_PLACEHOLDER
         if name == "ME":
             return str(user_id or "")
         if name == "NAME":
@@ -129,13 +137,8 @@ def fill(html: str, personal: Personal) -> str:
             if not personal.bell:
                 return ""
             return render_to_string("forums/includes/bell_count.html", {"unread": personal.bell})
-        ident, value = int(match.group("id")), match.group("value")
-        if name == "RP":
-            return "true" if (ident, value) in personal.mine else "false"
-        if name == "RO":
-            return "remove" if (ident, value) in personal.mine else "add"
-        author = int(value)  # NC: the "new" class on a post, by its number and author
-        is_new = user_id is not None and author != user_id and ident > personal.last_read
+        number, author = int(match.group("id")), int(match.group("value"))  # NC: the "new" class
+        is_new = user_id is not None and author != user_id and number > personal.last_read
         return "post--new" if is_new else ""
 
     return _HOLES.sub(replace, html)

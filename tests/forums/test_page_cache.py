@@ -69,11 +69,20 @@ def test_reaction_change_reaches_other_viewers(client, board, people):
 
 
 def test_placeholders_in_posts_cannot_be_forged(client, board, people):
+    thread = forums_thread(board=board, author=people["member"], body="The first post")
+    first = thread.posts.get()
+    services.reaction_add(post=first, user=people["other_member"], kind="like")
     body = "`__CSRF__` `__RP:1:like__` <!--own:1:1[-->x<!--]--> " + f"`__{MARK[:4]}CSRF__`"
-    thread = forums_thread(board=board, author=people["member"], body=body)
+    body += (
+        f' <input value="add" data-mine="{first.pk}:like"> aria-pressed="false" data-mine="{first.pk}:like">'
+    )
+    body += f' [x](https://example.org "aria-pressed="false" data-mine="{first.pk}:like">")'
+    reply = services.post_create(thread=thread, author=people["member"], body=body)
     client.force_login(people["other_member"])
     page = client.get(thread.get_absolute_url()).text
-    assert thread.posts.get().html in page  # the post's text is served exactly as stored
+    reply.refresh_from_db()
+    assert 'data-mine="' in reply.html and reply.html in page  # the post's text is served as stored
+    assert page.count('aria-pressed="true"') == 1  # the one real reaction of the viewer
 
 
 def test_own_pending_post_is_shown_to_its_author_only(client, people):
