@@ -138,7 +138,13 @@ def _playwright():
         loop = asyncio._get_running_loop()
         patch.setattr(_sync_base, "wait_for_future", wait_with_the_loop_marked_running)
         asyncio._set_running_loop(None)
+        # What Playwright schedules between calls (page.on listeners) goes to the thread's current
+        # loop: make that Playwright's own, whatever earlier (async) tests left there.
+        policy = asyncio.get_event_loop_policy()
+        previous_loop = getattr(policy._local, "_loop", None)
+        asyncio.set_event_loop(loop)
         yield playwright
+        asyncio.set_event_loop(previous_loop)
         asyncio._set_running_loop(loop)  # Playwright's shutdown resumes its loop
 
 
