@@ -102,46 +102,79 @@ class HoleUser:
     public_name = f"__{MARK}NAME__"
 
 
-def fill(html: str, personal: Personal) -> str:
-    """Fills every hole of a rendered page (or post list) with this viewer's values (this runs on
-    every thread page view: plain replacements first, then one pass for what depends on the post)."""
+def split(html: str) -> list:
+    """A rendered page as literal text and holes, worked out once (the members' cached form of a page):
+    str for text, ("section", name, numbers, parts) and ("hole", name, number, value) for holes."""
+    parts, position = [], 0
+    for match in _HOLES.finditer(html):
+        parts.append(html[position : match.start()])
+        section, numbers, inner, name, number, value = match.group(
+            "section", "numbers", "inner", "name", "id", "value"
+        )
+        if section:
+            numbers = tuple(int(n) for n in numbers.split(":") if n)
+            parts.append(("section", section, numbers, split(inner)))
+        else:
+            parts.append(("hole", name, int(number) if number else 0, int(value) if value else 0))
+        position = match.end()
+    parts.append(html[position:])
+    return parts
+
+
+def _keep(section: str, numbers: tuple, personal: Personal) -> bool:
     user_id = personal.user_id
-    if CSRF_PLACEHOLDER in html:
-        html = html.replace(CSRF_PLACEHOLDER, personal.token())
+    if section == "own":
+        return numbers[1] == user_id
+    if section == "other":
+        return user_id is not None and numbers[1] != user_id
+    if section == "new":
+        return user_id is not None and numbers[1] != user_id and numbers[0] > personal.last_read
+    return bool(personal.flags.get(section))
+
+
+def _fill_into(out: list, parts: list, personal: Personal, values: dict) -> None:
+    for part in parts:
+        if part.__class__ is str:
+            out.append(part)
+        elif part[0] == "section":
+            if _keep(part[1], part[2], personal):
+                _fill_into(out, part[3], personal, values)
+        elif part[1] == "NC":  # the "new" class on a post, by its number and author
+            number, author = part[2], part[3]
+            user_id = personal.user_id
+            if user_id is not None and author != user_id and number > personal.last_read:
+                out.append("post--new")
+        else:
+            name = part[1]
+            if name not in values:
+                values[name] = _value(name, personal)
+            out.append(values[name])
+
+
+def _value(name: str, personal: Personal) -> str:
+    if name == "CSRF":
+        return personal.token()
+    if name == "ME":
+        return str(personal.user_id or "")
+    if name == "NAME":
+        return escape(personal.name)
+    if name == "BELL":
+        if not personal.bell:
+            return ""
+        return render_to_string("forums/includes/bell_count.html", {"unread": personal.bell})
+    raise ValueError(f"unknown hole {name}")
+
+
+def fill(page: str | list, personal: Personal) -> str:
+    """A rendered page (or post list, as text or split) with every hole filled with this viewer's
+    values: this runs on every thread page view."""
+    out: list[str] = []
+    _fill_into(out, split(page) if isinstance(page, str) else page, personal, {})
+    html = "".join(out)
     for post_id, kind in personal.mine:
         for before, after in zip(_NOT_MINE, _MINE, strict=True):
             html = html.replace(before.format(post_id, kind), after.format(post_id, kind))
-
-    def replace(match: re.Match) -> str:
-        section = match.group("section")
-        if section:
-            if section in ("own", "other", "new"):
-                number, author = (int(n) for n in match.group("numbers").split(":"))
-                if section == "own":
-                    keep = author == user_id
-                elif section == "other":
-                    keep = user_id is not None and author != user_id
-                else:
-                    keep = user_id is not None and author != user_id and number > personal.last_read
-            else:
-                keep = bool(personal.flags.get(section))
-            return _HOLES.sub(replace, match.group("inner")) if keep else ""
-        name = match.group("name")
-        if name == "CSRF":  # left by a token that is the placeholder itself (pages stored for anonymous)
-            return CSRF_PLACEHOLDER
-        if name == "ME":
-            return str(user_id or "")
-        if name == "NAME":
-            return escape(personal.name)
-        if name == "BELL":
-            if not personal.bell:
-                return ""
-            return render_to_string("forums/includes/bell_count.html", {"unread": personal.bell})
-        number, author = int(match.group("id")), int(match.group("value"))  # NC: the "new" class
-        is_new = user_id is not None and author != user_id and number > personal.last_read
-        return "post--new" if is_new else ""
-
-    return _HOLES.sub(replace, html)
+    return html
 
 
 # THE POST LIST ----
@@ -249,16 +282,16 @@ def thread_page(
     shown_user = HoleUser() if user.is_authenticated and not user.is_staff else user
     cacheable = cacheable and not user.is_staff and not state.own_pending_on_page
     key = _page_key(request, thread, viewer) if cacheable else None
-    html = cache.get(key) if key else None
-    if html is not None:
-        if not user.is_authenticated:  # stored filled for anonymous visitors but for the token
-            return HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request))), state
-        return HttpResponse(fill(html, personal), status=200), state
+    stored = cache.get(key) if key else None
+    if stored is not None:
+        if isinstance(stored, str):  # stored filled for anonymous visitors but for the token
+            return HttpResponse(stored.replace(CSRF_PLACEHOLDER, get_token(request))), state
+        return HttpResponse(fill(stored, personal)), state
     response = render(viewer, shown_user)
-    html = response.content.decode()
+    parts = split(response.content.decode())
     if key and response.status_code == 200:
         if user.is_authenticated:
-            cache.set(key, html, CACHE_SECONDS)
+            cache.set(key, parts, CACHE_SECONDS)
         else:
-            cache.set(key, fill(html, Personal(token=lambda: CSRF_PLACEHOLDER)), CACHE_SECONDS)
-    return HttpResponse(fill(html, personal), status=response.status_code), state
+            cache.set(key, fill(parts, Personal(token=lambda: CSRF_PLACEHOLDER)), CACHE_SECONDS)
+    return HttpResponse(fill(parts, personal), status=response.status_code), state
