@@ -453,8 +453,10 @@ def post_edit(
     post.refresh_from_db()
     if editor.pk != post.author_id:
         _log(editor, ModerationAction.EDIT_POST, post=post, target_user=post.author)
+    # Recorded for a post waiting for approval too: its author and the moderators see it, and their
+    # cached pages follow the thread's event sequence (live viewers who may not see it get nothing).
+    _record_event(thread, "post_edited", post=post, actor=editor)
     if post.status == PostStatus.PUBLISHED:
-        _record_event(thread, "post_edited", post=post, actor=editor)
         _after_publish(post, mentions_only=True)  # only people newly mentioned hear of an edit
     return post
 

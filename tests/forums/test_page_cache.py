@@ -165,3 +165,20 @@ def test_signed_in_cached_page_costs_a_handful_of_queries(client, board, people,
     client.get(thread.get_absolute_url())
     with django_assert_num_queries(1):  # the thread, for its state and permissions
         assert client.get(thread.get_absolute_url()).status_code == 200
+
+
+def test_moderators_cached_page_follows_edits_of_a_waiting_post(client, people):
+    from tests.factories import UserFactory, forums_community_board, forums_member
+
+    board = forums_community_board(join_policy="approval")
+    owner, newcomer = UserFactory(), UserFactory()
+    forums_member(owner, board, role="facilitator")
+    forums_member(newcomer, board)
+    thread = forums_thread(board=board, author=owner)
+    post = services.post_create(thread=thread, author=newcomer, body="First draft")
+    assert post.is_pending
+    client.force_login(owner)
+    assert "First draft" in client.get(thread.get_absolute_url()).text
+    services.post_edit(post=post, editor=newcomer, body="Second draft", expected_version=post.version)
+    page = client.get(thread.get_absolute_url()).text
+    assert "Second draft" in page and "First draft" not in page
