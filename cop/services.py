@@ -14,6 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from cop import permissions
+from cop.commit import after_commit
 from cop.models import (
     Announcement,
     CommunityPage,
@@ -118,16 +119,8 @@ class InvitationRevoked(CommunityError):
 
 
 def _enqueue_after_commit(task, *args) -> None:
-    """Queues a Celery task once the transaction commits. A broker or task failure is logged, never
-    raised into the request: the change it reports is already saved."""
-
-    def send():
-        try:
-            task.delay(*args)
-        except Exception:
-            logger.exception("cop: could not queue %s%r", task.name, args)
-
-    transaction.on_commit(send, robust=True)
+    """Queues a Celery task once the transaction commits (a broker failure is logged, see cop.commit)."""
+    after_commit(task.delay, *args)
 
 
 def _lock_membership(user, community) -> Membership | None:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from cop.commit import after_commit
 from events import permissions
 from events.models import (
     CalendarToken,
@@ -93,13 +94,13 @@ class EventNotFinished(EventError):
 
 
 def _on_commit(task, *args) -> None:
-    transaction.on_commit(lambda: task.delay(*args))
+    after_commit(task.delay, *args)  # a broker that is down never fails the saved change
 
 
 def _invalidate_feeds() -> None:
     from events.ical import invalidate_feeds
 
-    transaction.on_commit(invalidate_feeds)
+    after_commit(invalidate_feeds)
 
 
 # Publishing and series ----

@@ -1,6 +1,6 @@
 """Signal receivers: thin, they only call services."""
 
-from django.db import transaction
+from cop.commit import after_commit
 
 
 def board_for_published_community(sender, instance, **kwargs):
@@ -11,4 +11,4 @@ def board_for_published_community(sender, instance, **kwargs):
 
     specific = instance.specific if not isinstance(instance, CommunityPage) else instance
     if isinstance(specific, CommunityPage):
-        transaction.on_commit(lambda: board_ensure_for_community(community=specific), robust=True)
+        after_commit(board_ensure_for_community, community=specific)

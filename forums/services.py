@@ -19,6 +19,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from taggit.models import Tag
 
+from cop.commit import after_commit
 from cop.models import JoinPolicy, Role
 from cop.permissions import forget_memberships as cop_permissions_forget
 
@@ -77,8 +78,8 @@ def _setting(name: str, default):
 
 
 def _on_commit(func) -> None:
-    # robust: a broken broker or task never turns a saved post into an error page.
-    transaction.on_commit(func, robust=True)
+    # A broken broker or task never turns a saved post into an error page (cop.commit).
+    after_commit(func)
 
 
 # BOARDS ----

@@ -28,6 +28,7 @@ from .streams import parse_stream_key, stream_group, user_group
 
 logger = logging.getLogger(__name__)
 
+CLOSE_SIGNED_OUT = 4401
 CLOSE_FORBIDDEN = 4403
 CLOSE_TOO_SLOW = 4408
 
@@ -86,6 +87,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
     async def connect(self):
         self.user = self.scope["user"]
         self.user_id = self.user.pk if self.user.is_authenticated else None
+        self.session_key = getattr(self.scope.get("session"), "session_key", None)
         self.language = _language(self.scope, self.user)
         self.csrf_token = _csrf_secret(self.scope)
         self.streams: dict[str, dict] = {}
@@ -230,6 +232,13 @@ class LiveConsumer(AsyncWebsocketConsumer):
             )
         if revoked and not self.streams:
             self._enqueue(("close", CLOSE_FORBIDDEN))
+
+    async def session_ended(self, event):
+        """The user logged out, changed their password or was deactivated: a socket of an ended or
+        changed session closes (its page offers to reload, which asks the server again who it is)."""
+        if event.get("session_key") is not None and event["session_key"] != self.session_key:
+            return
+        self._enqueue(("close", CLOSE_SIGNED_OUT))
 
     # CALLED BY THE HUB ----
 

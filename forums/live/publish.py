@@ -6,12 +6,13 @@ to the channel layer happens only after commit, once per event, to one group per
 """
 
 import logging
-from functools import partial
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import IntegrityError, transaction
 from django.db.models import F
+
+from cop.commit import after_commit
 
 from .models import Stream, StreamEvent
 from .streams import stream_group, user_group
@@ -49,7 +50,7 @@ def stream_event_append(
     Stream.objects.filter(pk=stream.pk).update(last_seq=F("last_seq") + 1)
     seq = Stream.objects.filter(pk=stream.pk).values_list("last_seq", flat=True).get()
     event = StreamEvent.objects.create(stream=stream, seq=seq, kind=kind, payload={"i18n": i18n})
-    transaction.on_commit(partial(broadcast_event, key, seq, kind, i18n), robust=True)
+    after_commit(broadcast_event, key, seq, kind, i18n)
     return event
 
 
@@ -69,3 +70,8 @@ def broadcast_event(key: str, seq: int, kind: str, i18n: dict) -> None:
 def broadcast_access_changed(user_id: int, community_id: int) -> None:
     """Tells every socket of the user to check again what they may follow in the community."""
     group_send(user_group(user_id), {"type": "membership.revoked", "community_id": community_id})
+
+
+def broadcast_sessions_ended(user_id: int, *, session_key: str | None = None) -> None:
+    """Closes the user's sockets opened in `session_key` (a logout), or all of them."""
+    group_send(user_group(user_id), {"type": "session.ended", "session_key": session_key})

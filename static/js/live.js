@@ -301,6 +301,11 @@
         status(gettext("You no longer have access to this discussion."));
         return;
       }
+      if (event.code === 4401) {
+        stopped = true;
+        status(gettext("Your session has ended or changed. Reload the page to follow the discussion again."));
+        return;
+      }
       scheduleReconnect();
     });
   }

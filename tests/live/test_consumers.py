@@ -377,3 +377,90 @@ async def test_an_unexpected_failure_answers_with_an_error_frame_and_the_socket_
     await ws.send_json_to({"type": "ping"})
     assert (await receive_until(ws, "pong"))[0] == {"type": "pong"}
     await ws.disconnect()
+
+
+# SESSIONS ----
+
+
+async def _close_code(ws) -> int:
+    """The code the server closed the socket with (frames sent before it are skipped)."""
+    while True:
+        output = await ws.receive_output(timeout=2)
+        if output["type"] == "websocket.close":
+            return output["code"]
+
+
+def _browser(session_key: str):
+    from django.test import Client
+
+    client = Client()
+    client.cookies["sessionid"] = session_key
+    return client
+
+
+async def _two_sessions_following(room, member):
+    """The member signed in twice (two browsers), each with a socket following the room."""
+    here = await database_sync_to_async(session_cookie)(member)
+    elsewhere = await database_sync_to_async(session_cookie)(member)
+    sockets = {}
+    for name, session in (("here", here), ("elsewhere", elsewhere)):
+        sockets[name] = communicator(f"/ws/live/?streams={room.stream_key}", session=session)
+        assert (await sockets[name].connect())[0]
+        await receive_until(sockets[name], "subscribed")
+    return here, elsewhere, sockets
+
+
+async def test_logging_out_closes_that_sessions_sockets_only(room, member):
+    here, elsewhere, sockets = await _two_sessions_following(room, member)
+    response = await database_sync_to_async(lambda: _browser(here).post("/en/accounts/logout/"))()
+    assert response.status_code == 302
+    assert await _close_code(sockets["here"]) == 4401
+    await sockets["elsewhere"].send_json_to({"type": "ping"})
+    assert (await receive_until(sockets["elsewhere"], "pong"))[0]["type"] == "pong"
+    for ws in sockets.values():
+        await ws.disconnect()
+
+
+async def test_password_change_closes_the_users_sockets(room, member):
+    def set_password():
+        member.set_password("an old pass phrase 2030")
+        member.save()
+
+    await database_sync_to_async(set_password)()
+    here, elsewhere, sockets = await _two_sessions_following(room, member)
+    new = "a brand new pass phrase 2031"
+    data = {"oldpassword": "an old pass phrase 2030", "password1": new, "password2": new}
+    response = await database_sync_to_async(
+        lambda: _browser(here).post("/en/accounts/password/change/", data)
+    )()
+    assert response.status_code == 302
+    # Django ends the other session and gives this one a new key: the pages reload to ask again.
+    for ws in sockets.values():
+        assert await _close_code(ws) == 4401
+        await ws.disconnect()
+
+
+async def test_deactivated_account_loses_its_sockets(room, member, member_session):
+    ws = communicator(f"/ws/live/?streams={room.stream_key}", session=member_session)
+    assert (await ws.connect())[0]
+    await receive_until(ws, "subscribed")
+
+    def deactivate():
+        member.is_active = False
+        member.save()
+
+    await database_sync_to_async(deactivate)()
+    assert await _close_code(ws) == 4401
+    await ws.disconnect()
+
+
+def test_logout_works_when_the_channel_layer_is_down(client, member, monkeypatch):
+    from forums.live import publish
+
+    def layer_down(group, message):
+        raise ConnectionError("redis is down")
+
+    monkeypatch.setattr(publish, "group_send", layer_down)
+    client.force_login(member)
+    assert client.post("/en/accounts/logout/").status_code == 302
+    assert "_auth_user_id" not in client.session

@@ -1,0 +1,22 @@
+"""Work that follows a saved change (queueing a task, a live broadcast): run after the commit, never
+able to undo the change or turn the request into an error page."""
+
+import logging
+
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+
+def after_commit(func, *args, **kwargs) -> None:
+    """Calls func(*args, **kwargs) once the current transaction commits (at once outside one). A failure
+    (the broker or the channel layer is down, a bug) is logged and goes no further: the change it
+    follows is already saved."""
+
+    def run():
+        try:
+            func(*args, **kwargs)
+        except Exception:
+            logger.exception("after commit: %r%r failed", func, args)
+
+    transaction.on_commit(run)
