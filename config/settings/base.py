@@ -283,6 +283,10 @@ CELERY_BEAT_SCHEDULE["forums-daily-digest"] = {
     "task": "forums.tasks.send_daily_digests",
     "schedule": 24 * 3600,
 }
+CELERY_BEAT_SCHEDULE["live-prune-logs"] = {
+    "task": "forums.live.tasks.prune_live_logs",
+    "schedule": 24 * 3600,
+}
 
 # EVENTS ----
 # Importing partners' calendars: hosts exempt from the private-address check (none in production),

@@ -357,8 +357,15 @@ class LiveConsumer(AsyncWebsocketConsumer):
     async def _catch_up(self, key: str, state: dict) -> None:
         """Sends from the log every event after the last one this socket sent, in order."""
         catchup_limit = limit("LIVE_CATCHUP_LIMIT")
-        events = await database_sync_to_async(selectors.events_after)(key, state["last"], catchup_limit + 1)
-        if len(events) > catchup_limit:
+        events_after = database_sync_to_async(selectors.events_after)
+        events = await events_after(key, state["last"], catchup_limit + 1)
+        gone = False
+        if not events and await database_sync_to_async(selectors.stream_last_seq)(key) > state["last"]:
+            events = await events_after(key, state["last"], catchup_limit + 1)  # committed meanwhile?
+            gone = not events
+        gone = gone or (bool(events) and events[0]["seq"] != state["last"] + 1)
+        # Too far behind, or what was missed is no longer in the log (kept LIVE_LOG_DAYS): start afresh.
+        if gone or len(events) > catchup_limit:
             current = await database_sync_to_async(selectors.stream_last_seq)(key)
             state["last"] = current
             await self.send(text_data=json.dumps({"type": "reset", "stream": key, "seq": current}))

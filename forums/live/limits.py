@@ -14,6 +14,8 @@ _DEFAULTS = {
     "LIVE_MAX_STREAMS": 10,
     # Events a reconnecting client may catch up on; further behind it is told to reload.
     "LIVE_CATCHUP_LIMIT": 500,
+    # Days the event logs are kept for catching up (forums.live.tasks.prune_live_logs, daily).
+    "LIVE_LOG_DAYS": 7,
     # Frames waiting for a slow socket before it is closed (it reconnects and catches up).
     "LIVE_OUTBOX_LIMIT": 2_000,
     # One "is typing" hint per user and stream at most this often.

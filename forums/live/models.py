@@ -27,7 +27,7 @@ class StreamEvent(models.Model):
     seq = models.PositiveBigIntegerField()
     kind = models.CharField(max_length=40)
     payload = models.JSONField(default=dict)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)  # pruned by age
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["stream", "seq"], name="live_one_event_per_seq")]

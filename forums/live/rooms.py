@@ -4,7 +4,7 @@ from cop import permissions as cop_permissions
 
 from .exceptions import StreamNotFound
 from .models import Room, Stream, StreamEvent
-from .streams import StreamKind, StreamTarget, register_stream_kind
+from .streams import StreamKind, StreamTarget, delete_in_batches, register_stream_kind
 
 
 class RoomStream(StreamKind):
@@ -35,6 +35,11 @@ class RoomStream(StreamKind):
         return [
             {"seq": row["seq"], "kind": row["kind"], "i18n": row["payload"].get("i18n", {})} for row in rows
         ]
+
+    def prune(self, before) -> int:
+        return delete_in_batches(
+            StreamEvent.objects.filter(stream__key__startswith="room:", created_at__lt=before)
+        )
 
 
 register_stream_kind(RoomStream())

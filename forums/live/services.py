@@ -28,6 +28,7 @@ from .models import Presence, Room, RoomMessage, RoomMute
 from .permissions import can_manage_rooms, is_muted
 from .publish import stream_event_append, stream_get_or_create, stream_lock
 from .rendering import in_every_language, render_message_body
+from .streams import stream_kinds
 
 # ROOMS ----
 
@@ -268,6 +269,12 @@ def room_user_unmute(*, room: Room, user, actor) -> None:
 
 
 # PRESENCE ----
+
+
+def logs_prune(*, now: datetime | None = None) -> int:
+    """Deletes the live event logs older than LIVE_LOG_DAYS; returns how many events went."""
+    before = (now or timezone.now()) - timedelta(days=limit("LIVE_LOG_DAYS"))
+    return sum(kind.prune(before) for kind in stream_kinds())
 
 
 def presence_join(*, stream_key: str, channel_name: str, hub_id: str, user_id: int | None) -> None:

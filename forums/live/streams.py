@@ -39,6 +39,11 @@ class StreamKind(ABC):
     def events_after(self, object_id: int, after: int, limit: int) -> list[dict]:
         """[{"seq", "kind", and either "i18n" (data per language) or what render() needs}], oldest first."""
 
+    @abstractmethod
+    def prune(self, before) -> int:
+        """Deletes the logged events older than `before` (a datetime); returns how many. A client that
+        comes back from further away is told to reload (consumers._catch_up sees the gap)."""
+
     def render(self, object_id: int, event: dict, viewer) -> dict:
         """The data of an event not rendered in advance, for one viewer (see consumers.Viewer).
         Kinds whose events all carry "i18n" (rooms) never get here."""
@@ -60,6 +65,20 @@ def parse_stream_key(key) -> tuple[StreamKind, int]:
     if not match or match.group(1) not in _KINDS:
         raise StreamNotFound()
     return _KINDS[match.group(1)], int(match.group(2))
+
+
+def delete_in_batches(queryset, size: int = 2_000) -> int:
+    """Deletes what `queryset` selects a batch at a time (short transactions on a big log)."""
+    deleted = 0
+    while True:
+        ids = list(queryset.order_by("pk").values_list("pk", flat=True)[:size])
+        if not ids:
+            return deleted
+        deleted += queryset.model.objects.filter(pk__in=ids).delete()[0]
+
+
+def stream_kinds() -> list[StreamKind]:
+    return list(_KINDS.values())
 
 
 def resolve_stream(key: str) -> StreamTarget:

@@ -19,7 +19,7 @@ from forums.signals import thread_event
 
 from .exceptions import StreamNotFound
 from .publish import group_send
-from .streams import StreamKind, StreamTarget, register_stream_kind, stream_group
+from .streams import StreamKind, StreamTarget, delete_in_batches, register_stream_kind, stream_group
 
 NEW_POST_KINDS = ("post_created", "thread_created")
 
@@ -51,6 +51,9 @@ class ThreadStream(StreamKind):
             .values("seq", "kind", "post_id")[:limit]
         )
         return [{"seq": row["seq"], "kind": row["kind"], "post_id": row["post_id"]} for row in rows]
+
+    def prune(self, before) -> int:
+        return delete_in_batches(ThreadEvent.objects.filter(created_at__lt=before))
 
     def render(self, object_id: int, event: dict, viewer) -> dict:
         with translation.override(viewer.language):

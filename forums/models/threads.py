@@ -227,7 +227,7 @@ class ThreadEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)  # pruned by age (forums.live)
 
     class Meta:
         ordering = ["thread", "seq"]
