@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cop import permissions
 from cop.commit import after_commit
+from cop.errors import DomainError
 from cop.models import (
     Announcement,
     CommunityPage,
@@ -35,24 +36,19 @@ _INVITATION_SALT = "cop.invitation"
 # EXCEPTIONS ----
 
 
-class CommunityError(Exception):
-    """A refused community action: `message` is shown to the user, `status_code` answers the request."""
+class CommunityError(DomainError):
+    """A refused community action (cop.errors)."""
 
-    status_code = 409
-    default_message = _("This could not be done.")
-
-    def __init__(self, message=None):
-        self.message = message or self.default_message
-        super().__init__(str(self.message))
+    status = 409
 
 
 class NotAllowed(CommunityError):
-    status_code = 403
+    status = 403
     default_message = _("You are not allowed to do this in this community.")
 
 
 class Banned(CommunityError):
-    status_code = 403
+    status = 403
     default_message = _("The facilitators of this community have barred you from it.")
 
 
@@ -83,7 +79,7 @@ class ApprovalRequired(CommunityError):
 
 
 class InvitationOnly(CommunityError):
-    status_code = 403
+    status = 403
     default_message = _("This community takes new members by invitation only.")
 
 
@@ -94,24 +90,24 @@ class LastFacilitator(CommunityError):
 
 
 class InvitationInvalid(CommunityError):
-    status_code = 404
+    status = 404
     default_message = _("This invitation link is not valid. Check that you copied the whole link.")
 
 
 class InvitationExpired(CommunityError):
-    status_code = 410
+    status = 410
     default_message = _(
         "This invitation has expired. Ask a facilitator of the community to invite you again."
     )
 
 
 class InvitationUsed(CommunityError):
-    status_code = 410
+    status = 410
     default_message = _("This invitation has already been used.")
 
 
 class InvitationRevoked(CommunityError):
-    status_code = 410
+    status = 410
     default_message = _("This invitation was withdrawn by the community's facilitators.")
 
 

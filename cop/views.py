@@ -38,7 +38,7 @@ def _refused(request, error: services.CommunityError, community=None, *, back_ur
         request,
         "cop/refused.html",
         {"error": error.message, "community": community, "back_url": back_url or _community_url(community)},
-        status=error.status_code,
+        status=error.status,
     )
 
 
@@ -320,7 +320,7 @@ def member_role(request, community_id: int, membership_id: int):
     form = RoleForm(request.POST)
     if not form.is_valid():
         error = services.CommunityError(_("Choose one of the roles offered."))
-        error.status_code = 400
+        error.status = 400
         return _refused(request, error, community, back_url=manage_url)
     try:
         services.membership_set_role(
@@ -415,7 +415,7 @@ def invitation_create(request, community_id: int):
                 request,
                 "cop/community_manage.html",
                 _manage_context(request, community, invitation_form=form),
-                status=error.status_code,
+                status=error.status,
             )
         messages.success(request, _("An invitation was sent to %(email)s.") % {"email": invitation.email})
         return redirect("cop:community_manage", community.pk)

@@ -17,6 +17,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from cop.commit import after_commit
+from cop.errors import DomainError
 from events import permissions
 from events.models import (
     CalendarToken,
@@ -41,55 +42,49 @@ importing = contextvars.ContextVar("events_importing", default=False)
 # Domain exceptions ----
 
 
-class EventError(Exception):
-    """A refused event action; `message` is shown to the user, `status` is the HTTP status."""
+class EventError(DomainError):
+    """A refused event action (cop.errors)."""
 
-    message = _("This action is not possible.")
-    status = 400
-
-    def __init__(self, message=None):
-        if message is not None:
-            self.message = message
-        super().__init__(str(self.message))
+    default_message = _("This action is not possible.")
 
 
 class RegistrationNotAllowed(EventError):
-    message = _("You may not register for this event.")
+    default_message = _("You may not register for this event.")
     status = 403
 
 
 class RegistrationClosed(EventError):
-    message = _("Registration for this event is closed.")
+    default_message = _("Registration for this event is closed.")
     status = 409
 
 
 class EventCancelled(EventError):
-    message = _("This event has been cancelled.")
+    default_message = _("This event has been cancelled.")
     status = 409
 
 
 class EventAlreadyStarted(EventError):
-    message = _("This event has already started or is over.")
+    default_message = _("This event has already started or is over.")
     status = 409
 
 
 class AlreadyRegistered(EventError):
-    message = _("You are already registered for this event.")
+    default_message = _("You are already registered for this event.")
     status = 409
 
 
 class NotRegistered(EventError):
-    message = _("You have no registration to cancel.")
+    default_message = _("You have no registration to cancel.")
     status = 409
 
 
 class OfferExpired(EventError):
-    message = _("This seat offer has expired or was already answered.")
+    default_message = _("This seat offer has expired or was already answered.")
     status = 410
 
 
 class EventNotFinished(EventError):
-    message = _("Attendance and the follow-up can be recorded only once the event has started.")
+    default_message = _("Attendance and the follow-up can be recorded only once the event has started.")
     status = 409
 
 

@@ -2,14 +2,11 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from cop.errors import DomainError
 
-class ForumError(Exception):
-    status = 400
-    default_message = _("This could not be done.")
 
-    def __init__(self, message=None):
-        self.message = message or self.default_message
-        super().__init__(str(self.message))
+class ForumError(DomainError):
+    """A refused forum action (cop.errors)."""
 
 
 class NotAllowed(ForumError):

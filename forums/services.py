@@ -805,8 +805,8 @@ def _ban_from_community(*, moderator, community, user, reason: str) -> None:
     try:
         cop_services.membership_ban(actor=moderator, membership_id=membership.pk, reason=reason)
     except cop_services.CommunityError as exc:
-        error = NotAllowed(exc.message) if exc.status_code == 403 else ForumError(exc.message)
-        error.status = exc.status_code
+        error = NotAllowed(exc.message) if exc.status == 403 else ForumError(exc.message)
+        error.status = exc.status
         raise error from exc
     cop_permissions_forget(user)
 

@@ -2,57 +2,67 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from cop.errors import DomainError
 
-class LiveError(Exception):
+
+class LiveError(DomainError):
+    """A refused live action (cop.errors); `code` names it in websocket error frames."""
+
     code = "error"
-    message = _("Something went wrong.")
+    default_message = _("Something went wrong.")
 
     def __init__(self, message=None, **details):
-        super().__init__(message or self.message)
-        self.message = message or self.message
+        super().__init__(message)
         self.details = details
 
 
 class StreamNotFound(LiveError):
+    status = 404
     code = "not_found"
-    message = _("This discussion does not exist.")
+    default_message = _("This discussion does not exist.")
 
 
 class StreamForbidden(LiveError):
+    status = 403
     code = "forbidden"
-    message = _("You may not read this discussion.")
+    default_message = _("You may not read this discussion.")
 
 
 class PostingForbidden(LiveError):
+    status = 403
     code = "forbidden"
-    message = _("Only members of this community may write here.")
+    default_message = _("Only members of this community may write here.")
 
 
 class ModerationForbidden(LiveError):
+    status = 403
     code = "forbidden"
-    message = _("Only moderators of this community may do this.")
+    default_message = _("Only moderators of this community may do this.")
 
 
 class RoomClosed(LiveError):
+    status = 409
     code = "room_closed"
-    message = _("This room is closed.")
+    default_message = _("This room is closed.")
 
 
 class UserMuted(LiveError):
+    status = 403
     code = "muted"
-    message = _("A moderator has muted you in this room.")
+    default_message = _("A moderator has muted you in this room.")
 
 
 class SlowModeActive(LiveError):
+    status = 429
     code = "slow_mode"
-    message = _("Slow mode is on: please wait before sending another message.")
+    default_message = _("Slow mode is on: please wait before sending another message.")
 
 
 class MessageInvalid(LiveError):
     code = "invalid"
-    message = _("The message is empty or too long.")
+    default_message = _("The message is empty or too long.")
 
 
 class RoomWindowInvalid(LiveError):
     code = "invalid"
-    message = _("A room must close after it opens.")
+    default_message = _("A room must close after it opens.")

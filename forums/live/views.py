@@ -17,28 +17,10 @@ from . import selectors, services
 from .exceptions import (
     LiveError,
     MessageInvalid,
-    ModerationForbidden,
-    PostingForbidden,
-    RoomClosed,
-    SlowModeActive,
-    UserMuted,
 )
 from .forms import MessageForm, MuteForm, RoomForm, RoomSettingsForm
 from .models import Room, RoomMessage
 from .permissions import can_manage_rooms, can_moderate_room, can_write_in_room, is_muted
-
-ERROR_STATUS = {
-    MessageInvalid: 400,
-    PostingForbidden: 403,
-    UserMuted: 403,
-    ModerationForbidden: 403,
-    RoomClosed: 409,
-    SlowModeActive: 429,
-}
-
-
-def _status_for(error: LiveError) -> int:
-    return next((status for kind, status in ERROR_STATUS.items() if isinstance(error, kind)), 400)
 
 
 def _readable(user, community):
@@ -144,7 +126,7 @@ def room_post(request, room_id):
             room_id=room.pk, author=request.user, body=form.cleaned_data["body"]
         )
     except LiveError as error:
-        return _room_page(request, room, form=form, error=str(error.message), status=_status_for(error))
+        return _room_page(request, room, form=form, error=str(error.message), status=error.status)
     return redirect(reverse("live:room_detail", args=[room.pk]) + f"#room-msg-{message.pk}")
 
 
@@ -179,7 +161,7 @@ def message_moderate(request, room_id, message_id):
             else:
                 raise MessageInvalid(_("Choose an action."))
         except LiveError as error_:
-            error, status = str(error_.message), _status_for(error_)
+            error, status = str(error_.message), error_.status
         else:
             return redirect(reverse("live:room_detail", args=[room.pk]) + f"#room-msg-{message.pk}")
     context = {
@@ -207,7 +189,7 @@ def room_settings(request, room_id):
     try:
         services.room_update_settings(room=room, actor=request.user, **form.cleaned_data)
     except LiveError as error:
-        return _room_page(request, room, error=str(error.message), status=_status_for(error))
+        return _room_page(request, room, error=str(error.message), status=error.status)
     return redirect("live:room_detail", room.pk)
 
 
