@@ -20,3 +20,8 @@ def after_commit(func, *args, **kwargs) -> None:
             logger.exception("after commit: %r%r failed", func, args)
 
     transaction.on_commit(run)
+
+
+def enqueue_after_commit(task, *args) -> None:
+    """Queues a Celery task once the transaction commits (a broker that is down is logged, see above)."""
+    after_commit(task.delay, *args)

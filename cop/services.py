@@ -14,7 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from cop import permissions
-from cop.commit import after_commit
+from cop.commit import enqueue_after_commit
 from cop.errors import DomainError
 from cop.models import (
     Announcement,
@@ -112,11 +112,6 @@ class InvitationRevoked(CommunityError):
 
 
 # HELPERS ----
-
-
-def _enqueue_after_commit(task, *args) -> None:
-    """Queues a Celery task once the transaction commits (a broker failure is logged, see cop.commit)."""
-    after_commit(task.delay, *args)
 
 
 def _lock_membership(user, community) -> Membership | None:
@@ -226,7 +221,7 @@ def membership_request(*, user, community: CommunityPage, message: str = "") -> 
     _save_membership(membership)
     from cop.tasks import notify_membership_requested
 
-    _enqueue_after_commit(notify_membership_requested, membership.pk)
+    enqueue_after_commit(notify_membership_requested, membership.pk)
     return membership
 
 
@@ -255,7 +250,7 @@ def membership_approve(*, actor, membership_id: int, reason: str = "") -> Member
     community_touch(community_id=membership.community_id)
     from cop.tasks import notify_membership_decided
 
-    _enqueue_after_commit(notify_membership_decided, membership.pk)
+    enqueue_after_commit(notify_membership_decided, membership.pk)
     return membership
 
 
@@ -273,7 +268,7 @@ def membership_decline(*, actor, membership_id: int, reason: str) -> Membership:
     _save_membership(membership)
     from cop.tasks import notify_membership_decided
 
-    _enqueue_after_commit(notify_membership_decided, membership.pk)
+    enqueue_after_commit(notify_membership_decided, membership.pk)
     return membership
 
 
@@ -406,7 +401,7 @@ def invitation_create(
     )
     from cop.tasks import send_invitation
 
-    _enqueue_after_commit(send_invitation, invitation.pk)
+    enqueue_after_commit(send_invitation, invitation.pk)
     return invitation
 
 

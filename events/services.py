@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from cop.commit import after_commit
+from cop.commit import after_commit, enqueue_after_commit
 from cop.errors import DomainError
 from events import permissions
 from events.models import (
@@ -86,10 +86,6 @@ class OfferExpired(EventError):
 class EventNotFinished(EventError):
     default_message = _("Attendance and the follow-up can be recorded only once the event has started.")
     status = 409
-
-
-def _on_commit(task, *args) -> None:
-    after_commit(task.delay, *args)  # a broker that is down never fails the saved change
 
 
 def _invalidate_feeds() -> None:
@@ -177,9 +173,11 @@ def event_sync(*, event: EventPage, bump_sequence: bool = True, now: datetime | 
             occ.save(update_fields=["recurrence_id", "start_utc", "end_utc", "is_cancelled", "is_detached"])
         if max(old_start, occ.start_utc) > now:
             if newly_cancelled:
-                _on_commit(tasks.notify_occurrence_change, occ.pk, "cancelled", old_start.isoformat())
+                enqueue_after_commit(
+                    tasks.notify_occurrence_change, occ.pk, "cancelled", old_start.isoformat()
+                )
             elif moved and not occ.is_cancelled:
-                _on_commit(tasks.notify_occurrence_change, occ.pk, "moved", old_start.isoformat())
+                enqueue_after_commit(tasks.notify_occurrence_change, occ.pk, "moved", old_start.isoformat())
         if not occ.is_cancelled:
             _fill_free_seats(occ, event=event, now=now)
     for recurrence_id, occ in existing.items():
@@ -190,7 +188,9 @@ def event_sync(*, event: EventPage, bump_sequence: bool = True, now: datetime | 
                 occ.is_cancelled, occ.is_detached = True, True
                 occ.save(update_fields=["is_cancelled", "is_detached"])
                 if occ.start_utc > now:
-                    _on_commit(tasks.notify_occurrence_change, occ.pk, "cancelled", occ.start_utc.isoformat())
+                    enqueue_after_commit(
+                        tasks.notify_occurrence_change, occ.pk, "cancelled", occ.start_utc.isoformat()
+                    )
         elif occ.registrations.exists() and occ.start_utc <= now:
             continue  # past attendance records stay
         else:
@@ -356,7 +356,7 @@ def _fill_free_seats(occurrence: Occurrence, *, event: EventPage, now: datetime)
         for registration in waiting:
             registration.status = RegistrationStatus.REGISTERED
             registration.save(update_fields=["status", "updated_at"])
-            _on_commit(tasks.notify_registration, registration.pk, "registered")
+            enqueue_after_commit(tasks.notify_registration, registration.pk, "registered")
         return waiting
     if occurrence.start_utc <= now or occurrence.is_cancelled or event.cancelled:
         return []
@@ -371,7 +371,7 @@ def _fill_free_seats(occurrence: Occurrence, *, event: EventPage, now: datetime)
         registration.status = RegistrationStatus.OFFERED
         registration.offer_expires_at = _offer_deadline(occurrence, event, now)
         registration.save(update_fields=["status", "offer_expires_at", "updated_at"])
-        _on_commit(tasks.notify_registration, registration.pk, "offered")
+        enqueue_after_commit(tasks.notify_registration, registration.pk, "offered")
         offered.append(registration)
     return offered
 
@@ -421,7 +421,7 @@ def event_register(
             registration.save()
     except IntegrityError as exc:
         raise AlreadyRegistered() from exc
-    _on_commit(tasks.notify_registration, registration.pk, status)
+    enqueue_after_commit(tasks.notify_registration, registration.pk, status)
     _invalidate_feeds()
     return registration
 
@@ -465,7 +465,7 @@ def offer_accept(*, registration_id: int, now: datetime | None = None) -> Regist
     registration.status = RegistrationStatus.REGISTERED
     registration.offer_expires_at = None
     registration.save(update_fields=["status", "offer_expires_at", "updated_at"])
-    _on_commit(tasks.notify_registration, registration.pk, "registered")
+    enqueue_after_commit(tasks.notify_registration, registration.pk, "registered")
     _invalidate_feeds()
     return registration
 
@@ -502,7 +502,7 @@ def offers_expire(*, now: datetime | None = None) -> int:
                 continue
             registration.status = RegistrationStatus.EXPIRED
             registration.save(update_fields=["status", "updated_at"])
-            _on_commit(tasks.notify_registration, registration.pk, "offer_expired")
+            enqueue_after_commit(tasks.notify_registration, registration.pk, "offer_expired")
             _fill_free_seats(occurrence, event=occurrence.event, now=now)
             expired += 1
     return expired
@@ -587,7 +587,7 @@ def reminders_send_due(*, now: datetime | None = None) -> int:
                     )
                     claimed = claimed or (created and minutes == nearest)
                 if claimed:
-                    _on_commit(tasks.send_reminder, registration.pk, nearest)
+                    enqueue_after_commit(tasks.send_reminder, registration.pk, nearest)
                     queued += 1
     return queued
 
@@ -679,7 +679,7 @@ def event_followup_publish(
         event.followup_published_at = now
     event = event_update(page=event, by=by)
     if announce:
-        _on_commit(tasks.announce_followup, event.pk)
+        enqueue_after_commit(tasks.announce_followup, event.pk)
     return event
 
 
@@ -705,7 +705,7 @@ def feed_subscribe(*, community, by, title: str, url: str, keep_local_edits: boo
         keep_local_edits=keep_local_edits,
         created_by=by,
     )
-    _on_commit(tasks.import_feed, feed.pk)
+    enqueue_after_commit(tasks.import_feed, feed.pk)
     return feed
 
 

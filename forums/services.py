@@ -19,7 +19,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from taggit.models import Tag
 
-from cop.commit import after_commit
+from cop.commit import after_commit, enqueue_after_commit
 from cop.models import JoinPolicy, Role
 from cop.permissions import forget_memberships as cop_permissions_forget
 
@@ -77,11 +77,6 @@ def _setting(name: str, default):
     return getattr(settings, name, default)
 
 
-def _on_commit(func) -> None:
-    # A broken broker or task never turns a saved post into an error page (cop.commit).
-    after_commit(func)
-
-
 # BOARDS ----
 
 
@@ -126,9 +121,7 @@ def _record_event(thread: Thread, kind: str, *, post: Post | None = None, actor=
     thread.event_seq = seq
     event = ThreadEvent.objects.create(thread=thread, seq=seq, kind=kind, post=post, actor=actor)
     post_id = post.pk if post else None
-    _on_commit(
-        lambda: thread_event.send(sender=Thread, thread_id=thread.pk, seq=seq, kind=kind, post_id=post_id)
-    )
+    after_commit(thread_event.send, sender=Thread, thread_id=thread.pk, seq=seq, kind=kind, post_id=post_id)
     return event
 
 
@@ -291,7 +284,7 @@ def _after_publish(post: Post, *, mentions_only: bool = False) -> None:
     from .tasks import notify_post_published
 
     post_id = post.pk
-    _on_commit(lambda: notify_post_published.delay(post_id, mentions_only))
+    enqueue_after_commit(notify_post_published, post_id, mentions_only)
     community_id = post.thread.board.community_id
     if community_id:
         from cop.services import community_touch
@@ -973,8 +966,7 @@ def _queue_email(notification: Notification) -> None:
         or EmailFrequency.IMMEDIATELY
     )
     if frequency == EmailFrequency.IMMEDIATELY:
-        notification_id = notification.pk
-        _on_commit(lambda: send_notification_email.delay(notification_id))
+        enqueue_after_commit(send_notification_email, notification.pk)
 
 
 def notification_email_send(*, notification_id: int) -> bool:

@@ -37,8 +37,9 @@ def _session_key(request) -> str | None:
 
 @receiver(user_logged_out, dispatch_uid="forums_live_logged_out")
 def logged_out(sender, request, user, **kwargs):
-    if user is not None and _session_key(request):
-        after_commit(broadcast_sessions_ended, user.pk, session_key=_session_key(request))
+    session_key = _session_key(request)
+    if user is not None and session_key:
+        after_commit(broadcast_sessions_ended, user.pk, session_key=session_key)
 
 
 @receiver(password_changed, dispatch_uid="forums_live_password_changed")
