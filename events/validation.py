@@ -125,6 +125,20 @@ def check_coordinates(*, latitude, longitude) -> None:
         raise InvalidEventData(_("The longitude must be between -180 and 180 degrees."), field="longitude")
 
 
+def validate_latitude(value) -> None:
+    """Model field validator: -90..90 degrees."""
+    if value is not None and not MIN_LATITUDE <= value <= MAX_LATITUDE:
+        raise ValidationError(_("The latitude must be between -90 and 90 degrees."), code="latitude_range")
+
+
+def validate_longitude(value) -> None:
+    """Model field validator: -180..180 degrees."""
+    if value is not None and not MIN_LONGITUDE <= value <= MAX_LONGITUDE:
+        raise ValidationError(
+            _("The longitude must be between -180 and 180 degrees."), code="longitude_range"
+        )
+
+
 def _naive(value: date | datetime) -> datetime:
     if isinstance(value, datetime):
         return value.replace(tzinfo=None)

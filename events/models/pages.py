@@ -24,8 +24,15 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from cop.blocks import BaseStreamBlock
-from events.recurrence import parse_rule
 from events.timezones import NonexistentLocalTime, local_bounds, local_to_utc, validate_time_zone
+from events.validation import (
+    InvalidEventData,
+    check_date,
+    check_event_dates,
+    check_recurrence_rule,
+    validate_latitude,
+    validate_longitude,
+)
 
 # Paths under the calendar that belong to the calendar's own views, so no event may take them as slug.
 RESERVED_SLUGS = {"my", "feed", "ics", "occurrence", "registration", "offer", "manage", "new", "imports"}
@@ -147,8 +154,12 @@ class EventPage(Page):
 
     venue_name = models.CharField(_("venue"), max_length=200, blank=True)
     venue_address = models.TextField(_("address"), blank=True, max_length=500)
-    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
-    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True, validators=[validate_latitude]
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True, validators=[validate_longitude]
+    )
     online_url = models.URLField(
         _("online meeting link"), blank=True, help_text=_("Shown only to registered participants.")
     )
@@ -351,7 +362,18 @@ class EventPage(Page):
             validate_time_zone(self.time_zone)
         except ValidationError as exc:
             errors.setdefault("time_zone", []).extend(exc.messages)
-        if self.start_date and self.end_date and "time_zone" not in errors:
+        if self.start_date and self.end_date:
+            try:
+                check_event_dates(start=self.start_date, end=self.end_date)
+            except InvalidEventData as exc:
+                errors.setdefault(exc.field or "start_date", []).append(exc.message)
+        if self.registration_deadline:
+            try:
+                check_date(self.registration_deadline, field="registration_deadline")
+            except InvalidEventData as exc:
+                errors.setdefault(exc.field, []).append(exc.message)
+        dates_bounded = not {"start_date", "end_date", "registration_deadline"} & errors.keys()
+        if self.start_date and self.end_date and "time_zone" not in errors and dates_bounded:
             if not self.all_day and (self.start_time is None or self.end_time is None):
                 errors.setdefault("start_time", []).append(
                     _("Give a start and an end time, or mark the event as all day.")
@@ -372,9 +394,9 @@ class EventPage(Page):
                     errors.setdefault("end_date", []).append(_("An event can last at most 60 days."))
                 if self.recurrence_rule:
                     try:
-                        parse_rule(self.recurrence_rule, local_start)
-                    except ValidationError as exc:
-                        errors.setdefault("recurrence_rule", []).extend(exc.messages)
+                        check_recurrence_rule(rule=self.recurrence_rule, start=local_start, end=local_end)
+                    except InvalidEventData as exc:
+                        errors.setdefault(exc.field or "recurrence_rule", []).append(exc.message)
                 if (
                     self.registration_deadline
                     and not errors
@@ -386,6 +408,7 @@ class EventPage(Page):
                     )
         if self.registration_mode == RegistrationMode.DEADLINE and not self.registration_deadline:
             errors.setdefault("registration_deadline", []).append(_("Give the deadline."))
+        # The range of each is checked by the fields' validators (events.validation), before clean().
         if (self.latitude is None) != (self.longitude is None):
             errors.setdefault("latitude", []).append(_("Give both latitude and longitude, or neither."))
         if self.cancelled and not self.cancellation_reason.strip():
@@ -483,6 +506,11 @@ class OccurrenceChange(Orderable):
     def clean(self):
         if not self.cancelled and not self.new_start_date:
             raise ValidationError(_("Either cancel this occurrence or give its new date."))
+        for field in ("original_date", "new_start_date"):
+            try:
+                check_date(getattr(self, field), field=field)
+            except InvalidEventData as exc:
+                raise exc.as_validation_error() from exc
 
 
 class EventSpeaker(Orderable):
