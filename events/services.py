@@ -32,6 +32,7 @@ from events.models.pages import parse_reminder_hours
 from events.models.registration import ACTIVE, SEAT_HOLDING, new_token
 from events.recurrence import HORIZON, expand, parse_rule
 from events.timezones import local_to_utc, utc_to_local
+from events.validation import InvalidEventData, check_event_dates, year_in_range
 
 logger = logging.getLogger(__name__)
 
@@ -109,9 +110,13 @@ def expected_occurrences(event: EventPage, *, now: datetime | None = None) -> li
     """The occurrences the event's dates, rule and exceptions give, in UTC (capped for long rules)."""
     now = now or timezone.now()
     local_start, local_end = event.local_bounds()
+    check_event_dates(start=local_start, end=local_end)  # rows written before the bounds, or by hand
     duration = local_end - local_start
     if event.recurrence_rule:
-        rule = parse_rule(event.recurrence_rule, local_start)
+        try:
+            rule = parse_rule(event.recurrence_rule, local_start)
+        except ValidationError as exc:
+            raise InvalidEventData(" ".join(exc.messages), field="recurrence_rule") from exc
         horizon_from = max(local_start, utc_to_local(now, event.time_zone).replace(tzinfo=None))
         starts = list(expand(rule, until=horizon_from + HORIZON))
     else:
@@ -125,7 +130,7 @@ def expected_occurrences(event: EventPage, *, now: datetime | None = None) -> li
         if change is not None:
             if change.cancelled:
                 cancelled = True
-            elif change.new_start_date:
+            elif change.new_start_date and year_in_range(change.new_start_date):
                 moved_start = datetime.combine(change.new_start_date, change.new_start_time or start.time())
         expected.append(
             ExpectedOccurrence(
@@ -599,7 +604,12 @@ def series_extend(*, now: datetime | None = None) -> int:
     """Materialises the next occurrences of open-ended series as time moves on (no sequence bump)."""
     count = 0
     for event in EventPage.objects.live().exclude(recurrence_rule="").filter(cancelled=False):
-        event_sync(event=event, bump_sequence=False, now=now)
+        try:
+            event_sync(event=event, bump_sequence=False, now=now)
+        except (InvalidEventData, ValidationError, OverflowError) as exc:
+            # One series whose stored data is broken must not hold back every other series.
+            logger.warning("Series %s (%r) not extended: %s", event.pk, event.title, exc)
+            continue
         count += 1
     return count
 
