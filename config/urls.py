@@ -7,6 +7,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from home import media as home_media
 from home import views as home_views
 
 urlpatterns = [
@@ -14,13 +15,12 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
+    # Files follow their pages: Wagtail documents through Wagtail's view (cop.wagtail_hooks checks who
+    # may see them), images and everything else under MEDIA_URL through home.media, in every setting.
+    # Nothing serves the media folder by path (no static() route, no nginx alias).
     path("documents/", include(wagtaildocs_urls)),
+    path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", home_media.serve, name="media"),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += i18n_patterns(
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

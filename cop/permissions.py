@@ -153,13 +153,15 @@ def register_community_page(model, field: str = "community") -> None:
         _COMMUNITY_OWNED_PAGES.append((model, field))
 
 
-def visible_pages(user, pages):
+def visible_pages(user, pages, *, include_view_restricted: bool = False):
     """Narrows a Wagtail page queryset (e.g. for site search) to pages the user may find.
 
     Community pages are findable when listed for the user; pages below a community (threads, events,
     case studies published as pages) only when the user may read that community. One query, whatever
-    the number of communities."""
-    pages = pages.public()
+    the number of communities. Pages under a Wagtail view restriction are left out unless
+    `include_view_restricted` (the caller then checks the restriction against the request)."""
+    if not include_view_restricted:
+        pages = pages.public()
     if _is_staff(user):
         return pages
     listed = visible_communities(user).values("pk")

@@ -1,10 +1,14 @@
-"""The shared vocabularies, memberships and announcements in the Wagtail admin, for organisers."""
+"""The shared vocabularies, memberships and announcements in the Wagtail admin, for organisers; and who
+may download a Wagtail document (the pages that use it decide, see cop.files)."""
 
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from cop.files import file_access
 from cop.models import (
     Announcement,
     CountryRegion,
@@ -127,3 +131,11 @@ class CommunityAdminGroup(SnippetViewSetGroup):
 
 register_snippet(VocabularyGroup)
 register_snippet(CommunityAdminGroup)
+
+
+@hooks.register("before_serve_document")
+def serve_documents_as_their_pages(document, request):
+    """A document used only by private pages is served only to those who may see one of them (cop.files);
+    others get the site's "not found" page, so a private file's existence is not revealed."""
+    if not file_access(request, document).allowed:
+        raise Http404
