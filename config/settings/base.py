@@ -101,6 +101,16 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default (`make run`) has several writers at once: requests on daphne's threads, eager
+    # Celery tasks, websocket consumers. WAL lets readers go on while one writes; a writer waits up to
+    # 20 s for the lock instead of failing at once ("database is locked"); IMMEDIATE takes the write lock
+    # when a transaction begins, so two transactions never both read and then fail to upgrade to writing.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # REDIS: cache, channel layer and Celery broker ----
