@@ -7,4 +7,6 @@ class CopConfig(AppConfig):
     verbose_name = _("Communities of practice")
 
     def ready(self):
-        from cop import signals, site_sections  # noqa: F401  (connects receivers, registers sections)
+        from cop import converters, signals, site_sections  # noqa: F401  (connects receivers, registers sections)
+
+        converters.register()  # <id:...>, <text:...>, <uslug:...> in every urls.py

@@ -4,7 +4,7 @@ from . import views
 
 app_name = "cop"
 
-_community = "communities/<int:community_id>/"
+_community = "communities/<id:community_id>/"
 _manage = _community + "manage/"
 
 urlpatterns = [
@@ -19,28 +19,28 @@ urlpatterns = [
     path(_community + "members/", views.community_members, name="community_members"),
     path(_community + "announcements/", views.community_announcements, name="community_announcements"),
     path(_manage, views.community_manage, name="community_manage"),
-    path(_manage + "requests/<int:membership_id>/approve/", views.request_approve, name="request_approve"),
-    path(_manage + "requests/<int:membership_id>/decline/", views.request_decline, name="request_decline"),
-    path(_manage + "members/<int:membership_id>/role/", views.member_role, name="member_role"),
-    path(_manage + "members/<int:membership_id>/remove/", views.member_remove, name="member_remove"),
-    path(_manage + "members/<int:membership_id>/ban/", views.member_ban, name="member_ban"),
-    path(_manage + "members/<int:membership_id>/unban/", views.member_unban, name="member_unban"),
+    path(_manage + "requests/<id:membership_id>/approve/", views.request_approve, name="request_approve"),
+    path(_manage + "requests/<id:membership_id>/decline/", views.request_decline, name="request_decline"),
+    path(_manage + "members/<id:membership_id>/role/", views.member_role, name="member_role"),
+    path(_manage + "members/<id:membership_id>/remove/", views.member_remove, name="member_remove"),
+    path(_manage + "members/<id:membership_id>/ban/", views.member_ban, name="member_ban"),
+    path(_manage + "members/<id:membership_id>/unban/", views.member_unban, name="member_unban"),
     path(_manage + "invitations/", views.invitation_create, name="invitation_create"),
     path(
-        _manage + "invitations/<int:invitation_id>/revoke/", views.invitation_revoke, name="invitation_revoke"
+        _manage + "invitations/<id:invitation_id>/revoke/", views.invitation_revoke, name="invitation_revoke"
     ),
     path(_manage + "announcements/new/", views.announcement_edit, name="announcement_create"),
     path(
-        _manage + "announcements/<int:announcement_id>/edit/",
+        _manage + "announcements/<id:announcement_id>/edit/",
         views.announcement_edit,
         name="announcement_edit",
     ),
     path(
-        _manage + "announcements/<int:announcement_id>/delete/",
+        _manage + "announcements/<id:announcement_id>/delete/",
         views.announcement_delete,
         name="announcement_delete",
     ),
-    path("invitations/<str:token>/", views.invitation, name="invitation"),
+    path("invitations/<text:token>/", views.invitation, name="invitation"),
     path("network/", views.network, name="network"),
-    path("people/<int:user_id>/", views.profile, name="profile"),
+    path("people/<id:user_id>/", views.profile, name="profile"),
 ]
