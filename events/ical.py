@@ -6,19 +6,25 @@ and STATUS; a series carries its RRULE, EXDATE for cancelled dates and an overri
 RECURRENCE-ID for each moved occurrence; every TZID used gets its VTIMEZONE. Feeds are cached under a
 version number that any change to an event or registration increments."""
 
+import logging
 from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.html import strip_tags
+from django.utils.translation import gettext_lazy as _
 from icalendar import Calendar, Event, vRecur
 
 from events.emails import event_url
 from events.models import EventPage
-from events.recurrence import normalise_rule
+from events.recurrence import check_rule_parts, normalise_rule
 from events.timezones import zone
+from events.validation import EARLIEST_YEAR, LATEST_YEAR, InvalidEventData, year_in_range
+
+logger = logging.getLogger(__name__)
 
 FEED_VERSION_KEY = "events:feed-version"
 FEED_TIMEOUT = 60 * 60
@@ -113,12 +119,73 @@ def _base_vevent(event: EventPage, *, online: bool, uid: str, stamp: datetime) -
     return vevent
 
 
+class EventNotExpressible(InvalidEventData):
+    """An event stored with data no calendar can hold (written before the bounds, or by hand)."""
+
+    status = 409
+    default_message = _(
+        "This event's calendar file cannot be made: its dates are not valid. Its organisers can correct them."
+    )
+
+
+# What the data of an event stored before the bounds (or edited by hand) can raise while it is written
+# out: it is then left out of a feed, never failing the feed for everyone.
+BROKEN_DATA_ERRORS = (InvalidEventData, ValidationError, ValueError, TypeError, OverflowError)
+
+
+def check_expressible(event: EventPage, occurrences=()) -> None:
+    """Raises EventNotExpressible when the event's stored instants, zone or rule cannot be written as
+    iCalendar: years outside EARLIEST_YEAR-LATEST_YEAR (in UTC or in its own zone), or a rule that is not
+    valid."""
+    instants = [event.start_utc, event.end_utc]
+    for occ in occurrences:
+        instants.extend((occ.recurrence_id, occ.start_utc, occ.end_utc))
+    tz = zone(event.time_zone)
+    for instant in instants:
+        try:
+            in_range = (
+                instant is not None and year_in_range(instant) and year_in_range(instant.astimezone(tz))
+            )
+        except (OverflowError, ValueError):
+            in_range = False
+        if not in_range:
+            raise EventNotExpressible(
+                _(
+                    "This event's calendar file cannot be made: its dates are outside the years "
+                    "%(earliest)s to %(latest)s. Its organisers can correct them."
+                )
+                % {"earliest": EARLIEST_YEAR, "latest": LATEST_YEAR}
+            )
+    if event.recurrence_rule:
+        try:
+            check_rule_parts(normalise_rule(event.recurrence_rule))
+        except ValidationError as exc:
+            raise EventNotExpressible(" ".join(exc.messages)) from exc
+
+
+def _skip(event: EventPage, error: Exception) -> None:
+    logger.warning(
+        "Event %s (%r) left out of a calendar feed: its stored data cannot be written (%s)",
+        event.pk,
+        event.title,
+        error,
+    )
+
+
+def _serialisable(vevents: list[Event]) -> list[Event]:
+    """Writes each VEVENT once, so that one whose values the library cannot write fails alone."""
+    for vevent in vevents:
+        vevent.to_ical()
+    return vevents
+
+
 def event_vevents(event: EventPage, *, online: bool = False, stamp: datetime | None = None) -> list[Event]:
     """The VEVENTs of one event: a single one, or a series master with its moved occurrences.
-    Needs `event.occurrences` (prefetch them for lists)."""
+    Needs `event.occurrences` (prefetch them for lists). Raises EventNotExpressible for broken data."""
     stamp = stamp or timezone.now().astimezone(UTC).replace(microsecond=0)
     uid = event_uid(event)
     occurrences = sorted(event.occurrences.all(), key=lambda occ: occ.recurrence_id)
+    check_expressible(event, occurrences)
     master = _base_vevent(event, online=online, uid=uid, stamp=stamp)
     if not event.recurrence_rule:
         start = occurrences[0].start_utc if occurrences else event.start_utc
@@ -148,6 +215,7 @@ def event_vevents(event: EventPage, *, online: bool = False, stamp: datetime | N
 def occurrence_vevent(occurrence, *, online: bool, stamp: datetime | None = None) -> Event:
     """One occurrence as a standalone VEVENT (the personal feed lists only what the user registered for)."""
     event = occurrence.event
+    check_expressible(event, [occurrence])
     stamp = stamp or timezone.now().astimezone(UTC).replace(microsecond=0)
     if event.recurrence_rule:
         uid = f"{event.ical_uid}-{occurrence.recurrence_id.astimezone(UTC):%Y%m%dT%H%M%SZ}@{uid_domain()}"
@@ -170,7 +238,9 @@ def build_calendar(vevents: list[Event], *, name: str) -> bytes:
     cal.add("x-wr-calname", name)
     cal.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
     cal.add("x-published-ttl", "PT1H")
-    years = [v.decoded("dtstart").year for v in vevents if "dtstart" in v] or [timezone.now().year]
+    years = [
+        min(max(v.decoded("dtstart").year, EARLIEST_YEAR), LATEST_YEAR) for v in vevents if "dtstart" in v
+    ] or [timezone.now().year]
     for vevent in vevents:
         cal.add_component(vevent)
     cal.add_missing_timezones(
@@ -184,9 +254,14 @@ def event_ics(event: EventPage, *, online: bool) -> bytes:
 
 
 def feed_ics(events, *, name: str) -> bytes:
+    """A shared feed: an event whose stored data cannot be written is left out with a warning."""
+    stamp = timezone.now().astimezone(UTC).replace(microsecond=0)
     vevents = []
     for event in events:
-        vevents.extend(event_vevents(event))
+        try:
+            vevents.extend(_serialisable(event_vevents(event, stamp=stamp)))
+        except BROKEN_DATA_ERRORS as error:
+            _skip(event, error)
     return build_calendar(vevents, name=name)
 
 
