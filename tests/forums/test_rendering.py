@@ -64,7 +64,8 @@ def test_xss_payload_is_neutralised(payload):
     assert "<link" not in html
     assert not re.search(r"\son[a-z]+\s*=", html), html
     assert "style=" not in html
-    assert "javascript:" not in html.replace("&amp;", "&") or "<code>" in html
+    # CommonMark (markdown-it) leaves [x](javascript:...) as the text it is; no tag may carry the scheme.
+    assert not re.search(r"<[^>]*javascript:", html.replace("&amp;", "&")), html
     for href in re.findall(r'href="([^"]*)"', html):
         assert href.startswith(("http://", "https://", "mailto:", "/", "#")), href
 
@@ -107,3 +108,58 @@ def test_right_to_left_override_characters_stay_text():
     html = render_markdown("مرحبا \u202egnp.exe")
     assert "\u202e" in html  # kept as text; templates isolate the post with dir="auto"
     assert "<" not in html.replace("<p>", "").replace("</p>", "")
+
+
+def test_line_breaks_strikethrough_and_every_heading_level():
+    html = render_markdown("one\ntwo ~~gone~~\n\n# a\n## b\n#### d\n###### f\n\nSetext\n======")
+    assert "one<br>\ntwo <s>gone</s>" in html  # a single newline stays a line break, as nl2br did
+    assert "<h3>a</h3>" in html and "<h4>b</h4>" in html and "<h6>d</h6>" in html and "<h6>f</h6>" in html
+    assert "<h3>Setext</h3>" in html
+    assert "<h1" not in html and "<h2" not in html
+
+
+def test_fenced_code_keeps_its_text_and_drops_the_language_class():
+    html = render_markdown("```python\nif a < b:\n    print('*no*')\n```")
+    assert "<pre><code>if a &lt; b:\n    print('*no*')\n</code></pre>" in html
+
+
+def test_bare_addresses_become_links_with_the_user_content_rel():
+    html = render_markdown("See https://www.cbd.int/gbf, www.cbd.int or write to km@cbd.int.")
+    assert (
+        '<a href="https://www.cbd.int/gbf" rel="nofollow ugc noopener">https://www.cbd.int/gbf</a>,' in html
+    )
+    assert '<a href="http://www.cbd.int" rel="nofollow ugc noopener">www.cbd.int</a>' in html
+    assert '<a href="mailto:km@cbd.int" rel="nofollow ugc noopener">km@cbd.int</a>.' in html
+
+
+def test_allowed_raw_html_passes_and_the_rest_is_stripped():
+    html = render_markdown(
+        'Press <kbd>Ctrl</kbd>, H<sub>2</sub>O, <abbr title="Kunming-Montreal">KM</abbr> <u>x</u>'
+    )
+    assert "<kbd>Ctrl</kbd>" in html and "H<sub>2</sub>O" in html
+    assert '<abbr title="Kunming-Montreal">KM</abbr>' in html
+    assert "<u>" not in html and "x" in html
+
+
+def test_raw_html_nested_too_deep_is_shown_as_text():
+    # Hundreds of unclosed tags would make the HTML tree builder quadratic; they are shown as written.
+    html = render_markdown("Intro **kept**\n\n" + "<b><i>" * 100 + "deep")
+    assert "<strong>kept</strong>" in html
+    assert "&lt;b&gt;&lt;i&gt;" in html and "<b>" not in html
+    shallow = render_markdown("<b><i>" * 10 + "fine")
+    assert "<b><i><b><i>" in shallow and "&lt;b&gt;" not in shallow
+
+
+def test_mentions_inside_link_text_and_bounded_in_length():
+    html = render_markdown("[thanks @[Wei Zhang]](https://example.org) and @[" + "x" * 81 + "]")
+    assert '<a href="https://example.org" rel="nofollow ugc noopener">thanks ' in html
+    assert '<span class="mention">@Wei Zhang</span></a>' in html
+    assert html.count('class="mention"') == 1  # a name longer than 80 characters is no mention
+    assert "<span" not in render_markdown("@[   ]")
+    # A mention is read before a link: @[name](url) is a mention followed by text, as before.
+    assert render_markdown("@[Ana](https://x.example)").startswith('<p><span class="mention">@Ana</span>(<a ')
+
+
+def test_mention_escapes_its_name():
+    html = render_markdown('@[<img src=x onerror=alert(1)>"]')
+    assert '<span class="mention">@&lt;img src=x onerror=alert(1)&gt;"</span>' in html
