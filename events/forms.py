@@ -6,6 +6,7 @@ from cop.models import GBFTarget, Language
 from cop.models.users import time_zone_choices
 from events.models import EventFormat, EventPage, EventType, ImportedFeed, QuestionKind
 from events.timezones import validate_time_zone
+from events.validation import EARLIEST_YEAR, LATEST_YEAR
 
 
 class CalendarFilterForm(forms.Form):
@@ -58,6 +59,10 @@ class RegistrationForm(forms.Form):
         }
 
 
+# The browser's date picker keeps to the bounds the model's clean() enforces (events.validation).
+DATE_BOUNDS = {"type": "date", "min": f"{EARLIEST_YEAR}-01-01", "max": f"{LATEST_YEAR}-12-31"}
+
+
 class EventForm(forms.ModelForm):
     """The front-end form organisers use to create and edit an event (the admin has every field)."""
 
@@ -98,8 +103,8 @@ class EventForm(forms.ModelForm):
             "reminder_hours",
         ]
         widgets = {
-            "start_date": forms.DateInput(attrs={"type": "date"}),
-            "end_date": forms.DateInput(attrs={"type": "date"}),
+            "start_date": forms.DateInput(attrs=DATE_BOUNDS),
+            "end_date": forms.DateInput(attrs=DATE_BOUNDS),
             "start_time": forms.TimeInput(attrs={"type": "time"}),
             "end_time": forms.TimeInput(attrs={"type": "time"}),
             "registration_deadline": forms.DateTimeInput(attrs={"type": "datetime-local"}),

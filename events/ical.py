@@ -165,7 +165,7 @@ def check_expressible(event: EventPage, occurrences=()) -> None:
 
 def _skip(event: EventPage, error: Exception) -> None:
     logger.warning(
-        "Event %s (%r) left out of a calendar feed: its stored data cannot be written (%s)",
+        "Event %s (%r) left out of an iCalendar file or feed: its stored data cannot be written (%s)",
         event.pk,
         event.title,
         error,
@@ -250,7 +250,14 @@ def build_calendar(vevents: list[Event], *, name: str) -> bytes:
 
 
 def event_ics(event: EventPage, *, online: bool) -> bytes:
-    return build_calendar(event_vevents(event, online=online), name=event.title)
+    """One event's file; raises EventNotExpressible (409, with a message) when its data is broken."""
+    try:
+        return build_calendar(_serialisable(event_vevents(event, online=online)), name=event.title)
+    except EventNotExpressible:
+        raise
+    except BROKEN_DATA_ERRORS as error:
+        _skip(event, error)
+        raise EventNotExpressible() from error
 
 
 def feed_ics(events, *, name: str) -> bytes:

@@ -355,7 +355,11 @@ def event_ics(request, pk: int):
             ).exists()
         )
     event = EventPage.objects.prefetch_related("occurrences").get(pk=event.pk)
-    return _ics_response(ical.event_ics(event, online=online), f"{event.slug}.ics", private=online)
+    try:
+        body = ical.event_ics(event, online=online)
+    except ical.EventNotExpressible as error:  # stored data no calendar can hold: said, not a 500
+        return _error_response(request, error, context={"event": event})
+    return _ics_response(body, f"{event.slug}.ics", private=online)
 
 
 def _public_events():

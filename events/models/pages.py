@@ -26,6 +26,8 @@ from wagtail.search import index
 from cop.blocks import BaseStreamBlock
 from events.timezones import NonexistentLocalTime, local_bounds, local_to_utc, validate_time_zone
 from events.validation import (
+    EARLIEST_YEAR,
+    LATEST_YEAR,
     InvalidEventData,
     check_date,
     check_event_dates,
@@ -444,10 +446,25 @@ class EventPage(Page):
         return page
 
     def serve(self, request, *args, **kwargs):
+        from django.shortcuts import render
+
+        from events.ical import EventNotExpressible, check_expressible
         from events.permissions import can_view_event
 
         if not can_view_event(request.user, self):
             raise Http404
+        try:
+            # Rows stored before the date bounds (events.validation) cannot be shown in any zone.
+            check_expressible(self, self.occurrences.all())
+        except EventNotExpressible:
+            error = EventNotExpressible(
+                _(
+                    "The dates of this event cannot be shown: they are outside the years %(earliest)s to "
+                    "%(latest)s. Its organisers can correct them."
+                )
+                % {"earliest": EARLIEST_YEAR, "latest": LATEST_YEAR}
+            )
+            return render(request, "events/error.html", {"error_message": error.message}, status=error.status)
         return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):

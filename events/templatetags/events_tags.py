@@ -4,6 +4,7 @@ from django import template
 from django.utils import timezone
 
 from events.timezones import zone
+from events.validation import EARLIEST_YEAR, LATEST_YEAR, year_in_range
 
 register = template.Library()
 
@@ -14,8 +15,20 @@ def when_info(occurrence, event=None, viewer_tz=None) -> dict:
     event = event or occurrence.event
     viewer_tz = viewer_tz or timezone.get_current_timezone()
     event_tz = zone(event.time_zone)
-    start_v, end_v = occurrence.start_utc.astimezone(viewer_tz), occurrence.end_utc.astimezone(viewer_tz)
-    start_e, end_e = occurrence.start_utc.astimezone(event_tz), occurrence.end_utc.astimezone(event_tz)
+    try:
+        start_v, end_v = occurrence.start_utc.astimezone(viewer_tz), occurrence.end_utc.astimezone(viewer_tz)
+        start_e, end_e = occurrence.start_utc.astimezone(event_tz), occurrence.end_utc.astimezone(event_tz)
+    except (OverflowError, ValueError):
+        start_v = None
+    if start_v is None or not all(map(year_in_range, (start_v, end_v, start_e, end_e))):
+        # Stored before the date bounds: a note instead of the dates (and instead of a 500).
+        return {
+            "occurrence": occurrence,
+            "event": event,
+            "unavailable": True,
+            "earliest_year": EARLIEST_YEAR,
+            "latest_year": LATEST_YEAR,
+        }
     last_day_e = (end_e - timedelta(microseconds=1)).date()
     differs = not event.all_day and (
         start_v.utcoffset() != start_e.utcoffset() or end_v.utcoffset() != end_e.utcoffset()
