@@ -46,6 +46,8 @@ def _avatar_file(request, path: str):
 
 @require_safe
 def serve(request, path):
+    if "\x00" in path:  # no stored name holds one, and PostgreSQL refuses it in a query
+        raise Http404
     image, field_file = _image_and_file(path)
     if image is not None:
         access = file_access(request, image)

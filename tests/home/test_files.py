@@ -307,6 +307,7 @@ def test_no_media_file_is_served_by_its_path_alone(people):
         "/media/images/not-a-rendition.png",
         "/media/../config/settings/base.py",
         "/media/%2e%2e/config/settings/base.py",
+        "/media/images/a%00b.png",
     ):
         assert fetch(None, path).status_code == 404, path
         assert fetch(admin, path).status_code == 404, path
