@@ -720,9 +720,10 @@ def feed_subscribe(*, community, by, title: str, url: str, keep_local_edits: boo
 
 
 def feed_run_soon(*, feed) -> None:
+    """Queues an import of the feed in the background (a large feed takes minutes)."""
     from events import tasks
 
-    transaction.on_commit(lambda: tasks.import_feed.delay(feed.pk))
+    enqueue_after_commit(tasks.import_feed, feed.pk)
 
 
 @transaction.atomic

@@ -124,12 +124,28 @@ def extend_series() -> int:
 
 @shared_task
 def import_feed(feed_id: int) -> None:
-    """Imports one subscribed feed; the run's report is stored even when the feed is bad."""
+    """Imports one subscribed feed, in batches of short transactions; the run's report is stored even
+    when the feed is bad. Idempotent: events are matched on UID and subscription, and a run that finds
+    another one under way for the same feed leaves it to that one."""
     from events.importer import feed_import
 
     feed = ImportedFeed.objects.filter(pk=feed_id, is_active=True).first()
     if feed is not None:
         feed_import(feed=feed)
+
+
+@shared_task(bind=True, max_retries=10)
+def apply_held_removals(self, feed_id: int, uids: list[str]) -> None:
+    """Removes the held events the organiser confirmed (those still held); waits for a run under way."""
+    from events.importer import FeedBusy, feed_removals_apply
+
+    feed = ImportedFeed.objects.filter(pk=feed_id).first()
+    if feed is None:
+        return
+    try:
+        feed_removals_apply(feed=feed, uids=uids)
+    except FeedBusy as exc:
+        raise self.retry(exc=exc, countdown=60) from exc
 
 
 @shared_task

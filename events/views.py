@@ -701,6 +701,32 @@ def import_feed(request, pk: int):
             services.feed_unsubscribe(feed=feed)
             messages.success(request, _("Unsubscribed. Events already imported stay until you remove them."))
             return redirect("events:imports", community_id=community.pk)
+        elif action in ("confirm_removals", "keep_removed"):
+            from django.utils.translation import ngettext
+
+            from cop.errors import DomainError
+            from events import importer
+
+            try:
+                if action == "confirm_removals":
+                    importer.feed_removals_confirm(feed=feed, by=request.user)
+                    messages.success(
+                        request,
+                        _("The events no longer in the feed are being removed; reload to see the report."),
+                    )
+                else:
+                    kept = importer.feed_removals_dismiss(feed=feed, by=request.user)
+                    messages.success(
+                        request,
+                        ngettext(
+                            "%(count)s event was kept as the community's own event.",
+                            "%(count)s events were kept as the community's own events.",
+                            kept,
+                        )
+                        % {"count": kept},
+                    )
+            except DomainError as error:
+                messages.error(request, error.message)
         return redirect("events:import_feed", pk=feed.pk)
     return render(
         request,

@@ -3,6 +3,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class FeedStatus(models.TextChoices):
+    NEW = "new", _("Not imported yet")
+    OK = "ok", _("Up to date")
+    WARNINGS = "warnings", _("Imported with warnings")
+    HELD = "held", _("Imported; removals await your confirmation")
+    FAILED = "failed", _("Last import failed: nothing changed")
+
+
 class ImportedFeed(models.Model):
     """An external iCalendar feed (a partner's calendar) whose events a community republishes."""
 
@@ -22,6 +30,17 @@ class ImportedFeed(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     last_run_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=FeedStatus.choices, default=FeedStatus.NEW, editable=False
+    )
+    status_message = models.TextField(_("status details"), blank=True, editable=False)
+    # Events no longer in the feed whose removal waits for the organiser (more than half would go).
+    held_removals = models.JSONField(
+        _("removals awaiting confirmation"), default=list, blank=True, editable=False
+    )
+    held_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Set while a run imports the feed, so that two runs never apply the same feed at once.
+    running_since = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["community", "url"], name="one_subscription_per_feed")]
@@ -32,11 +51,18 @@ class ImportedFeed(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def held_count(self) -> int:
+        return len(self.held_removals or [])
+
 
 class ImportOutcome(models.TextChoices):
+    RUNNING = "running", _("Running")
     OK = "ok", _("Imported")
     WITH_WARNINGS = "warnings", _("Imported with warnings")
+    HELD = "held", _("Imported; removals held for your confirmation")
     FAILED = "failed", _("Failed: nothing changed")
+    STOPPED = "stopped", _("Stopped: nothing removed")
 
 
 class ImportReport(models.Model):

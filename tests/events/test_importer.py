@@ -130,7 +130,9 @@ def test_updates_and_removals_by_uid_keep_local_edits(feed):
     assert EventPage.objects.get(import_uid="b@p").title == "Mangrove walk!"
 
 
-def test_removed_event_with_registrations_is_cancelled_not_deleted(feed):
+def test_removed_event_with_registrations_is_cancelled_not_deleted(
+    feed, facilitator, django_capture_on_commit_callbacks
+):
     feed.keep_local_edits = False
     feed.save()
     now = dt.datetime.now(dt.UTC)
@@ -139,7 +141,12 @@ def test_removed_event_with_registrations_is_cancelled_not_deleted(feed):
     event.registration_mode = "open"
     services.event_update(page=event)
     services.event_register(user=UserFactory(), occurrence_id=event.occurrences.get().pk)
-    run(feed, ics(), now=now)
+    # The only event gone from the feed is more than half: held until the organiser confirms.
+    assert run(feed, ics(), now=now).outcome == ImportOutcome.HELD
+    event.refresh_from_db()
+    assert not event.cancelled
+    with django_capture_on_commit_callbacks(execute=True):
+        importer.feed_removals_confirm(feed=feed, by=facilitator)
     event.refresh_from_db()
     assert event.cancelled and "Partner calendar" in event.cancellation_reason
 
@@ -221,22 +228,39 @@ def test_not_a_calendar_fails_cleanly_and_changes_nothing(feed):
     assert EventPage.objects.filter(import_uid="keep@p").exists()
 
 
-def test_a_failure_midway_rolls_the_whole_feed_back(feed, monkeypatch):
+def test_a_failure_midway_keeps_the_saved_batches_removes_nothing_and_a_rerun_completes(
+    feed, monkeypatch, settings
+):
+    settings.EVENTS_IMPORT_BATCH_SIZE = 2
+    run(feed, ics(vevent("old@p", "Old")))
+    data = ics(*(vevent(f"n{i}@p", f"New {i}", start=f"203003{10 + i}T100000") for i in range(4)))
     real_create = services.event_create
     calls = {"n": 0}
 
     def flaky_create(**kwargs):
         calls["n"] += 1
-        if calls["n"] == 2:
+        if calls["n"] == 3:
             raise RuntimeError("disk full")
         return real_create(**kwargs)
 
     monkeypatch.setattr(services, "event_create", flaky_create)
-    report = run(feed, ics(vevent("one@p", "One"), vevent("two@p", "Two", start="20300312T100000")))
-    assert report.outcome == ImportOutcome.FAILED
-    assert "nothing was changed" in report.messages[0]
-    assert not EventPage.objects.filter(import_feed=feed).exists()
-    assert ImportReport.objects.filter(feed=feed).count() == 1
+    report = run(feed, data)
+    assert report.outcome == ImportOutcome.STOPPED
+    assert "after 2 of 4 events; nothing was removed" in report.messages[0]
+    # The first batch is saved, the failing one rolled back, and the event gone from the feed kept.
+    uids = set(EventPage.objects.filter(import_feed=feed).values_list("import_uid", flat=True))
+    assert uids == {"old@p", "n0@p", "n1@p"}
+    feed.refresh_from_db()
+    assert feed.status == "failed" and feed.running_since is None
+    monkeypatch.setattr(services, "event_create", real_create)
+    report = run(feed, data)
+    assert (report.created, report.unchanged, report.removed) == (2, 2, 1)
+    assert sorted(EventPage.objects.filter(import_feed=feed).values_list("import_uid", flat=True)) == [
+        "n0@p",
+        "n1@p",
+        "n2@p",
+        "n3@p",
+    ]
 
 
 @pytest.mark.parametrize(
