@@ -9,6 +9,8 @@ from functools import lru_cache
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from events.validation import InvalidEventData, out_of_range_message
+
 
 @lru_cache(maxsize=1)
 def known_time_zones() -> frozenset[str]:
@@ -38,17 +40,24 @@ class NonexistentLocalTime(ValueError):
 
 def local_to_utc(local: datetime, tz_name: str, *, strict: bool = True) -> datetime:
     """A naive wall-clock time in `tz_name` as an aware UTC datetime. Ambiguous times (clocks going
-    back) take the first of the two instants; times in the spring-forward gap raise unless not strict."""
+    back) take the first of the two instants; times in the spring-forward gap raise unless not strict.
+    A time whose instant falls outside what Python can hold raises InvalidEventData, not OverflowError."""
     tz = zone(tz_name)
     aware = local.replace(tzinfo=tz, fold=0)
-    utc = aware.astimezone(UTC)
+    try:
+        utc = aware.astimezone(UTC)
+    except OverflowError as exc:  # 9999-12-31 west of UTC is in year 10000 in UTC
+        raise InvalidEventData(out_of_range_message(), field="start_date") from exc
     if strict and utc.astimezone(tz).replace(tzinfo=None) != local:
         raise NonexistentLocalTime(local)
     return utc
 
 
 def utc_to_local(instant: datetime, tz_name: str) -> datetime:
-    return instant.astimezone(zone(tz_name))
+    try:
+        return instant.astimezone(zone(tz_name))
+    except OverflowError as exc:  # year 1 at midnight UTC is in year 0 west of it
+        raise InvalidEventData(out_of_range_message(), field="start_date") from exc
 
 
 def local_bounds(

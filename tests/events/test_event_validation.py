@@ -243,13 +243,13 @@ def broken_far_future(make_event):
 
 @pytest.fixture
 def broken_year_one(make_event):
-    """Year 1 at midnight UTC is in year 0 in Pago Pago (UTC-11); it ends in the future to be listed."""
+    """Year 1 at midnight UTC is in year 0 in New York (local mean time, UTC-4:56)."""
     event = make_event(title="Broken year one webinar")
     return _break(
         event,
         start_utc=dt.datetime(1, 1, 1, 0, 0, tzinfo=dt.UTC),
         end_utc=dt.datetime(1, 1, 1, 1, 0, tzinfo=dt.UTC),
-        time_zone="Pacific/Pago_Pago",
+        time_zone="America/New_York",
         year_date=dt.date(1, 1, 1),
     )
 

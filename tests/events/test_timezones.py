@@ -7,7 +7,7 @@ from django.utils import timezone
 from events.models import EventPage
 from events.services import expected_occurrences
 from events.templatetags.events_tags import when_info
-from events.timezones import NonexistentLocalTime, local_to_utc, validate_time_zone, zone
+from events.timezones import NonexistentLocalTime, local_to_utc, utc_to_local, validate_time_zone, zone
 
 # Building an EventPage (a Wagtail page) looks up its ContentType, from the database when the
 # cache is cold: these tests need the database whatever ran before them.
@@ -117,3 +117,42 @@ def test_display_in_viewer_and_event_zone():
     assert info["differs"] is True
     with timezone.override(zone("Asia/Seoul")):  # same offset as Tokyo: no note
         assert when_info(Occ, event)["differs"] is False
+
+
+def test_dates_beyond_what_a_zone_can_hold_raise_a_domain_error_not_overflow():
+    from events.validation import InvalidEventData
+
+    # 9999-12-31 13:00 at UTC-11 is in year 10000 in UTC: an OverflowError (a 500) before.
+    with pytest.raises(InvalidEventData, match="between the years 1900 and 2200"):
+        local_to_utc(dt.datetime(9999, 12, 31, 13, 0), "Pacific/Pago_Pago")
+    with pytest.raises(InvalidEventData):
+        # Year 1 at midnight UTC is in year 0 in New York (local mean time, UTC-4:56).
+        utc_to_local(dt.datetime(1, 1, 1, tzinfo=dt.UTC), "America/New_York")
+    # The page editor says so on the field (the zone's conversions are never reached).
+    event = EventPage(
+        title="x",
+        slug="x",
+        summary="x",
+        time_zone="Pacific/Pago_Pago",
+        start_date=dt.date(9999, 12, 31),
+        start_time=dt.time(13, 0),
+        end_date=dt.date(9999, 12, 31),
+        end_time=dt.time(14, 0),
+    )
+    with pytest.raises(ValidationError) as error:
+        event.clean()
+    assert "start_date" in error.value.message_dict
+
+
+def test_when_info_gives_a_note_for_an_instant_no_zone_can_show():
+    from events.models import Occurrence
+
+    event = _event(time_zone="Pacific/Kiritimati")
+    far = dt.datetime(9999, 12, 31, 22, 0, tzinfo=dt.UTC)
+    occurrence = Occurrence(event=event, recurrence_id=far, start_utc=far, end_utc=far)
+    info = when_info(occurrence, event, viewer_tz=zone("UTC"))
+    assert info["unavailable"] is True and "start" not in info
+    sound = Occurrence(
+        event=event, recurrence_id=event.start_utc, start_utc=event.start_utc, end_utc=event.end_utc
+    )
+    assert when_info(sound, event, viewer_tz=zone("UTC"))["start"] == dt.datetime(2030, 2, 28, 19, 0)
