@@ -9,7 +9,7 @@ from functools import lru_cache
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from events.validation import InvalidEventData, out_of_range_message
+from events.validation import DateOutOfRange, out_of_range_message
 
 
 @lru_cache(maxsize=1)
@@ -41,13 +41,13 @@ class NonexistentLocalTime(ValueError):
 def local_to_utc(local: datetime, tz_name: str, *, strict: bool = True) -> datetime:
     """A naive wall-clock time in `tz_name` as an aware UTC datetime. Ambiguous times (clocks going
     back) take the first of the two instants; times in the spring-forward gap raise unless not strict.
-    A time whose instant falls outside what Python can hold raises InvalidEventData, not OverflowError."""
+    A time whose instant falls outside what Python can hold raises DateOutOfRange (InvalidEventData)."""
     tz = zone(tz_name)
     aware = local.replace(tzinfo=tz, fold=0)
     try:
         utc = aware.astimezone(UTC)
     except OverflowError as exc:  # 9999-12-31 west of UTC is in year 10000 in UTC
-        raise InvalidEventData(out_of_range_message(), field="start_date") from exc
+        raise DateOutOfRange(out_of_range_message(), field="start_date") from exc
     if strict and utc.astimezone(tz).replace(tzinfo=None) != local:
         raise NonexistentLocalTime(local)
     return utc
@@ -57,7 +57,7 @@ def utc_to_local(instant: datetime, tz_name: str) -> datetime:
     try:
         return instant.astimezone(zone(tz_name))
     except OverflowError as exc:  # year 1 at midnight UTC is in year 0 west of it
-        raise InvalidEventData(out_of_range_message(), field="start_date") from exc
+        raise DateOutOfRange(out_of_range_message(), field="start_date") from exc
 
 
 def local_bounds(

@@ -43,6 +43,11 @@ class InvalidEventData(DomainError):
         return ValidationError(self.message)
 
 
+class DateOutOfRange(InvalidEventData, OverflowError):
+    """A date or time no datetime can hold once moved into a zone (9999-12-31 west of UTC); still an
+    OverflowError for callers that catch that."""
+
+
 def out_of_range_message():
     return _("Events must take place between the years %(earliest)s and %(latest)s.") % {
         "earliest": EARLIEST_YEAR,
