@@ -26,6 +26,7 @@ from cop.models import (
     Role,
     Visibility,
 )
+from cop.signals import membership_ended
 
 logger = logging.getLogger(__name__)
 
@@ -161,6 +162,14 @@ def _get_or_new_membership(user, community) -> Membership:
     return membership or Membership(user=user, community=community)
 
 
+def _end_membership(membership: Membership) -> Membership:
+    """Tells the apps above cop that the person lost a member's access (cop.signals.membership_ended):
+    in this transaction, after the row is saved, so the receivers' changes commit or fail with it."""
+    permissions.forget_memberships(membership.user)
+    membership_ended.send(sender=Membership, membership=membership)
+    return membership
+
+
 def _save_membership(membership: Membership) -> Membership:
     try:
         with transaction.atomic():
@@ -282,7 +291,7 @@ def membership_leave(*, user, community: CommunityPage) -> Membership:
     _check_not_last_facilitator(membership)
     membership.status = MembershipStatus.LEFT
     membership.role = Role.MEMBER
-    return _save_membership(membership)
+    return _end_membership(_save_membership(membership))
 
 
 @transaction.atomic
@@ -312,7 +321,7 @@ def membership_remove(*, actor, membership_id: int, reason: str = "") -> Members
     membership.role = Role.MEMBER
     membership.decided_by = actor
     membership.decision_reason = reason.strip()
-    return _save_membership(membership)
+    return _end_membership(_save_membership(membership))
 
 
 @transaction.atomic
@@ -336,7 +345,8 @@ def membership_ban(*, actor, membership_id: int, reason: str = "") -> Membership
         accepted_at__isnull=True,
         revoked_at__isnull=True,
     ).update(revoked_at=timezone.now())
-    return membership
+    # Sent whatever the status was: a banned requester or outsider loses even a public community.
+    return _end_membership(membership)
 
 
 @transaction.atomic

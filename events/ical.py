@@ -272,8 +272,18 @@ def feed_ics(events, *, name: str) -> bytes:
     return build_calendar(vevents, name=name)
 
 
-def personal_ics(registrations, *, name: str) -> bytes:
-    vevents = [occurrence_vevent(r.occurrence, online=r.holds_seat) for r in registrations]
+def personal_ics(user, registrations, *, name: str) -> bytes:
+    """The user's own registrations; the join link only where permissions.can_see_online_link allows."""
+    from events.permissions import can_see_online_link
+
+    stamp = timezone.now().astimezone(UTC).replace(microsecond=0)
+    vevents = []
+    for r in registrations:
+        try:
+            online = can_see_online_link(user, r.occurrence.event, r)
+            vevents.extend(_serialisable([occurrence_vevent(r.occurrence, online=online, stamp=stamp)]))
+        except BROKEN_DATA_ERRORS as error:  # left out with a warning, as in feed_ics
+            _skip(r.occurrence.event, error)
     return build_calendar(vevents, name=name)
 
 

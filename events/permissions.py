@@ -72,6 +72,32 @@ def is_public_event(event) -> bool:
 
 
 def can_see_online_link(user, event, registration=None) -> bool:
+    """The one rule for the join link (and its instructions), asked by the event page, "My events",
+    the event's .ics, the personal feed, every e-mail and each reminder at send time: the event's
+    organisers, and a registrant whose seat is confirmed (not merely offered) and who may still see the
+    event (a former member of a members-only community may not). `registration` is the user's own."""
+    if user is None or not user.is_authenticated or not user.is_active or not event.online_url:
+        return False
     if can_manage_event(user, event):
         return True
-    return registration is not None and registration.holds_seat and registration.user_id == user.pk
+    from events.models import RegistrationStatus
+
+    return (
+        registration is not None
+        and registration.user_id == user.pk
+        and registration.status == RegistrationStatus.REGISTERED
+        and can_view_event(user, event)
+    )
+
+
+def may_keep_registration(user, event) -> bool:
+    """May the user stay registered (or waiting) for this event? As long as they could register for it
+    (whether or not it is published just now): when a membership ends or an account is deactivated,
+    the registrations this refuses are cancelled (events.services.registrations_end_for_lost_access)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if event.community_id is None:
+        return True
+    if not cop_permissions.can_view(user, event.community):
+        return False
+    return is_public_event(event) or cop_permissions.can_post(user, event.community)

@@ -211,16 +211,25 @@ def largest_registered_count(event: EventPage) -> int:
 
 
 def my_registrations(user, *, now=None, past: bool = False) -> list[Registration]:
+    """The user's registrations for events they may still see ("My events"), upcoming or past; each
+    upcoming one carries `show_online_link` (permissions.can_see_online_link)."""
     now = now or timezone.now()
     qs = Registration.objects.filter(
-        user=user, status__in=ACTIVE, occurrence__event__live=True
+        permissions.visible_events_q(user, prefix="occurrence__event__"),
+        user=user,
+        occurrence__event__live=True,
     ).select_related("occurrence", "occurrence__event", "occurrence__event__community")
     if past:
-        qs = Registration.objects.filter(
-            user=user, status=RegistrationStatus.REGISTERED, occurrence__end_utc__lte=now
-        ).select_related("occurrence", "occurrence__event", "occurrence__event__community")
+        qs = qs.filter(status=RegistrationStatus.REGISTERED, occurrence__end_utc__lte=now)
         return list(qs.order_by("-occurrence__start_utc")[:100])
-    return list(qs.filter(occurrence__end_utc__gt=now).order_by("occurrence__start_utc")[:200])
+    registrations = list(
+        qs.filter(status__in=ACTIVE, occurrence__end_utc__gt=now).order_by("occurrence__start_utc")[:200]
+    )
+    for registration in registrations:
+        registration.show_online_link = permissions.can_see_online_link(
+            user, registration.occurrence.event, registration
+        )
+    return registrations
 
 
 def attendees(occurrence: Occurrence) -> list[Registration]:
@@ -288,7 +297,10 @@ def event_page_context(user, event: EventPage, *, now=None) -> dict:
         occ.has_started = occ.start_utc <= now
         occ.google_url = ical.google_calendar_url(occ)
         occ.outlook_url = ical.outlook_calendar_url(occ)
-    holds_seat = any(occ.my_registration and occ.my_registration.holds_seat for occ in occurrences)
+    show_online_link = any(
+        permissions.can_see_online_link(user, event, registration)
+        for registration in [None, *(occ.my_registration for occ in upcoming_occurrences)]
+    )
     next_occurrence = upcoming_occurrences[0] if upcoming_occurrences else None
     return {
         "occurrences": occurrences,
@@ -297,7 +309,7 @@ def event_page_context(user, event: EventPage, *, now=None) -> dict:
         "can_manage": can_manage,
         "can_register": permissions.can_register(user, event),
         "registration_open": event.registration_is_open(now),
-        "show_online_link": bool(event.online_url) and (can_manage or holds_seat),
+        "show_online_link": show_online_link,
         "speakers": _speakers(user, event),
         "partners": list(event.partners.all()),
         "working_languages": list(event.working_languages.all()),

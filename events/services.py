@@ -455,6 +455,38 @@ def registration_cancel(*, registration_id: int, user=None, now: datetime | None
 
 
 @transaction.atomic
+def registrations_end_for_lost_access(
+    *, user, community_id: int | None = None, now: datetime | None = None
+) -> int:
+    """Cancels the user's registrations and waiting-list places for upcoming sessions they may no longer
+    keep (permissions.may_keep_registration): their membership of the organising community ended (leave,
+    removal, ban) or their account was deactivated. Each goes through registration_cancel, so a freed
+    seat is offered to the next person waiting as on any cancellation. Sessions already under way keep
+    their registration (the attendance record); permissions refuse them the join link all the same.
+    The feeds are invalidated in any case, so the personal feed drops what the user may no longer see."""
+    from cop.permissions import forget_memberships
+
+    now = now or timezone.now()
+    forget_memberships(user)
+    registrations = Registration.objects.filter(
+        user=user, status__in=ACTIVE, occurrence__start_utc__gt=now
+    ).select_related("occurrence__event__community")
+    if community_id is not None:
+        registrations = registrations.filter(occurrence__event__community_id=community_id)
+    cancelled = 0
+    for registration in list(registrations):
+        if permissions.may_keep_registration(user, registration.occurrence.event):
+            continue
+        try:
+            registration_cancel(registration_id=registration.pk, now=now)
+        except (NotRegistered, EventAlreadyStarted):
+            continue  # cancelled or started meanwhile
+        cancelled += 1
+    _invalidate_feeds()
+    return cancelled
+
+
+@transaction.atomic
 def offer_accept(*, registration_id: int, now: datetime | None = None) -> Registration:
     """Takes the offered seat (the signed link in the offer e-mail, or the button on the event page)."""
     from events import tasks
@@ -580,10 +612,14 @@ def reminders_send_due(*, now: datetime | None = None) -> int:
         already = SentReminder.objects.filter(
             start_utc=occurrence.start_utc, minutes_before=nearest, registration__occurrence=occurrence
         ).values("registration_id")
-        registrations = occurrence.registrations.filter(status=RegistrationStatus.REGISTERED).exclude(
-            pk__in=already
+        registrations = (
+            occurrence.registrations.filter(status=RegistrationStatus.REGISTERED, user__is_active=True)
+            .exclude(pk__in=already)
+            .select_related("user")
         )
         for registration in registrations:
+            if not permissions.can_view_event(registration.user, occurrence.event):
+                continue  # no longer allowed to see it (send_reminder asks again when it runs)
             with transaction.atomic():
                 claimed = False
                 for minutes in due:

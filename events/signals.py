@@ -1,10 +1,15 @@
 """Publishing an event page (from the admin, the front-end form or the importer) brings its occurrences,
-iCalendar sequence and feeds up to date; a community changing visibility re-checks its events."""
+iCalendar sequence and feeds up to date; a community changing visibility re-checks its events. A
+membership that ends (cop.signals.membership_ended) or an account deactivated takes the person's
+registrations for what they may no longer see with it: cancelled, seats offered to the waiting list."""
 
+from django.contrib.auth import get_user_model
+from django.db.models.signals import post_save
 from django.dispatch import receiver
 from wagtail.signals import page_published, page_unpublished
 
 from cop.models import CommunityPage
+from cop.signals import membership_ended
 from events import services
 from events.models import EventPage
 
@@ -22,3 +27,14 @@ def event_unpublished(sender, instance, **kwargs):
 @receiver(page_published, sender=CommunityPage)
 def community_published(sender, instance, **kwargs):
     services.community_events_refresh(community=instance)
+
+
+@receiver(membership_ended, dispatch_uid="events_membership_ended")
+def membership_ended_cancels_registrations(sender, membership, **kwargs):
+    services.registrations_end_for_lost_access(user=membership.user, community_id=membership.community_id)
+
+
+@receiver(post_save, sender=get_user_model(), dispatch_uid="events_user_deactivated")
+def user_deactivated_cancels_registrations(sender, instance, created: bool, **kwargs):
+    if not created and not instance.is_active:
+        services.registrations_end_for_lost_access(user=instance)

@@ -10,7 +10,7 @@ from celery import shared_task
 from django.core import signing
 from django.urls import reverse
 
-from events import emails, services
+from events import emails, permissions, services
 from events.models import ImportedFeed, Occurrence, Registration, RegistrationStatus
 
 logger = logging.getLogger(__name__)
@@ -38,6 +38,13 @@ def offer_token(registration: Registration, action: str) -> str:
     return signing.dumps({"r": registration.pk, "a": action}, salt=OFFER_SALT)
 
 
+def _may_see(registration: Registration) -> bool:
+    """Asked when an e-mail is sent, not when it was queued: its holder may still see the event."""
+    return registration.user.is_active and permissions.can_view_event(
+        registration.user, registration.occurrence.event
+    )
+
+
 def _context(registration: Registration) -> dict:
     occurrence = registration.occurrence
     event = occurrence.event
@@ -45,7 +52,7 @@ def _context(registration: Registration) -> dict:
         "registration": registration,
         "occurrence": occurrence,
         "event": event,
-        "show_online_link": registration.holds_seat and bool(event.online_url),
+        "show_online_link": permissions.can_see_online_link(registration.user, event, registration),
     }
 
 
@@ -57,7 +64,7 @@ def notify_registration(registration_id: int, kind: str) -> None:
         .filter(pk=registration_id)
         .first()
     )
-    if registration is None or registration.status != _NOTICE_STATUS.get(kind):
+    if registration is None or registration.status != _NOTICE_STATUS.get(kind) or not _may_see(registration):
         return
     context = _context(registration)
     if kind == "offered":
@@ -85,6 +92,8 @@ def notify_occurrence_change(occurrence_id: int, kind: str, old_start_iso: str) 
     ).select_related("user")
     for registration in registrations:
         registration.occurrence = occurrence
+        if not _may_see(registration):
+            continue
         context = {**_context(registration), "old_start": datetime.fromisoformat(old_start_iso)}
         emails.send_to_user(registration.user, f"occurrence_{kind}", context)
 
@@ -101,6 +110,7 @@ def send_reminder(registration_id: int, minutes_before: int) -> None:
         registration is None
         or registration.occurrence.is_cancelled
         or registration.occurrence.event.cancelled
+        or not _may_see(registration)
     ):
         return
     context = {**_context(registration), "hours_before": minutes_before / 60}
@@ -175,4 +185,6 @@ def announce_followup(event_id: int) -> None:
             continue
         seen.add(registration.user_id)
         registration.occurrence.event = event
+        if not _may_see(registration):
+            continue
         emails.send_to_user(registration.user, "followup", _context(registration))

@@ -346,14 +346,12 @@ def event_ics(request, pk: int):
     event = get_object_or_404(EventPage.objects.live().select_related("community"), pk=pk)
     if not permissions.can_view_event(request.user, event):
         raise Http404
-    online = False
-    if request.user.is_authenticated:
-        online = (
-            permissions.can_manage_event(request.user, event)
-            or Registration.objects.filter(
-                occurrence__event=event, user=request.user, status__in=["registered", "offered"]
-            ).exists()
-        )
+    mine = (
+        Registration.objects.filter(occurrence__event=event, user=request.user, status="registered")
+        if request.user.is_authenticated
+        else []
+    )
+    online = any(permissions.can_see_online_link(request.user, event, r) for r in [None, *mine])
     event = EventPage.objects.prefetch_related("occurrences").get(pk=event.pk)
     try:
         body = ical.event_ics(event, online=online)
@@ -434,7 +432,7 @@ def feed_personal(request, token: str):
             .order_by("occurrence__start_utc")[:500]
             if permissions.can_view_event(user, r.occurrence.event)
         ]
-        return ical.personal_ics(registrations, name=_("My KM4B events"))
+        return ical.personal_ics(user, registrations, name=_("My KM4B events"))
 
     body = ical.cached_feed(f"personal:{user.pk}:{token}", build)
     return _ics_response(body, "my-km4b-events.ics", private=True)
