@@ -142,6 +142,10 @@ class LiveConsumer(AsyncWebsocketConsumer):
         handler = self._handlers.get(kind) if isinstance(kind, str) else None
         if handler is None:
             return await self._error("unknown_type", gettext("Unknown frame type."))
+        if not isinstance(frame.get("stream", ""), str):  # an object or a list would be a dict key
+            return await self._error(
+                "malformed", gettext("'stream' must be the name of a discussion, such as room:12.")
+            )
         try:
             await handler(self, frame)
         except LiveError as error:

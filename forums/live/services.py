@@ -4,6 +4,7 @@ Each write that viewers must see appends a numbered event to the stream (in the 
 is broadcast after commit (see publish.py).
 """
 
+import re
 from datetime import datetime, timedelta
 
 from django.db import transaction
@@ -143,10 +144,22 @@ def _message_ops(message: RoomMessage, op: str) -> dict:
     return {"op": op, "target": "messages", "id": f"room-msg-{message.pk}", "html": html}
 
 
+# C0 control characters but tab and newline, and DEL: invisible, never meant (pasted along), and NUL is
+# refused by PostgreSQL's text columns.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def _message_text(body: str) -> str:
+    """The text of a message as stored: line ends as newlines, control characters removed, trimmed."""
+    body = (body or "").replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL_CHARACTERS.sub("", body).strip()
+
+
 @transaction.atomic
 def room_message_post(*, room_id: int, author, body: str) -> RoomMessage:
-    """Posts a message: members only, while the room is open, unless muted or too soon in slow mode."""
-    body = (body or "").strip()
+    """Posts a message: members only, while the room is open, unless muted or too soon in slow mode.
+    Control characters are removed; a message left empty is refused."""
+    body = _message_text(body)
     if not body or len(body) > limit("LIVE_MAX_MESSAGE_CHARS"):
         raise MessageInvalid()
     room = Room.objects.select_related("community").filter(pk=room_id).first()

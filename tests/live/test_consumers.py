@@ -241,6 +241,41 @@ async def test_bad_frames_get_error_frames_and_the_socket_keeps_going(room, sett
     await ws.disconnect()
 
 
+async def test_a_stream_that_is_not_text_is_a_bad_frame_and_logs_nothing(room, member_session, caplog):
+    # An object or a list as the stream was used as a dict key: TypeError, logged as an ERROR.
+    ws = communicator(f"/ws/live/?streams={room.stream_key}", session=member_session)
+    assert (await ws.connect())[0]
+    await receive_until(ws, "subscribed")
+    caplog.set_level("DEBUG")
+    for frame_type in ("subscribe", "unsubscribe", "post", "typing"):
+        for stream in ({"a": 1}, [room.stream_key], 7, True):
+            await ws.send_json_to({"type": frame_type, "stream": stream, "body": "x", "ref": "r"})
+            error, _ = await receive_until(ws, "error")
+            assert error["code"] == "malformed", (frame_type, stream)
+            assert "room:12" in error["message"]
+    await ws.send_json_to({"type": "ping"})
+    assert (await receive_until(ws, "pong"))[0] == {"type": "pong"}
+    assert [r for r in caplog.records if r.levelno > 20] == []
+    await ws.disconnect()
+
+
+async def test_control_characters_in_a_posted_message_are_removed(room, member_session):
+    ws = communicator(f"/ws/live/?streams={room.stream_key}", session=member_session)
+    assert (await ws.connect())[0]
+    await receive_until(ws, "subscribed")
+    await ws.send_json_to(
+        {"type": "post", "stream": room.stream_key, "body": "\x00\x07\x1b\x7f", "ref": "nul"}
+    )
+    error, _ = await receive_until(ws, "error")
+    assert (error["code"], error["ref"]) == ("invalid", "nul")  # nothing left: refused as empty
+    await ws.send_json_to({"type": "post", "stream": room.stream_key, "body": "a\x00b\r\nc\td", "ref": "ok"})
+    ack, _ = await receive_until(ws, "ack")
+    message = await database_sync_to_async(room.messages.get)(pk=ack["id"])
+    assert message.body == "ab\nc\td"
+    assert "\x00" not in message.body_html and "ab<br>\nc\td" in message.body_html
+    await ws.disconnect()
+
+
 async def test_rate_limit_answers_with_error_frames_then_recovers(room, settings):
     settings.LIVE_RATE_COUNT, settings.LIVE_RATE_SECONDS = 5, 0.5
     ws = communicator(f"/ws/live/?streams={room.stream_key}")

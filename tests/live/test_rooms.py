@@ -158,6 +158,23 @@ def test_message_html_is_escaped_and_links_are_marked_as_user_content(room, memb
     assert 'rel="nofollow ugc noopener"' in message.body_html
 
 
+def test_message_markdown_is_inline_only_with_the_linear_engine(room, member):
+    body = "**Yes** see `code`, ~~no~~ www.cbd.int\n# not a heading\n> not a quote\n[x](javascript:alert(1))"
+    html = services.room_message_post(room_id=room.pk, author=member, body=body).body_html
+    assert html.startswith("<strong>Yes</strong> see <code>code</code>, <s>no</s> ")
+    assert '<a href="http://www.cbd.int" rel="nofollow ugc noopener">www.cbd.int</a><br>' in html
+    assert "# not a heading<br>" in html and "&gt; not a quote<br>" in html
+    assert "<h" not in html and "<blockquote" not in html and "<p>" not in html
+    assert html.endswith("[x](javascript:alert(1))")  # CommonMark makes no link of it: it stays text
+
+
+def test_control_characters_are_removed_from_messages(room, member):
+    message = services.room_message_post(room_id=room.pk, author=member, body="\x00hi\x08 there\r\nbye\x1f")
+    assert message.body == "hi there\nbye"
+    with pytest.raises(MessageInvalid):
+        services.room_message_post(room_id=room.pk, author=member, body="\x00 \x01\r\n")
+
+
 # PAGES ----
 
 
