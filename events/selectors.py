@@ -297,9 +297,9 @@ def event_page_context(user, event: EventPage, *, now=None) -> dict:
         occ.has_started = occ.start_utc <= now
         occ.google_url = ical.google_calendar_url(occ)
         occ.outlook_url = ical.outlook_calendar_url(occ)
+    mine = [occ.my_registration for occ in upcoming_occurrences if occ.my_registration is not None]
     show_online_link = any(
-        permissions.can_see_online_link(user, event, registration)
-        for registration in [None, *(occ.my_registration for occ in upcoming_occurrences)]
+        permissions.can_see_online_link(user, event, registration) for registration in [None, *mine]
     )
     next_occurrence = upcoming_occurrences[0] if upcoming_occurrences else None
     return {
@@ -310,6 +310,7 @@ def event_page_context(user, event: EventPage, *, now=None) -> dict:
         "can_register": permissions.can_register(user, event),
         "registration_open": event.registration_is_open(now),
         "show_online_link": show_online_link,
+        "seat_offered": any(r.status == RegistrationStatus.OFFERED for r in mine),
         "speakers": _speakers(user, event),
         "partners": list(event.partners.all()),
         "working_languages": list(event.working_languages.all()),

@@ -140,6 +140,7 @@ def test_a_pending_seat_offer_shows_no_join_link_until_accepted(
     client.force_login(waiting)
     page = client.get(members_event.url).content.decode()
     assert "A seat is waiting for you." in page and LINK not in page
+    assert "Once you accept the seat, the link to join online is shown here" in page
     assert TITLE in my_events_html(client) and LINK not in my_events_html(client)
     assert TITLE in feed_text(client, token) and LINK not in feed_text(client, token)
     assert LINK not in client.get(reverse("events:event_ics", args=[members_event.pk])).content.decode()
