@@ -682,10 +682,9 @@ def event_followup_publish(
     open_thread: bool = True,
     now: datetime | None = None,
 ) -> EventPage:
-    """After the event: saves recording, slides and summary, opens the follow-up discussion in the host
-    community's forum (once) and tells the registrants after commit."""
-    from django.utils.html import escape, linebreaks
-
+    """After the event: saves recording, slides and summary (Markdown, rendered as posts are), opens the
+    follow-up discussion in the host community's forum (once) and tells the registrants after commit."""
+    from cop.markup import render_markdown
     from events import tasks
 
     now = now or timezone.now()
@@ -700,7 +699,7 @@ def event_followup_publish(
     event = event.get_latest_revision_as_object()
     event.recording_url = recording_url
     event.slides_url = slides_url
-    event.followup_summary = linebreaks(escape(summary))
+    event.followup_summary = render_markdown(summary)
     if open_thread and not event.followup_thread_url and event.community_id:
         from forums import services as forum_services
         from forums.exceptions import ForumError
