@@ -59,5 +59,18 @@ def event_when(occurrence, event=None, compact=False):
 
 
 @register.filter
+def within_bounds(instant):
+    """The instant if it can be shown in the viewer's zone, else None (the date filter then shows
+    nothing): for rows stored before the date bounds, which would otherwise overflow the conversion."""
+    if instant is None:
+        return None
+    try:
+        local = instant.astimezone(timezone.get_current_timezone()) if instant.tzinfo else instant
+    except (OverflowError, ValueError):
+        return None
+    return instant if year_in_range(instant) and year_in_range(local) else None
+
+
+@register.filter
 def answer_for(registration, question):
     return (registration.answers or {}).get(str(question.pk), {}).get("answer", "")

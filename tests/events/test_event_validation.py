@@ -328,3 +328,18 @@ def test_series_upkeep_skips_a_broken_series_and_extends_the_others(make_event, 
         assert services.series_extend(now=last + dt.timedelta(days=60)) == 1
     assert sound.occurrences.filter(start_utc__gt=last + dt.timedelta(days=365)).exists()
     assert any("Broken series" in r.getMessage() for r in caplog.records)
+
+
+def test_my_events_survives_a_registration_for_a_broken_event(client, make_event, broken_year_one):
+    from events.models import Registration
+
+    user = UserFactory()
+    good = make_event(title="Sound webinar")
+    services.event_register(user=user, occurrence_id=good.occurrences.get().pk)
+    Registration.objects.create(user=user, occurrence=broken_year_one.occurrences.get(), status="registered")
+    user.time_zone = "America/New_York"
+    user.save(update_fields=["time_zone"])
+    client.force_login(user)
+    response = client.get(reverse("events:my_events"))
+    assert response.status_code == 200
+    assert "Sound webinar" in response.content.decode()
