@@ -65,8 +65,9 @@ MAX_REDIRECTS = 3
 PAST_WINDOW = timedelta(days=30)
 MAX_MESSAGES = 200
 SIX_PLACES = Decimal("0.000001")
-# Events written per transaction: each batch holds the write lock for about a second.
-BATCH_SIZE = 10
+# Events written per transaction: creating one (page, revision, occurrences, indexes) takes 0.1-0.25 s,
+# so a batch holds the database's write lock for about a second at most.
+BATCH_SIZE = 5
 # A run that has not finished after this long is taken for dead: another run may start.
 RUN_LOCK = timedelta(minutes=15)
 # More than this share of a subscription's events gone from one download: the removals are held.

@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
+from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
@@ -12,8 +13,19 @@ class ImportedFeedViewSet(SnippetViewSet):
     model = ImportedFeed
     icon = "calendar-alt"
     search_backend_name = None
-    list_display = ["title", "community", "url", "keep_local_edits", "is_active", "last_run_at"]
-    list_filter = ["is_active", "keep_local_edits"]
+    # Held removals are answered on the subscription's page (events:import_feed), where facilitators
+    # manage it; the list shows which subscriptions wait for that answer.
+    list_display = [
+        "title",
+        "community",
+        "url",
+        "keep_local_edits",
+        "is_active",
+        "last_run_at",
+        "status",
+        Column("held_count", label=_("Removals awaiting confirmation")),
+    ]
+    list_filter = ["is_active", "keep_local_edits", "status"]
     search_fields = ["title", "url"]
     panels = [
         FieldPanel("community"),

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from events import importer, services, tasks
-from events.models import EventPage, ImportedFeed, ImportOutcome, ImportReport, Occurrence
+from events.models import EventPage, ImportedFeed, ImportOutcome, Occurrence
 from events.recurrence import MAX_OCCURRENCES
 from tests.factories import UserFactory
 
