@@ -210,7 +210,8 @@ def render_markdown(source: str, parsers: Parsers = _DEFAULT) -> str:
     if _too_deep(_raw_html(tokens)):
         md = parsers.escaped
         tokens = md.parse(source, {})
-    return sanitize(md.renderer.render(tokens, md.options, {}))
+    html = sanitize(md.renderer.render(tokens, md.options, {}))
+    return html.rstrip("\n")  # as Python-Markdown stored it: unchanged posts stay byte for byte the same
 
 
 def render_inline(source: str, parsers: Parsers = _DEFAULT) -> str:
