@@ -6,11 +6,12 @@ line break is kept as a line break (as in chat and e-mail). Raw HTML goes to the
 decides: no script, style, iframe, images or event handlers; only http, https and mailto links, which
 get rel="nofollow ugc noopener". Headings are shifted to start at <h3>, below the page's own outline.
 
-Hostile input stays linear: link labels are looked into at most LINK_NESTING brackets deep (beyond, a
-bracket is text, as CommonMark forbids links in links anyway); the inline linkify rule (which searched
-the whole pending text at every "://") is off, bare links are found once per text run by the core
-rule; raw HTML nesting deeper than RAW_HTML_MAX_OPEN open tags, which would make the HTML5 tree
-builder quadratic, is shown as text instead.
+Hostile input stays linear (tests/forums/test_pathological_markdown.py): link labels are looked into
+at most LINK_NESTING brackets deep, and after LINK_FAILURES brackets that opened no link a document's
+brackets are text; markdown-it's inline linkify rule (it searched all the pending text at every "://")
+is off, the core rule links at most AUTO_LINKS bare addresses per document; raw HTML keeping more than
+RAW_HTML_MAX_OPEN tags open (which makes the HTML5 tree builder in nh3 quadratic) is shown as text.
+Valid content never comes near these bounds.
 """
 
 import re
