@@ -173,3 +173,11 @@ def test_hostile_input_still_renders_what_it_says():
     # After 1,000 brackets that open nothing, a link is text: the price of the bound, on hostile input.
     assert '<a href="https://b.example" rel="nofollow ugc noopener">b</a>' not in html
     assert render_markdown("[" * 900 + "\n\n[b](https://b.example)").count('href="https://b.example"') == 1
+
+
+def test_bare_links_are_bounded_per_document_not_per_thread():
+    html = render_markdown("https://a.example/ " * 1001)
+    assert html.count("<a ") == 1000  # AUTO_LINKS
+    # The bound is per document: the next one (same thread, same parser) gets its links again.
+    assert render_markdown("see https://b.example/").count("<a ") == 1
+    assert render_inline("see https://c.example/").count("<a ") == 1
