@@ -10,15 +10,26 @@ from events.validation import EARLIEST_YEAR, LATEST_YEAR
 
 
 class CalendarFilterForm(forms.Form):
-    """The calendar's filters (GET). Invalid values are simply ignored by the selector."""
+    """The calendar's filters (GET). The view ignores the invalid ones and says so."""
 
     type = forms.ChoiceField(label=_("Type"), required=False)
     format = forms.ChoiceField(label=_("Format"), required=False)
     community = forms.ChoiceField(label=_("Community"), required=False)
     language = forms.ChoiceField(label=_("Language"), required=False)
     target = forms.ChoiceField(label=_("GBF target"), required=False)
-    tag = forms.CharField(label=_("Tag"), required=False, max_length=100)
+    tag = forms.SlugField(label=_("Tag"), required=False, max_length=100, allow_unicode=True)
     mine = forms.BooleanField(label=_("Only my events"), required=False)
+
+    # Each field and the events.selectors.CalendarFilters attribute it sets.
+    FILTERS = {
+        "type": "event_type",
+        "format": "event_format",
+        "community": "community",
+        "language": "language",
+        "target": "target",
+        "tag": "tag",
+        "mine": "mine",
+    }
 
     def __init__(self, *args, communities=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -3,6 +3,7 @@ events.permissions so that members-only events stay with the members; query coun
 the number of events (everything a list shows is joined or prefetched here)."""
 
 import calendar as pycalendar
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -11,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cop.converters import MAX_DATABASE_ID
 from events import permissions
 from events.models import (
     EventFormat,
@@ -21,6 +23,8 @@ from events.models import (
     RegistrationStatus,
 )
 from events.models.registration import ACTIVE, SEAT_HOLDING
+
+UNICODE_SLUG = re.compile(r"[-\w]+")
 
 
 @dataclass
@@ -37,19 +41,27 @@ class CalendarFilters:
     def from_query(cls, params) -> "CalendarFilters":
         """Reads filters from GET parameters, ignoring values that are not valid (never an error)."""
 
-        def as_int(name):
+        def as_id(name):
+            # ASCII digits of a database id only ("²".isdigit() is true; 10**30 overflows a query).
             value = params.get(name, "")
-            return int(value) if value.isdigit() else None
+            if value.isascii() and value.isdigit() and len(value) <= 19 and 0 < int(value) <= MAX_DATABASE_ID:
+                return int(value)
+            return None
+
+        def as_slug(name, max_length):
+            # A slug in any script (a tag "биоразнообразие"); no dots, NUL, quotes or spaces.
+            value = params.get(name, "")
+            return value if len(value) <= max_length and UNICODE_SLUG.fullmatch(value) else ""
 
         event_type = params.get("type", "")
         event_format = params.get("format", "")
         return cls(
             event_type=event_type if event_type in EventType.values else "",
-            community=as_int("community"),
-            language=params.get("language", "")[:10],
-            target=as_int("target"),
+            community=as_id("community"),
+            language=as_slug("language", 10),
+            target=as_id("target"),
             event_format=event_format if event_format in EventFormat.values else "",
-            tag=params.get("tag", "")[:100],
+            tag=as_slug("tag", 100),
             mine=params.get("mine") == "1",
         )
 

@@ -3,6 +3,7 @@ events.permissions, call selectors or services and render; domain errors become 
 
 import calendar as pycalendar
 import csv
+import dataclasses
 from datetime import date, timedelta
 
 from django.contrib import messages
@@ -37,6 +38,7 @@ from events.models import (
     Registration,
 )
 from events.tasks import OFFER_SALT
+from events.validation import EARLIEST_YEAR, LATEST_YEAR
 
 VIEWS = ("upcoming", "month", "week", "past")
 OFFER_MAX_AGE = 60 * 60 * 24 * 31
@@ -70,22 +72,44 @@ def _ics_response(body: bytes, filename: str, *, private: bool = False) -> HttpR
 # Calendar ----
 
 
+# The calendar shows the years events may take place in (events.validation); navigation stops there.
+FIRST_DAY = date(EARLIEST_YEAR, 1, 1)
+LAST_DAY = date(LATEST_YEAR, 12, 31)
+MAX_PAST_PAGES = 1000
+
+
+def _is_number(value: str, *, digits: int) -> bool:
+    """ASCII digits only (str.isdigit also takes "²"), and not more of them than `digits`."""
+    return value.isascii() and value.isdigit() and len(value) <= digits
+
+
+def _clamp_day(day: date) -> date:
+    return min(max(day, FIRST_DAY), LAST_DAY)
+
+
 def _parse_month(value: str, today: date) -> tuple[int, int]:
-    try:
-        year, month = (int(part) for part in value.split("-", 1))
-        if 1 <= month <= 12 and 1900 < year < 2200:
-            return year, month
-    except ValueError:
-        pass
+    """`YYYY-MM` within the calendar's years (clamped to them); anything else is this month."""
+    year_text, _dash, month_text = value.partition("-")
+    if _is_number(year_text, digits=6) and _is_number(month_text, digits=2) and 1 <= int(month_text) <= 12:
+        return min(max(int(year_text), EARLIEST_YEAR), LATEST_YEAR), int(month_text)
     return today.year, today.month
 
 
 def _parse_week(value: str, today: date) -> date:
+    """The Monday of the week holding the ISO date `value` (clamped to the calendar's years)."""
     try:
-        monday = date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
-        monday = today
-    return monday - timedelta(days=monday.weekday())
+        day = today
+    day = _clamp_day(day)
+    return max(day - timedelta(days=day.weekday()), FIRST_DAY)
+
+
+def _parse_page(value: str) -> int:
+    """A page of the past events: a bad number is the first page, a large one the last we show."""
+    if not _is_number(value, digits=9):
+        return 1
+    return min(max(int(value), 1), MAX_PAST_PAGES)
 
 
 def _filter_query(request, **overrides) -> str:
@@ -107,6 +131,8 @@ def calendar(request):
         cop_permissions.readable_communities(request.user).only("pk", "title").order_by("title")
     )
     form = CalendarFilterForm(request.GET or None, communities=communities)
+    if form.is_bound and not form.is_valid():
+        filters = _without_invalid_filters(request, filters, form)
     today = timezone.localdate()
     context = {
         "page": EventIndexPage.objects.first(),
@@ -120,15 +146,15 @@ def calendar(request):
     if view == "month":
         year, month = _parse_month(request.GET.get("month", ""), today)
         first = date(year, month, 1)
-        previous = (first - timedelta(days=1)).replace(day=1)
-        following = (first + timedelta(days=32)).replace(day=1)
+        previous = (first - timedelta(days=1)).replace(day=1) if first > FIRST_DAY else None
+        following = (first + timedelta(days=32)).replace(day=1) if year < LATEST_YEAR or month < 12 else None
         weeks = selectors.month_grid(request.user, year, month, filters)
         context.update(
             weeks=weeks,
             month_start=first,
             weekday_names=[pycalendar.day_name[(i) % 7] for i in range(7)],
-            previous_query=_filter_query(request, month=f"{previous:%Y-%m}"),
-            next_query=_filter_query(request, month=f"{following:%Y-%m}"),
+            previous_query=_filter_query(request, month=f"{previous:%Y-%m}") if previous else "",
+            next_query=_filter_query(request, month=f"{following:%Y-%m}") if following else "",
             month_has_events=any(day.occurrences for week in weeks for day in week),
         )
     elif view == "week":
@@ -137,25 +163,44 @@ def calendar(request):
             days=selectors.week_days(request.user, monday, filters),
             monday=monday,
             sunday=monday + timedelta(days=6),
-            previous_query=_filter_query(request, week=(monday - timedelta(days=7)).isoformat()),
-            next_query=_filter_query(request, week=(monday + timedelta(days=7)).isoformat()),
+            previous_query=_filter_query(request, week=(monday - timedelta(days=7)).isoformat())
+            if monday > FIRST_DAY
+            else "",
+            next_query=_filter_query(request, week=(monday + timedelta(days=7)).isoformat())
+            if monday + timedelta(days=7) <= LAST_DAY
+            else "",
         )
     elif view == "past":
-        try:
-            page_number = max(1, int(request.GET.get("page", "1")))
-        except ValueError:
-            page_number = 1
+        page_number = _parse_page(request.GET.get("page", "1"))
         occurrences = selectors.past(request.user, filters, limit=31, offset=(page_number - 1) * 30)
         context.update(
             occurrences=occurrences[:30],
             page_number=page_number,
-            next_query=_filter_query(request, page=str(page_number + 1)) if len(occurrences) > 30 else "",
+            next_query=_filter_query(request, page=str(page_number + 1))
+            if len(occurrences) > 30 and page_number < MAX_PAST_PAGES
+            else "",
         )
     else:
         context["occurrences"] = selectors.upcoming(request.user, filters, limit=40)
     context["view_queries"] = {name: _filter_query(request, view=name, page=None) for name in VIEWS}
     context["feed_url"] = _subscribable_feed_url(filters, communities)
     return render(request, "events/calendar.html", context)
+
+
+def _without_invalid_filters(request, filters, form):
+    """Filters the form refuses (a tag with a dot, an unknown community) are ignored, and the visitor is
+    told which."""
+    invalid = [name for name in form.errors if name in CalendarFilterForm.FILTERS]
+    defaults = {f.name: f.default for f in dataclasses.fields(filters)}
+    messages.warning(
+        request,
+        _("These filters are not valid and were ignored: %(filters)s.")
+        % {"filters": ", ".join(str(form.fields[name].label) for name in invalid)},
+    )
+    return dataclasses.replace(
+        filters,
+        **{CalendarFilterForm.FILTERS[name]: defaults[CalendarFilterForm.FILTERS[name]] for name in invalid},
+    )
 
 
 def _subscribable_feed_url(filters, communities) -> str:

@@ -6,7 +6,7 @@ import functools
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import EmptyPage, Paginator
+from django.core.paginator import InvalidPage, Paginator
 from django.db import transaction
 from django.db.models import prefetch_related_objects
 from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse
@@ -165,7 +165,7 @@ def board(request, slug):
     paginator = Paginator(threads, selectors.THREADS_PER_PAGE)
     try:
         page = paginator.page(request.GET.get("page") or 1)
-    except (EmptyPage, ValueError, TypeError):
+    except InvalidPage:  # not a number (PageNotAnInteger) or out of range (EmptyPage)
         raise Http404 from None
     query = request.GET.copy()
     query.pop("page", None)
@@ -707,7 +707,7 @@ def notifications(request):
     paginator = Paginator(selectors.notifications_for(request.user), 30)
     try:
         page = paginator.page(request.GET.get("page") or 1)
-    except (EmptyPage, ValueError, TypeError):
+    except InvalidPage:  # not a number (PageNotAnInteger) or out of range (EmptyPage)
         raise Http404 from None
     return render(
         request,

@@ -26,11 +26,15 @@ def healthz(request):
 def search(request):
     """Site search over the pages this visitor may read."""
     from cop.permissions import visible_pages
+    from cop.text import search_words
 
-    query = request.GET.get("q", "").strip()[:200]
+    # Shown back as typed, less control characters; searched as words only (an unbalanced quote or a
+    # NUL is not a syntax error of the full-text engine).
+    query = "".join(char for char in request.GET.get("q", "")[:200] if char.isprintable()).strip()
+    words = search_words(query)
     results = []
-    if query:
-        results = visible_pages(request.user, Page.objects.live().specific()).search(query)[:50]
+    if words:
+        results = visible_pages(request.user, Page.objects.live().specific()).search(" ".join(words))[:50]
     return render(request, "home/search.html", {"query": query, "results": results})
 
 
@@ -51,6 +55,16 @@ def permission_denied(request, exception=None):
 @requires_csrf_token
 def page_not_found(request, exception=None):
     return _error(request, "404.html", 404, "")
+
+
+def uri_too_long(request):
+    """414, from home.middleware.QueryStringLimitMiddleware: the address is longer than the site reads."""
+    return _error(
+        request,
+        "414.html",
+        414,
+        _("The address of this page is too long. Go back, or start again from the home page or the search."),
+    )
 
 
 @requires_csrf_token

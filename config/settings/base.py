@@ -65,6 +65,8 @@ MIDDLEWARE = [
     # Before LocaleMiddleware: a signed-in user's preferred language picks the prefix of unprefixed URLs.
     "cop.middleware.UserPreferencesMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Early, but after the language is chosen: a too long query string gets the 414 page in it.
+    "home.middleware.QueryStringLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -255,6 +257,10 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # Sessions are read on every signed-in request: from the cache, with the database behind it.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 CSRF_COOKIE_SAMESITE = "Lax"
+# A longer query string is answered 414 by home.middleware.QueryStringLimitMiddleware (no filter or
+# search form comes near it). It stays under gunicorn's limit_request_line (8190, deploy/Procfile), so
+# Django answers with the site's page; beyond that gunicorn, and beyond 16 KB nginx, answer 414 alone.
+QUERY_STRING_MAX_LENGTH = 4096
 CSRF_FAILURE_VIEW = "home.views.csrf_failure"
 # No inline script anywhere on the public site. The Wagtail admin gets its own, looser policy
 # (see home.middleware.SiteCSPMiddleware) because its editor relies on inline styles.
