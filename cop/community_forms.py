@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from taggit.models import Tag
 
-from cop.forms import ProfileForm
+from cop.forms import NameField, ProfileForm
 from cop.models import Announcement, GBFTarget, Language, Region, Role, StakeholderGroup
 
 
@@ -139,6 +139,7 @@ class AnnouncementForm(forms.ModelForm):
     class Meta:
         model = Announcement
         fields = ["title", "body", "pinned"]
+        field_classes = {"title": NameField}
         widgets = {"body": forms.Textarea(attrs={"rows": 8})}
 
 

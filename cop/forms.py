@@ -5,13 +5,23 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .models import User
+from .text import strip_bidi_controls
+
+
+class NameField(forms.CharField):
+    """A name or a title (display names, titles of threads, events, rooms, announcements...): stored
+    without Unicode bidirectional controls, which could reorder the text around it; templates isolate
+    user text for display (dir="auto", <bdi>) instead."""
+
+    def to_python(self, value):
+        return super().to_python(strip_bidi_controls(value) if isinstance(value, str) else value)
 
 
 class SignupProfileForm(SignupForm):
     """allauth's sign-up form plus how the new practitioner appears and reads the site.
     The adapter (cop.adapters) stores the extra fields with the user in one save."""
 
-    display_name = forms.CharField(
+    display_name = NameField(
         label=_("Display name"),
         max_length=80,
         help_text=_("How other members see you."),
@@ -43,3 +53,4 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["display_name", "preferred_language", "time_zone"]
+        field_classes = {"display_name": NameField}

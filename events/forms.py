@@ -2,6 +2,7 @@ from django import forms
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from cop.forms import NameField
 from cop.models import GBFTarget, Language
 from cop.models.users import time_zone_choices
 from events.models import EventFormat, EventPage, EventType, ImportedFeed, QuestionKind
@@ -126,6 +127,7 @@ class EventForm(forms.ModelForm):
             "venue_address": forms.Textarea(attrs={"rows": 2}),
             "online_instructions": forms.Textarea(attrs={"rows": 2}),
         }
+        field_classes = {"title": NameField, "venue_name": NameField}
 
     def __init__(self, *args, communities=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -176,3 +178,4 @@ class ImportedFeedForm(forms.ModelForm):
     class Meta:
         model = ImportedFeed
         fields = ["title", "url", "keep_local_edits"]
+        field_classes = {"title": NameField}

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from taggit.forms import TagField
 
+from cop.forms import NameField
 from cop.models import GBFTarget
 
 from .models import Category, EmailFrequency, FlagReason, NotificationSettings, ThreadKind
@@ -36,7 +37,7 @@ class BodyField(forms.CharField):
 class ThreadDetailsForm(forms.Form):
     """What a thread carries besides its first post's text: title, category, tags and GBF targets."""
 
-    title = forms.CharField(
+    title = NameField(
         label=_("Title"),
         max_length=TITLE_MAX_LENGTH,
         widget=forms.TextInput(attrs={"dir": "auto"}),

@@ -15,6 +15,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from cop.blocks import BaseStreamBlock
+from cop.page_forms import NamedPageForm
 
 
 class Visibility(models.TextChoices):
@@ -81,6 +82,8 @@ class CommunityPageTag(TaggedItemBase):
 
 class CommunityPage(Page):
     """A community of practice: what it is about, who it is for, and its home for members."""
+
+    base_form_class = NamedPageForm
 
     summary = models.CharField(
         _("summary"), max_length=300, help_text=_("One or two sentences shown on cards.")

@@ -24,6 +24,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from cop.blocks import BaseStreamBlock
+from cop.page_forms import NamedPageForm
 from events.timezones import NonexistentLocalTime, local_bounds, local_to_utc, validate_time_zone
 from events.validation import (
     EARLIEST_YEAR,
@@ -130,6 +131,8 @@ class EventPageTag(TaggedItemBase):
 
 class EventPage(Page):
     """One event, or one recurring series of events."""
+
+    base_form_class = NamedPageForm
 
     event_type = models.CharField(
         _("type"), max_length=20, choices=EventType.choices, default=EventType.WEBINAR

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cop.forms import NameField
+
 from .limits import limit
 
 
@@ -38,7 +40,7 @@ class _WindowMixin(forms.Form):
 
 
 class RoomForm(_WindowMixin):
-    title = forms.CharField(label=_("Title"), max_length=150)
+    title = NameField(label=_("Title"), max_length=150)
     description = forms.CharField(
         label=_("Description"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )

@@ -5,6 +5,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from cop.text import strip_bidi_controls
+
 
 class Board(models.Model):
     """A forum. With a community it follows the community's rules (cop.permissions); without one it is
@@ -35,6 +37,11 @@ class Board(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("forums:board", kwargs={"slug": self.slug})
 
+    def clean(self):
+        # The snippet editor's input: no bidirectional controls in a name shown in every list.
+        super().clean()
+        self.name = strip_bidi_controls(self.name)
+
     @property
     def is_site_forum(self) -> bool:
         return self.community_id is None
@@ -55,6 +62,10 @@ class Category(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self):
+        super().clean()
+        self.name = strip_bidi_controls(self.name)
 
 
 class PostingBan(models.Model):
