@@ -10,7 +10,7 @@ from cop.converters import MAX_DATABASE_ID
 from cop.forms import NameField, ProfileForm, SignupProfileForm
 from cop.models import CommunityPage
 from cop.page_forms import NamedPageForm
-from cop.text import strip_bidi_controls, search_words
+from cop.text import search_words, strip_bidi_controls
 from events.forms import EventForm, ImportedFeedForm
 from events.models import EventPage
 from forums.forms import ThreadForm
