@@ -45,6 +45,15 @@ class UnicodeSlugConverter(TextConverter):
     regex = "[-\\w]+"
 
 
+def parse_id(value: str | None) -> int | None:
+    """A database id read from a query string (?quote=12), or None: ASCII digits only ("²".isdigit() is
+    true, and int() refuses it), at most MAX_DATABASE_ID (a larger number overflows the query)."""
+    if not value or not value.isascii() or not value.isdigit() or len(value) > len(str(MAX_DATABASE_ID)):
+        return None
+    number = int(value)
+    return number if 1 <= number <= MAX_DATABASE_ID else None
+
+
 CONVERTERS = {"id": DatabaseIdConverter, "text": TextConverter, "uslug": UnicodeSlugConverter}
 
 

@@ -20,6 +20,12 @@ def strip_bidi_controls(value: str) -> str:
     return value.translate(_BIDI_TABLE) if value else value
 
 
+def printable_text(value: str) -> str:
+    """`value` without control and format characters (NUL, which PostgreSQL refuses in text, CR, LF,
+    bidi controls): for a short query typed in a box."""
+    return "".join(char for char in value if char.isprintable())
+
+
 def search_words(value: str, *, max_words: int = 20) -> list[str]:
     """The words of a search box's text, in any script: runs of letters, combining marks and digits.
     Quotes, operators, punctuation and control characters only separate words, so nothing a person

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cop.converters import MAX_DATABASE_ID
+from cop.converters import parse_id
 from events import permissions
 from events.models import (
     EventFormat,
@@ -41,13 +41,6 @@ class CalendarFilters:
     def from_query(cls, params) -> "CalendarFilters":
         """Reads filters from GET parameters, ignoring values that are not valid (never an error)."""
 
-        def as_id(name):
-            # ASCII digits of a database id only ("²".isdigit() is true; 10**30 overflows a query).
-            value = params.get(name, "")
-            if value.isascii() and value.isdigit() and len(value) <= 19 and 0 < int(value) <= MAX_DATABASE_ID:
-                return int(value)
-            return None
-
         def as_slug(name, max_length):
             # A slug in any script (a tag "биоразнообразие"); no dots, NUL, quotes or spaces.
             value = params.get(name, "")
@@ -57,9 +50,9 @@ class CalendarFilters:
         event_format = params.get("format", "")
         return cls(
             event_type=event_type if event_type in EventType.values else "",
-            community=as_id("community"),
+            community=parse_id(params.get("community")),
             language=as_slug("language", 10),
-            target=as_id("target"),
+            target=parse_id(params.get("target")),
             event_format=event_format if event_format in EventFormat.values else "",
             tag=as_slug("tag", 100),
             mine=params.get("mine") == "1",

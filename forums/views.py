@@ -17,6 +17,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from cop.converters import parse_id
+from cop.text import printable_text
+
 from . import permissions, postlist, selectors, services
 from .exceptions import ForumError, StaleEdit
 from .forms import (
@@ -369,11 +372,10 @@ def reply_form(request, pk):
     permissions.require_can_reply(request.user, thread)
     initial = {}
     quoted = None
-    if request.GET.get("quote", "").isdigit():
+    quote_id = parse_id(request.GET.get("quote"))
+    if quote_id is not None:
         quoted = (
-            Post.objects.select_related("author", "thread__board")
-            .filter(pk=request.GET["quote"], thread=thread)
-            .first()
+            Post.objects.select_related("author", "thread__board").filter(pk=quote_id, thread=thread).first()
         )
         if quoted is not None and permissions.can_view_post_body(request.user, quoted):
             initial = {"body": quote_markdown(quoted.author.public_name, quoted.body), "quote": quoted.pk}
@@ -825,5 +827,9 @@ def mention_search(request, slug):
     """JSON list of names to @mention on this board (for the autocomplete in forums.js)."""
     board = _board_or_refuse(request, selectors.board_by_slug(slug))
     return JsonResponse(
-        {"results": selectors.mention_candidates(request.user, board, request.GET.get("q", ""))}
+        {
+            "results": selectors.mention_candidates(
+                request.user, board, printable_text(request.GET.get("q", ""))
+            )
+        }
     )

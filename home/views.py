@@ -26,11 +26,11 @@ def healthz(request):
 def search(request):
     """Site search over the pages this visitor may read."""
     from cop.permissions import visible_pages
-    from cop.text import search_words
+    from cop.text import printable_text, search_words
 
     # Shown back as typed, less control characters; searched as words only (an unbalanced quote or a
     # NUL is not a syntax error of the full-text engine).
-    query = "".join(char for char in request.GET.get("q", "")[:200] if char.isprintable()).strip()
+    query = printable_text(request.GET.get("q", "")[:200]).strip()
     words = search_words(query)
     results = []
     if words:

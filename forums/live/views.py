@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cop import permissions as cop_permissions
+from cop.converters import parse_id
 from cop.models import CommunityPage
 
 from . import selectors, services
@@ -73,8 +74,7 @@ def room_list(request, community_id):
 
 
 def _room_page(request, room, *, form=None, error=None, status=200):
-    before = request.GET.get("before")
-    before = int(before) if before and before.isdigit() else None
+    before = parse_id(request.GET.get("before"))
     seq = selectors.stream_last_seq(
         room.stream_key
     )  # read before the messages: the socket catches up from here
