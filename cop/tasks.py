@@ -1,20 +1,19 @@
-"""E-mails about membership, sent by Celery after the change is committed.
+"""E-mails about membership, sent by Celery after the change is committed, through cop.mail.
 
-Tasks take ids, reload the row and send only if the notice is still due, so a retried or repeated task
-never sends twice. A failing SMTP server is retried with back-off; the membership change stays saved.
+Tasks take ids, reload the row and send only if the notice is still due. Each e-mail task sends to one
+person and cop.mail records it under a key, so a retried or repeated task never sends twice; a failing
+SMTP server is retried with back-off and the membership change stays saved.
 """
 
 import logging
 from smtplib import SMTPException
 
 from celery import shared_task
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMessage, get_connection
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
+from cop.mail import absolute_url, mail_send
 from cop.models import Invitation, Membership, MembershipStatus, Role
 
 logger = logging.getLogger(__name__)
@@ -28,73 +27,57 @@ RETRY_OPTIONS = {
 }
 
 
-def _absolute(path: str) -> str:
-    if path.startswith(("http://", "https://")):
-        return path
-    return settings.SITE_URL.rstrip("/") + path
-
-
-def _message(template: str, context: dict, to: str, language: str) -> EmailMessage:
-    """Renders `cop/email/<template>_subject.txt` and `_body.txt` in the recipient's language."""
-    with translation.override(language):
-        context = {**context, "site_url": settings.SITE_URL}
-        if "community" in context:
-            context["community_url"] = _absolute(context["community"].url)
-        subject = render_to_string(f"cop/email/{template}_subject.txt", context).strip()
-        body = render_to_string(f"cop/email/{template}_body.txt", context)
-    subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split())
-    return EmailMessage(subject=subject, body=body, to=[to])
-
-
-def _send(messages: list[EmailMessage]) -> None:
-    if messages:
-        with get_connection() as connection:
-            connection.send_messages(messages)
-
-
-@shared_task(bind=True, **RETRY_OPTIONS)
-def notify_membership_requested(self, membership_id: int) -> int:
+@shared_task(**RETRY_OPTIONS)
+def notify_membership_requested(membership_id: int) -> int:
     """Tells the community's facilitators (or, if it has none, the organisers) that someone asks to
-    join. Returns the number of e-mails sent."""
-    membership = Membership.objects.select_related("user", "community").filter(pk=membership_id).first()
+    join: one e-mail task each, then marks the request notified. Returns the number of tasks queued."""
+    membership = Membership.objects.filter(pk=membership_id).first()
     if membership is None or membership.status != MembershipStatus.PENDING or membership.request_notified_at:
         return 0
-    recipients = [
-        m.user
-        for m in Membership.objects.filter(
+    recipient_ids = list(
+        Membership.objects.filter(
             community_id=membership.community_id, status=MembershipStatus.ACTIVE, role=Role.FACILITATOR
-        ).select_related("user")
-    ]
-    if not recipients:
+        ).values_list("user_id", flat=True)
+    )
+    if not recipient_ids:
         # A community set up in the admin may have no facilitator yet: its organisers decide.
-        recipients = list(get_user_model().objects.filter(is_superuser=True, is_active=True))
-    messages = []
-    for recipient in recipients:
-        language = recipient.preferred_language
-        with translation.override(language):
-            manage_url = _absolute(reverse("cop:community_manage", args=[membership.community_id]))
-        messages.append(
-            _message(
-                "membership_requested",
-                {
-                    "membership": membership,
-                    "requester": membership.user,
-                    "community": membership.community,
-                    "recipient": recipient,
-                    "manage_url": manage_url,
-                },
-                recipient.email,
-                language,
-            )
+        recipient_ids = list(
+            get_user_model().objects.filter(is_superuser=True, is_active=True).values_list("pk", flat=True)
         )
-    _send(messages)
+    # Outside any transaction (a task), so each is queued at once; a rerun queues them again and
+    # cop.mail's keys make the copies send nothing.
+    version = membership.updated_at.isoformat()
+    for recipient_id in recipient_ids:
+        send_membership_requested.delay(membership.pk, recipient_id, version)
     Membership.objects.filter(pk=membership.pk).update(request_notified_at=timezone.now())
-    logger.info("cop: request %s notified to %s facilitators", membership.pk, len(messages))
-    return len(messages)
+    logger.info("cop: request %s notified to %s facilitators", membership.pk, len(recipient_ids))
+    return len(recipient_ids)
 
 
-@shared_task(bind=True, **RETRY_OPTIONS)
-def notify_membership_decided(self, membership_id: int) -> int:
+@shared_task(**RETRY_OPTIONS)
+def send_membership_requested(membership_id: int, recipient_id: int, version: str) -> bool:
+    """E-mails one facilitator about a pending request (`version` tells one request from a later one)."""
+    membership = Membership.objects.select_related("user", "community").filter(pk=membership_id).first()
+    recipient = get_user_model().objects.filter(pk=recipient_id, is_active=True).first()
+    if membership is None or recipient is None or membership.status != MembershipStatus.PENDING:
+        return False
+    return mail_send(
+        kind="cop.membership_requested",
+        key=f"{membership.pk}:{version}",
+        recipient=recipient,
+        template="cop/email/membership_requested",
+        context=lambda: {
+            "membership": membership,
+            "requester": membership.user,
+            "community": membership.community,
+            "community_url": absolute_url(membership.community.url),
+            "manage_url": absolute_url(reverse("cop:community_manage", args=[membership.community_id])),
+        },
+    )
+
+
+@shared_task(**RETRY_OPTIONS)
+def notify_membership_decided(membership_id: int) -> int:
     """Tells the requester whether the facilitators approved or declined the request."""
     membership = Membership.objects.select_related("user", "community").filter(pk=membership_id).first()
     if (
@@ -106,22 +89,25 @@ def notify_membership_decided(self, membership_id: int) -> int:
     template = (
         "membership_approved" if membership.status == MembershipStatus.ACTIVE else "membership_declined"
     )
-    _send(
-        [
-            _message(
-                template,
-                {"membership": membership, "community": membership.community, "recipient": membership.user},
-                membership.user.email,
-                membership.user.preferred_language,
-            )
-        ]
+    sent = mail_send(
+        kind=f"cop.{template}",
+        key=f"{membership.pk}:{membership.updated_at.isoformat()}",
+        recipient=membership.user,
+        template=f"cop/email/{template}",
+        context=lambda: {
+            "membership": membership,
+            "community": membership.community,
+            "community_url": absolute_url(membership.community.url),
+        },
+        on_sent=lambda: Membership.objects.filter(pk=membership.pk).update(
+            decision_notified_at=timezone.now()
+        ),
     )
-    Membership.objects.filter(pk=membership.pk).update(decision_notified_at=timezone.now())
-    return 1
+    return int(sent)
 
 
-@shared_task(bind=True, **RETRY_OPTIONS)
-def send_invitation(self, invitation_id: int) -> int:
+@shared_task(**RETRY_OPTIONS)
+def send_invitation(invitation_id: int) -> int:
     """Sends the signed invitation link to the invited address."""
     from cop.services import INVITATION_MAX_AGE, invitation_token
 
@@ -129,30 +115,21 @@ def send_invitation(self, invitation_id: int) -> int:
     if invitation is None or not invitation.is_open or invitation.sent_at:
         return 0
     # Someone who already has an account reads it in their own language, others in the inviter's.
-    language = (
-        get_user_model()
-        .objects.filter(email__iexact=invitation.email)
-        .values_list("preferred_language", flat=True)
-        .first()
-        or invitation.language
+    account = get_user_model().objects.filter(email__iexact=invitation.email).first()
+    sent = mail_send(
+        kind="cop.invitation",
+        key=str(invitation.pk),
+        to=invitation.email,
+        language=(account.preferred_language if account else "") or invitation.language,
+        template="cop/email/invitation",
+        context=lambda: {
+            "invitation": invitation,
+            "community": invitation.community,
+            "community_url": absolute_url(invitation.community.url),
+            "inviter": invitation.invited_by,
+            "accept_url": absolute_url(reverse("cop:invitation", args=[invitation_token(invitation)])),
+            "valid_days": INVITATION_MAX_AGE // (24 * 3600),
+        },
+        on_sent=lambda: Invitation.objects.filter(pk=invitation.pk).update(sent_at=timezone.now()),
     )
-    with translation.override(language):
-        accept_url = _absolute(reverse("cop:invitation", args=[invitation_token(invitation)]))
-    _send(
-        [
-            _message(
-                "invitation",
-                {
-                    "invitation": invitation,
-                    "community": invitation.community,
-                    "inviter": invitation.invited_by,
-                    "accept_url": accept_url,
-                    "valid_days": INVITATION_MAX_AGE // (24 * 3600),
-                },
-                invitation.email,
-                language,
-            )
-        ]
-    )
-    Invitation.objects.filter(pk=invitation.pk).update(sent_at=timezone.now())
-    return 1
+    return int(sent)

@@ -972,7 +972,7 @@ def _queue_email(notification: Notification) -> None:
 def notification_email_send(*, notification_id: int) -> bool:
     """Sends one notification by e-mail, if still wanted and not yet sent. Raises on a mail failure
     (the task retries); marks the notification as e-mailed only once the mail is out."""
-    from .emails import notification_message
+    from .emails import notification_mail_send
 
     notification = (
         Notification.objects.select_related("recipient", "actor", "thread", "thread__board", "post")
@@ -987,14 +987,12 @@ def notification_email_send(*, notification_id: int) -> bool:
         notification.recipient, notification.thread
     ):
         return False
-    notification_message(notification).send()
-    Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
-    return True
+    return notification_mail_send(notification)
 
 
 def digest_send(*, user_id: int) -> int:
     """Sends the user's daily digest of the notifications not yet e-mailed; returns how many it listed."""
-    from .emails import digest_message
+    from .emails import digest_mail_send
 
     user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
     if user is None:
@@ -1010,8 +1008,7 @@ def digest_send(*, user_id: int) -> int:
     pending = [n for n in pending if n.thread is None or permissions.can_view_thread(user, n.thread)]
     now = timezone.now()
     if pending:
-        digest_message(user, pending).send()
-        Notification.objects.filter(pk__in=[n.pk for n in pending]).update(emailed_at=now)
+        digest_mail_send(user, pending)
     NotificationSettings.objects.filter(pk=row.pk).update(last_digest_at=now)
     return len(pending)
 

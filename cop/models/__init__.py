@@ -7,6 +7,7 @@ from .communities import (
     JoinPolicy,
     Visibility,
 )
+from .mail import MailStatus, SentMail
 from .membership import Invitation, Membership, MembershipStatus, Role
 from .users import User
 from .vocabularies import CountryRegion, GBFGoal, GBFTarget, KMComponent, Language, Region, StakeholderGroup
@@ -24,10 +25,12 @@ __all__ = [
     "JoinPolicy",
     "KMComponent",
     "Language",
+    "MailStatus",
     "Membership",
     "MembershipStatus",
     "Region",
     "Role",
+    "SentMail",
     "StakeholderGroup",
     "User",
     "Visibility",
