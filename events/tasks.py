@@ -1,6 +1,8 @@
 """Celery tasks for events. They take ids, reload the rows and call services; each is idempotent (a
 notice checks the registration is still in the state it announces; reminders are claimed by a unique
-row before they are queued). Periodic ones are scheduled in CELERY_BEAT_SCHEDULE (`# EVENTS ----`)."""
+row before they are queued). Each e-mail task mails one person through cop.mail, which records it under
+a key, so a retry never mails anyone twice; a notice to many fans out one task per person. Periodic
+ones are scheduled in CELERY_BEAT_SCHEDULE (`# EVENTS ----`)."""
 
 import logging
 from datetime import datetime
@@ -10,7 +12,8 @@ from celery import shared_task
 from django.core import signing
 from django.urls import reverse
 
-from events import emails, permissions, services
+from cop.mail import Attachment, absolute_url, ics_attachment
+from events import emails, ical, permissions, services
 from events.models import ImportedFeed, Occurrence, Registration, RegistrationStatus
 
 logger = logging.getLogger(__name__)
@@ -45,6 +48,19 @@ def _may_see(registration: Registration) -> bool:
     )
 
 
+def _calendar(occurrence, *, online: bool) -> list[Attachment]:
+    """The session as an .ics file (the join link only when `online`); none when its stored data
+    cannot be written as iCalendar: the e-mail still goes."""
+    try:
+        content = ical.build_calendar(
+            [ical.occurrence_vevent(occurrence, online=online)], name=occurrence.event.title
+        )
+    except ical.BROKEN_DATA_ERRORS as error:
+        logger.warning("events: occurrence %s e-mailed without its .ics (%r)", occurrence.pk, error)
+        return []
+    return [ics_attachment(content, filename=f"{occurrence.event.slug or 'event'}.ics")]
+
+
 def _context(registration: Registration) -> dict:
     occurrence = registration.occurrence
     event = occurrence.event
@@ -67,35 +83,87 @@ def notify_registration(registration_id: int, kind: str) -> None:
     if registration is None or registration.status != _NOTICE_STATUS.get(kind) or not _may_see(registration):
         return
     context = _context(registration)
-    if kind == "offered":
-        context["accept_url"] = emails.absolute(
-            reverse("events:offer", args=[offer_token(registration, "accept")])
-        )
-        context["release_url"] = emails.absolute(
-            reverse("events:offer", args=[offer_token(registration, "release")])
-        )
-    emails.send_to_user(registration.user, f"registration_{kind}", context)
+
+    def offer_context() -> dict:
+        if kind != "offered":
+            return context
+        return {
+            **context,
+            "accept_url": absolute_url(reverse("events:offer", args=[offer_token(registration, "accept")])),
+            "release_url": absolute_url(reverse("events:offer", args=[offer_token(registration, "release")])),
+        }
+
+    emails.participant_mail_send(
+        user=registration.user,
+        template=f"registration_{kind}",
+        key=f"{registration.pk}:{registration.updated_at.isoformat()}",
+        context=offer_context,
+        attachments=(
+            (lambda: _calendar(registration.occurrence, online=context["show_online_link"]))
+            if kind == "registered"
+            else ()
+        ),
+    )
+
+
+def _occurrence_change_due(occurrence: Occurrence | None, kind: str, old_start_iso: str) -> bool:
+    if occurrence is None:
+        return False
+    if kind == "cancelled":
+        return occurrence.is_cancelled
+    return kind == "moved" and occurrence.start_utc.isoformat() != old_start_iso
 
 
 @shared_task(**RETRY_OPTIONS)
-def notify_occurrence_change(occurrence_id: int, kind: str, old_start_iso: str) -> None:
-    """Tells everyone registered or waiting that an occurrence moved or was cancelled."""
+def notify_occurrence_change(occurrence_id: int, kind: str, old_start_iso: str) -> int:
+    """Tells everyone registered or waiting that an occurrence moved or was cancelled: one e-mail task
+    each (a rerun queues them again and sends nothing twice). Returns the number queued."""
     occurrence = Occurrence.objects.select_related("event").filter(pk=occurrence_id).first()
-    if occurrence is None:
-        return
-    if kind == "cancelled" and not occurrence.is_cancelled:
-        return
-    if kind == "moved" and occurrence.start_utc.isoformat() == old_start_iso:
-        return
-    registrations = occurrence.registrations.filter(
-        status__in=[RegistrationStatus.REGISTERED, RegistrationStatus.OFFERED, RegistrationStatus.WAITLISTED]
-    ).select_related("user")
-    for registration in registrations:
-        registration.occurrence = occurrence
-        if not _may_see(registration):
-            continue
-        context = {**_context(registration), "old_start": datetime.fromisoformat(old_start_iso)}
-        emails.send_to_user(registration.user, f"occurrence_{kind}", context)
+    if not _occurrence_change_due(occurrence, kind, old_start_iso):
+        return 0
+    # The event's iCalendar sequence tells this change from a later one back to the same time.
+    version = f"{old_start_iso}:{occurrence.start_utc.isoformat()}:{occurrence.event.ical_sequence}"
+    registration_ids = list(
+        occurrence.registrations.filter(
+            status__in=[
+                RegistrationStatus.REGISTERED,
+                RegistrationStatus.OFFERED,
+                RegistrationStatus.WAITLISTED,
+            ]
+        ).values_list("pk", flat=True)
+    )
+    for registration_id in registration_ids:  # a task runs outside any transaction: queued at once
+        send_occurrence_change.delay(registration_id, kind, old_start_iso, version)
+    return len(registration_ids)
+
+
+@shared_task(**RETRY_OPTIONS)
+def send_occurrence_change(registration_id: int, kind: str, old_start_iso: str, version: str) -> bool:
+    """E-mails one participant that their session moved or was cancelled, with its .ics."""
+    registration = (
+        Registration.objects.select_related("user", "occurrence", "occurrence__event")
+        .filter(
+            pk=registration_id,
+            status__in=[
+                RegistrationStatus.REGISTERED,
+                RegistrationStatus.OFFERED,
+                RegistrationStatus.WAITLISTED,
+            ],
+        )
+        .first()
+    )
+    if registration is None or not _may_see(registration):
+        return False
+    if not _occurrence_change_due(registration.occurrence, kind, old_start_iso):
+        return False
+    context = {**_context(registration), "old_start": datetime.fromisoformat(old_start_iso)}
+    return emails.participant_mail_send(
+        user=registration.user,
+        template=f"occurrence_{kind}",
+        key=f"{registration.occurrence_id}:{version}",
+        context=context,
+        attachments=lambda: _calendar(registration.occurrence, online=context["show_online_link"]),
+    )
 
 
 @shared_task(**RETRY_OPTIONS)
@@ -114,7 +182,13 @@ def send_reminder(registration_id: int, minutes_before: int) -> None:
     ):
         return
     context = {**_context(registration), "hours_before": minutes_before / 60}
-    emails.send_to_user(registration.user, "reminder", context)
+    emails.participant_mail_send(
+        user=registration.user,
+        template="reminder",
+        key=f"{registration.pk}:{registration.occurrence.start_utc.isoformat()}:{minutes_before}",
+        context=context,
+        attachments=lambda: _calendar(registration.occurrence, online=context["show_online_link"]),
+    )
 
 
 @shared_task
@@ -167,24 +241,43 @@ def import_all_feeds() -> int:
 
 
 @shared_task(**RETRY_OPTIONS)
-def announce_followup(event_id: int) -> None:
-    """Tells the registrants that recording, slides and a discussion thread are there."""
+def announce_followup(event_id: int) -> int:
+    """Tells the registrants that recording, slides and a discussion thread are there: one e-mail task
+    per person (through their first registration). Returns the number queued."""
     from events.models import EventPage
 
     event = EventPage.objects.filter(pk=event_id, followup_published_at__isnull=False).first()
     if event is None:
-        return
-    registrations = (
+        return 0
+    first_registration = {}
+    for registration_id, user_id in (
         Registration.objects.filter(occurrence__event=event, status=RegistrationStatus.REGISTERED)
-        .select_related("user", "occurrence")
-        .order_by("user_id")
+        .order_by("user_id", "pk")
+        .values_list("pk", "user_id")
+    ):
+        first_registration.setdefault(user_id, registration_id)
+    version = event.followup_published_at.isoformat()
+    for registration_id in first_registration.values():  # outside any transaction: queued at once
+        send_followup.delay(registration_id, version)
+    return len(first_registration)
+
+
+@shared_task(**RETRY_OPTIONS)
+def send_followup(registration_id: int, version: str) -> bool:
+    """E-mails one registrant the follow-up (recording, slides, discussion) if they may still see it."""
+    registration = (
+        Registration.objects.select_related("user", "occurrence", "occurrence__event")
+        .filter(pk=registration_id, status=RegistrationStatus.REGISTERED)
+        .first()
     )
-    seen = set()
-    for registration in registrations:
-        if registration.user_id in seen:
-            continue
-        seen.add(registration.user_id)
-        registration.occurrence.event = event
-        if not _may_see(registration):
-            continue
-        emails.send_to_user(registration.user, "followup", _context(registration))
+    if registration is None or not _may_see(registration):
+        return False
+    event = registration.occurrence.event
+    if event.followup_published_at is None:
+        return False
+    return emails.participant_mail_send(
+        user=registration.user,
+        template="followup",
+        key=f"{event.pk}:{version}",
+        context=_context(registration),
+    )
