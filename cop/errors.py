@@ -10,7 +10,11 @@ from django.utils.translation import gettext_lazy as _
 class DomainError(Exception):
     status = 400
     default_message = _("This could not be done.")
+    # Seconds after which trying again may succeed (a rate limit): the edge sends it as Retry-After.
+    retry_after: int | None = None
 
-    def __init__(self, message=None):
+    def __init__(self, message=None, *, retry_after: int | None = None):
         self.message = message or self.default_message
+        if retry_after is not None:
+            self.retry_after = retry_after
         super().__init__(str(self.message))

@@ -5,12 +5,12 @@ forums.exceptions when the action is not possible, and queues e-mails and live e
 """
 
 import logging
+import math
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
@@ -20,8 +20,10 @@ from django.utils.translation import gettext as _
 from taggit.models import Tag
 
 from cop.commit import after_commit, enqueue_after_commit
+from cop.eventlog import event_append
 from cop.models import JoinPolicy, Role
 from cop.permissions import forget_memberships as cop_permissions_forget
+from cop.ratelimit import rate_limit_hit
 
 from . import permissions
 from .attachments import CheckedFile, check_upload
@@ -57,11 +59,11 @@ from .models import (
     ReactionKind,
     ReadState,
     Thread,
-    ThreadEvent,
     ThreadKind,
     Watch,
 )
 from .models.following import NOTIFICATION_PRIORITY
+from .models.threads import THREAD_LOG
 from .rendering import mentioned_names, render_markdown
 from .signals import thread_event
 
@@ -115,14 +117,14 @@ def board_ensure_site_forum(*, name: str, slug: str, description: str = "", sort
 # EVENTS (the seam for live updates) ----
 
 
-def _record_event(thread: Thread, kind: str, *, post: Post | None = None, actor=None) -> ThreadEvent:
-    Thread.objects.filter(pk=thread.pk).update(event_seq=F("event_seq") + 1)
-    seq = Thread.objects.values_list("event_seq", flat=True).get(pk=thread.pk)
+def _record_event(thread: Thread, kind: str, *, post: Post | None = None, actor=None) -> int:
+    """Appends the change to the thread's event log (cop.eventlog); forums.signals.thread_event follows
+    the commit."""
+    seq = event_append(THREAD_LOG, stream=thread.pk, kind=kind, data={"post": post, "actor": actor})
     thread.event_seq = seq
-    event = ThreadEvent.objects.create(thread=thread, seq=seq, kind=kind, post=post, actor=actor)
     post_id = post.pk if post else None
     after_commit(thread_event.send, sender=Thread, thread_id=thread.pk, seq=seq, kind=kind, post_id=post_id)
-    return event
+    return seq
 
 
 def _log(actor, action: str, *, board=None, thread=None, post=None, target_user=None, reason="", **details):
@@ -147,26 +149,16 @@ def _log(actor, action: str, *, board=None, thread=None, post=None, target_user=
 
 
 def _check_rate_limit(user) -> None:
-    """New accounts may post only so often (per minute and per hour), counted in the cache."""
+    """New accounts may post only so often (per minute and per hour, sliding windows in the cache)."""
     if user.is_staff or user.is_superuser:
         return
     new_for = timedelta(days=_setting("FORUMS_NEW_ACCOUNT_DAYS", 7))
     if user.date_joined and timezone.now() - user.date_joined > new_for:
         return
     limits = _setting("FORUMS_NEW_ACCOUNT_RATE_LIMITS", {"minute": (60, 3), "hour": (3600, 20)})
-    now = int(timezone.now().timestamp())
-    keys = []
-    for name, (window, allowed) in limits.items():
-        key = f"forums:rate:{user.pk}:{name}:{now // window}"
-        if (cache.get(key) or 0) >= allowed:
-            raise RateLimited()
-        keys.append((key, window))
-    for key, window in keys:
-        if not cache.add(key, 1, timeout=window):
-            try:
-                cache.incr(key)
-            except ValueError:
-                cache.set(key, 1, timeout=window)
+    wait = rate_limit_hit(f"forums:post:{user.pk}", limits)
+    if wait is not None:
+        raise RateLimited(retry_after=math.ceil(wait))
 
 
 def _needs_approval(user, board: Board) -> bool:

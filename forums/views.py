@@ -56,14 +56,22 @@ def forum_errors(view):
         try:
             return view(request, *args, **kwargs)
         except ForumError as exc:
-            return render(
+            response = render(
                 request,
                 "forums/error.html",
                 {"message": exc.message, "back": _safe_back(request)},
                 status=exc.status,
             )
+            return _with_retry_after(response, exc)
 
     return wrapper
+
+
+def _with_retry_after(response, error: ForumError | None):
+    """A rate-limited refusal (429) says when to try again."""
+    if error is not None and error.retry_after is not None:
+        response["Retry-After"] = str(error.retry_after)
+    return response
 
 
 def _safe_back(request) -> str:
@@ -201,7 +209,7 @@ def thread_create(request, slug):
         permissions.require_can_post(request.user, board)
     form = ThreadForm(_posted(request), board=board)
     formset = attachment_formset(_posted(request), _files(request))
-    status = 200
+    status, refusal = 200, None
     if request.method == "POST":
         status = 400
         if form.is_valid() and formset.is_valid():
@@ -220,14 +228,14 @@ def thread_create(request, slug):
                 )
             except ForumError as exc:
                 form.add_error(None, exc.message)
-                status = exc.status
+                status, refusal = exc.status, exc
             else:
                 if thread.is_pending:
                     messages.info(request, _("Thanks! Your thread will appear once a moderator approves it."))
                 else:
                     messages.success(request, _("Your thread was published."))
                 return redirect(thread)
-    return render(
+    response = render(
         request,
         "forums/thread_form.html",
         {
@@ -238,6 +246,7 @@ def thread_create(request, slug):
         },
         status=status,
     )
+    return _with_retry_after(response, refusal)
 
 
 # THREAD PAGE ----
@@ -355,7 +364,10 @@ def reply(request, pk):
         )
     except ForumError as exc:
         form.add_error(None, exc.message)
-        return _thread_page(request, thread, reply_form=form, formset=attachment_formset(), status=exc.status)
+        response = _thread_page(
+            request, thread, reply_form=form, formset=attachment_formset(), status=exc.status
+        )
+        return _with_retry_after(response, exc)
     if post.is_pending:
         messages.info(request, _("Thanks! Your reply will appear once a moderator approves it."))
     else:
