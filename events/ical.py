@@ -3,22 +3,30 @@
 
 Every VEVENT has a stable UID (the page's uuid), DTSTAMP, SEQUENCE (raised on every published change)
 and STATUS; a series carries its RRULE, EXDATE for cancelled dates and an override VEVENT with
-RECURRENCE-ID for each moved occurrence; every TZID used gets its VTIMEZONE. Feeds are cached under a
-version number that any change to an event or registration increments."""
+RECURRENCE-ID for each moved occurrence; every TZID used gets its VTIMEZONE.
+
+A feed is built in a constant number of queries (page URLs from the sites' root paths read once) and
+cached per scope (the site, a community, a type, a tag, a person) and language under the scope's
+current version. A change invalidates only the scopes that hold the changed event (invalidate_feeds):
+their versions are dropped and the copies cached under them deleted, not left to expire."""
 
 import logging
-from datetime import UTC, date, datetime, timedelta
+import secrets
+from datetime import UTC, date, datetime
+from functools import lru_cache
 from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone, translation
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
-from icalendar import Calendar, Event, vRecur
+from icalendar import Timezone, vRecur
+from wagtail.models import Site
 
-from events.emails import event_url
+from events.emails import absolute, event_url
 from events.models import EventPage
 from events.recurrence import check_rule_parts, normalise_rule
 from events.timezones import zone
@@ -26,36 +34,83 @@ from events.validation import EARLIEST_YEAR, LATEST_YEAR, InvalidEventData, year
 
 logger = logging.getLogger(__name__)
 
-FEED_VERSION_KEY = "events:feed-version"
+# Raise when what a feed holds or how it is written changes: copies cached by older code are then unused.
+FEED_FORMAT = 2
 FEED_TIMEOUT = 60 * 60
 FEED_PAST_DAYS = 90
 FEED_MAX_EVENTS = 500
 PRODID = "-//KM4B Communities//Events//EN"
 
+# Feed scopes: what a cached feed is about, and so what a change invalidates.
+SITE_SCOPE = "site"
 
-def feed_version() -> int:
-    version = cache.get(FEED_VERSION_KEY)
+
+def community_scope(community_id: int) -> str:
+    return f"community:{community_id}"
+
+
+def type_scope(event_type: str) -> str:
+    return f"type:{event_type}"
+
+
+def tag_scope(tag_slug: str) -> str:
+    return f"tag:{tag_slug}"
+
+
+def personal_scope(user_id: int) -> str:
+    return f"personal:{user_id}"
+
+
+def _version_key(scope: str) -> str:
+    return f"events:feed-version:{scope}"
+
+
+def _feed_key(scope: str, version: str, language: str) -> str:
+    return f"events:feed:{FEED_FORMAT}:{scope}:{version}:{language}"
+
+
+def _languages() -> list[str]:
+    return [code for code, _name in settings.LANGUAGES]
+
+
+def cached_feed(scope: str, build) -> bytes:
+    """The feed of `scope` in the active language, built by `build()` on a miss. A feed built while its
+    scope was invalidated (from data that may predate the change) is deleted, never served."""
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    if language not in _languages():
+        return build()
+    version_key = _version_key(scope)
+    version = cache.get(version_key)
     if version is None:
-        version = 1
-        cache.add(FEED_VERSION_KEY, version, None)
-    return version
-
-
-def invalidate_feeds() -> None:
-    """Makes every cached feed stale (called after commit on any change to events or registrations)."""
-    try:
-        cache.incr(FEED_VERSION_KEY)
-    except ValueError:
-        cache.set(FEED_VERSION_KEY, 2, None)
-
-
-def cached_feed(key: str, build) -> bytes:
-    full_key = f"events:feed:{feed_version()}:{key}"
-    body = cache.get(full_key)
+        cache.add(version_key, secrets.token_hex(8), None)
+        version = cache.get(version_key)
+    key = _feed_key(scope, version, language)
+    body = cache.get(key)
     if body is None:
         body = build()
-        cache.set(full_key, body, FEED_TIMEOUT)
+        cache.set(key, body, FEED_TIMEOUT)
+        if cache.get(version_key) != version:
+            cache.delete(key)
     return body
+
+
+def invalidate_feeds(scopes) -> None:
+    """Makes the cached feeds of `scopes` stale and deletes them (every language); a later request
+    starts a new version. Call after commit (events.services does), so no rebuild reads the old rows."""
+    version_keys = {_version_key(scope): scope for scope in set(scopes)}
+    if not version_keys:
+        return
+    versions = cache.get_many(list(version_keys))
+    cache.delete_many(
+        [
+            *version_keys,
+            *(
+                _feed_key(version_keys[key], version, language)
+                for key, version in versions.items()
+                for language in _languages()
+            ),
+        ]
+    )
 
 
 def uid_domain() -> str:
@@ -66,17 +121,79 @@ def event_uid(event: EventPage) -> str:
     return f"{event.ical_uid}@{uid_domain()}"
 
 
-def _when(event: EventPage, instant: datetime):
-    """A DTSTART/DTEND value: a date for all-day events, else the wall-clock time in the event's zone."""
-    local = instant.astimezone(zone(event.time_zone))
+class PageUrls:
+    """Absolute page addresses for a list of pages, the sites' root paths read once (Page.get_url looks
+    them up for every page): the same addresses as events.emails.event_url."""
+
+    def __init__(self):
+        self.roots = Site.get_site_root_paths()
+        self.one_site = len({root.site_id for root in self.roots}) == 1
+        self.append_slash = getattr(settings, "WAGTAIL_APPEND_SLASH", True)
+
+    def __call__(self, page) -> str:
+        for root in self.roots:
+            if page.url_path.startswith(root.root_path):
+                try:
+                    path = reverse("wagtail_serve", args=(page.url_path[len(root.root_path) :],))
+                except NoReverseMatch:
+                    break
+                if not self.append_slash and path != "/":
+                    path = path.rstrip("/")
+                return absolute(path) if self.one_site else root.root_url + path
+        return absolute("/")
+
+
+# Writing iCalendar text (RFC 5545) ----
+# By hand rather than through icalendar's component objects, which cost about a millisecond per event:
+# a feed of 500 events is written in a few dozen. The tests read everything back with icalendar.
+
+_TEXT_ESCAPES = str.maketrans({"\\": "\\\\", ";": "\\;", ",": "\\,", "\n": "\\n", "\r": ""})
+
+
+def _text(value) -> str:
+    """A TEXT value: backslash, semicolon, comma and newline escaped (section 3.3.11)."""
+    return str(value).replace("\r\n", "\n").translate(_TEXT_ESCAPES)
+
+
+def _fold(line: str) -> str:
+    """Content lines of at most 75 octets, continued after CRLF and a space (section 3.1), never
+    splitting a UTF-8 character."""
+    if line.isascii():
+        if len(line) <= 75:
+            return line
+        return "\r\n ".join([line[:75], *(line[i : i + 74] for i in range(75, len(line), 74))])
+    if len(line.encode()) <= 75:
+        return line
+    parts, current, size, limit = [], [], 0, 75
+    for char in line:
+        width = len(char.encode())
+        if size + width > limit:
+            parts.append("".join(current))
+            current, size, limit = [], 0, 74
+        current.append(char)
+        size += width
+    parts.append("".join(current))
+    return "\r\n ".join(parts)
+
+
+def _utc(instant: datetime) -> str:
+    return instant.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _when(event: EventPage, name: str, instants: list[datetime]) -> str:
+    """DTSTART, DTEND, RECURRENCE-ID or EXDATE: dates for all-day events, UTC for events in UTC, else
+    the wall-clock time with the event's TZID."""
+    tz = zone(event.time_zone)
     if event.all_day:
-        return local.date()
-    if event.time_zone == "UTC":
-        return instant.astimezone(UTC)
-    return local
+        values = ",".join(instant.astimezone(tz).strftime("%Y%m%d") for instant in instants)
+        return f"{name};VALUE=DATE:{values}"
+    if tz.key == "UTC":
+        return f"{name}:{','.join(_utc(instant) for instant in instants)}"
+    values = ",".join(instant.astimezone(tz).strftime("%Y%m%dT%H%M%S") for instant in instants)
+    return f"{name};TZID={tz.key}:{values}"
 
 
-def _description(event: EventPage, *, online: bool) -> str:
+def _description(event: EventPage, *, online: bool, url: str) -> str:
     parts = [event.summary]
     if event.cancelled and event.cancellation_reason:
         parts.append(f"CANCELLED: {event.cancellation_reason}")
@@ -86,7 +203,7 @@ def _description(event: EventPage, *, online: bool) -> str:
             parts.append(event.online_instructions)
     if event.recording_url:
         parts.append(f"Recording: {event.recording_url}")
-    parts.append(event_url(event))
+    parts.append(url)
     return "\n\n".join(part for part in parts if part)
 
 
@@ -97,26 +214,132 @@ def _location(event: EventPage, *, online: bool) -> str:
     return place
 
 
-def _base_vevent(event: EventPage, *, online: bool, uid: str, stamp: datetime) -> Event:
-    vevent = Event()
-    vevent.add("uid", uid)
-    vevent.add("dtstamp", stamp)
-    vevent.add("sequence", event.ical_sequence)
-    vevent.add("summary", event.title)
-    vevent.add("description", _description(event, online=online))
+def _common_lines(event: EventPage, *, online: bool, uid: str, stamp: str, url: str) -> list[str]:
+    """The properties every VEVENT of the event carries (a series master and its overrides alike)."""
+    lines = [
+        f"UID:{_text(uid)}",
+        f"DTSTAMP:{stamp}",
+        f"SEQUENCE:{int(event.ical_sequence)}",
+        f"SUMMARY:{_text(event.title)}",
+        f"DESCRIPTION:{_text(_description(event, online=online, url=url))}",
+    ]
     location = _location(event, online=online)
     if location:
-        vevent.add("location", location)
+        lines.append(f"LOCATION:{_text(location)}")
     if event.latitude is not None and event.longitude is not None:
-        vevent.add("geo", (float(event.latitude), float(event.longitude)))
-    vevent.add("url", event_url(event))
-    vevent.add("status", "CANCELLED" if event.cancelled else "CONFIRMED")
-    vevent.add("categories", [event.get_event_type_display()])
+        lines.append(f"GEO:{float(event.latitude)!r};{float(event.longitude)!r}")
+    lines.append(f"URL:{url}")
+    lines.append(f"STATUS:{'CANCELLED' if event.cancelled else 'CONFIRMED'}")
+    lines.append(f"CATEGORIES:{_text(event.get_event_type_display())}")
     if event.last_published_at:
-        vevent.add("last-modified", event.last_published_at.astimezone(UTC))
+        lines.append(f"LAST-MODIFIED:{_utc(event.last_published_at)}")
     if event.first_published_at:
-        vevent.add("created", event.first_published_at.astimezone(UTC))
-    return vevent
+        lines.append(f"CREATED:{_utc(event.first_published_at)}")
+    return lines
+
+
+class _Written:
+    """VEVENT text with what the calendar around it needs: the TZID used and the years it spans."""
+
+    __slots__ = ("text", "tzid", "years")
+
+    def __init__(self, event: EventPage, blocks: list[list[str]], instants: list[datetime]):
+        tz = zone(event.time_zone)
+        self.tzid = None if event.all_day or tz.key == "UTC" else tz.key
+        self.years = {instant.astimezone(tz).year for instant in instants}
+        self.text = "".join(
+            "BEGIN:VEVENT\r\n" + "".join(_fold(line) + "\r\n" for line in lines) + "END:VEVENT\r\n"
+            for lines in blocks
+        )
+
+
+def _stamp() -> str:
+    return _utc(timezone.now())
+
+
+def event_vevents(event: EventPage, *, online: bool = False, stamp: str = "", url: str = "") -> _Written:
+    """The VEVENTs of one event: a single one, or a series master with its moved occurrences.
+    Needs `event.occurrences` (prefetch them for lists). Raises EventNotExpressible for broken data."""
+    stamp = stamp or _stamp()
+    url = url or event_url(event)
+    uid = event_uid(event)
+    occurrences = sorted(event.occurrences.all(), key=lambda occ: occ.recurrence_id)
+    check_expressible(event, occurrences)
+    master = _common_lines(event, online=online, uid=uid, stamp=stamp, url=url)
+    if not event.recurrence_rule:
+        start = occurrences[0].start_utc if occurrences else event.start_utc
+        end = occurrences[0].end_utc if occurrences else event.end_utc
+        master += [_when(event, "DTSTART", [start]), _when(event, "DTEND", [end])]
+        return _Written(event, [master], [start])
+    master += [_when(event, "DTSTART", [event.start_utc]), _when(event, "DTEND", [event.end_utc])]
+    master.append("RRULE:" + vRecur.from_ical(normalise_rule(event.recurrence_rule)).to_ical().decode())
+    exdates = [occ.recurrence_id for occ in occurrences if occ.is_cancelled and not event.cancelled]
+    if exdates:
+        master.append(_when(event, "EXDATE", exdates))
+    blocks, starts = [master], [event.start_utc]
+    for occ in occurrences:
+        if occ.is_moved and not occ.is_cancelled and not occ.is_detached:
+            override = _common_lines(event, online=online, uid=uid, stamp=stamp, url=url)
+            override += [
+                _when(event, "RECURRENCE-ID", [occ.recurrence_id]),
+                _when(event, "DTSTART", [occ.start_utc]),
+                _when(event, "DTEND", [occ.end_utc]),
+            ]
+            blocks.append(override)
+            starts.append(occ.start_utc)
+    return _Written(event, blocks, starts)
+
+
+def occurrence_vevent(occurrence, *, online: bool, stamp: str = "", url: str = "") -> _Written:
+    """One occurrence as a standalone VEVENT (the personal feed lists only what the user registered for)."""
+    event = occurrence.event
+    check_expressible(event, [occurrence])
+    if event.recurrence_rule:
+        uid = f"{event.ical_uid}-{_utc(occurrence.recurrence_id)}@{uid_domain()}"
+    else:
+        uid = event_uid(event)
+    lines = _common_lines(event, online=online, uid=uid, stamp=stamp or _stamp(), url=url or event_url(event))
+    lines += [_when(event, "DTSTART", [occurrence.start_utc]), _when(event, "DTEND", [occurrence.end_utc])]
+    if occurrence.is_cancelled:
+        lines = [line for line in lines if not line.startswith("STATUS:")] + ["STATUS:CANCELLED"]
+    return _Written(event, [lines], [occurrence.start_utc])
+
+
+@lru_cache(maxsize=256)
+def _vtimezone(tzid: str, first_year: int, last_year: int) -> str:
+    """The VTIMEZONE of a zone over the years a calendar spans (icalendar computes it; kept per process)."""
+    try:
+        component = Timezone.from_tzid(
+            tzid, first_date=date(first_year, 1, 1), last_date=date(last_year, 1, 1)
+        )
+    except ValueError:
+        return ""
+    return component.to_ical().decode()
+
+
+def build_calendar(written: list[_Written], *, name: str) -> bytes:
+    years = [min(max(year, EARLIEST_YEAR), LATEST_YEAR) for w in written for year in w.years]
+    years = years or [timezone.now().year]
+    first_year, last_year = min(years) - 1, max(max(years) + 3, 2038)
+    header = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        f"PRODID:{PRODID}",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        f"X-WR-CALNAME:{_text(name)}",
+        "REFRESH-INTERVAL;VALUE=DURATION:PT1H",
+        "X-PUBLISHED-TTL:PT1H",
+    ]
+    tzids = sorted({w.tzid for w in written if w.tzid})
+    return "".join(
+        [
+            *(_fold(line) + "\r\n" for line in header),
+            *(_vtimezone(tzid, first_year, last_year) for tzid in tzids),
+            *(w.text for w in written),
+            "END:VCALENDAR\r\n",
+        ]
+    ).encode()
 
 
 class EventNotExpressible(InvalidEventData):
@@ -172,87 +395,10 @@ def _skip(event: EventPage, error: Exception) -> None:
     )
 
 
-def _serialisable(vevents: list[Event]) -> list[Event]:
-    """Writes each VEVENT once, so that one whose values the library cannot write fails alone."""
-    for vevent in vevents:
-        vevent.to_ical()
-    return vevents
-
-
-def event_vevents(event: EventPage, *, online: bool = False, stamp: datetime | None = None) -> list[Event]:
-    """The VEVENTs of one event: a single one, or a series master with its moved occurrences.
-    Needs `event.occurrences` (prefetch them for lists). Raises EventNotExpressible for broken data."""
-    stamp = stamp or timezone.now().astimezone(UTC).replace(microsecond=0)
-    uid = event_uid(event)
-    occurrences = sorted(event.occurrences.all(), key=lambda occ: occ.recurrence_id)
-    check_expressible(event, occurrences)
-    master = _base_vevent(event, online=online, uid=uid, stamp=stamp)
-    if not event.recurrence_rule:
-        start = occurrences[0].start_utc if occurrences else event.start_utc
-        end = occurrences[0].end_utc if occurrences else event.end_utc
-        master.add("dtstart", _when(event, start))
-        master.add("dtend", _when(event, end))
-        return [master]
-    master.add("dtstart", _when(event, event.start_utc))
-    master.add("dtend", _when(event, event.end_utc))
-    master.add("rrule", vRecur.from_ical(normalise_rule(event.recurrence_rule)))
-    exdates = [
-        _when(event, occ.recurrence_id) for occ in occurrences if occ.is_cancelled and not event.cancelled
-    ]
-    if exdates:
-        master.add("exdate", exdates)
-    vevents = [master]
-    for occ in occurrences:
-        if occ.is_moved and not occ.is_cancelled and not occ.is_detached:
-            override = _base_vevent(event, online=online, uid=uid, stamp=stamp)
-            override.add("recurrence-id", _when(event, occ.recurrence_id))
-            override.add("dtstart", _when(event, occ.start_utc))
-            override.add("dtend", _when(event, occ.end_utc))
-            vevents.append(override)
-    return vevents
-
-
-def occurrence_vevent(occurrence, *, online: bool, stamp: datetime | None = None) -> Event:
-    """One occurrence as a standalone VEVENT (the personal feed lists only what the user registered for)."""
-    event = occurrence.event
-    check_expressible(event, [occurrence])
-    stamp = stamp or timezone.now().astimezone(UTC).replace(microsecond=0)
-    if event.recurrence_rule:
-        uid = f"{event.ical_uid}-{occurrence.recurrence_id.astimezone(UTC):%Y%m%dT%H%M%SZ}@{uid_domain()}"
-    else:
-        uid = event_uid(event)
-    vevent = _base_vevent(event, online=online, uid=uid, stamp=stamp)
-    vevent.add("dtstart", _when(event, occurrence.start_utc))
-    vevent.add("dtend", _when(event, occurrence.end_utc))
-    if occurrence.is_cancelled:
-        vevent["status"] = "CANCELLED"
-    return vevent
-
-
-def build_calendar(vevents: list[Event], *, name: str) -> bytes:
-    cal = Calendar()
-    cal.add("prodid", PRODID)
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", name)
-    cal.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
-    cal.add("x-published-ttl", "PT1H")
-    years = [
-        min(max(v.decoded("dtstart").year, EARLIEST_YEAR), LATEST_YEAR) for v in vevents if "dtstart" in v
-    ] or [timezone.now().year]
-    for vevent in vevents:
-        cal.add_component(vevent)
-    cal.add_missing_timezones(
-        first_date=date(min(years) - 1, 1, 1), last_date=date(max(max(years) + 3, 2038), 1, 1)
-    )
-    return cal.to_ical()
-
-
 def event_ics(event: EventPage, *, online: bool) -> bytes:
     """One event's file; raises EventNotExpressible (409, with a message) when its data is broken."""
     try:
-        return build_calendar(_serialisable(event_vevents(event, online=online)), name=event.title)
+        return build_calendar([event_vevents(event, online=online)], name=event.title)
     except EventNotExpressible:
         raise
     except BROKEN_DATA_ERRORS as error:
@@ -262,29 +408,30 @@ def event_ics(event: EventPage, *, online: bool) -> bytes:
 
 def feed_ics(events, *, name: str) -> bytes:
     """A shared feed: an event whose stored data cannot be written is left out with a warning."""
-    stamp = timezone.now().astimezone(UTC).replace(microsecond=0)
-    vevents = []
+    stamp, urls = _stamp(), PageUrls()
+    written = []
     for event in events:
         try:
-            vevents.extend(_serialisable(event_vevents(event, stamp=stamp)))
+            written.append(event_vevents(event, stamp=stamp, url=urls(event)))
         except BROKEN_DATA_ERRORS as error:
             _skip(event, error)
-    return build_calendar(vevents, name=name)
+    return build_calendar(written, name=name)
 
 
 def personal_ics(user, registrations, *, name: str) -> bytes:
     """The user's own registrations; the join link only where permissions.can_see_online_link allows."""
     from events.permissions import can_see_online_link
 
-    stamp = timezone.now().astimezone(UTC).replace(microsecond=0)
-    vevents = []
+    stamp, urls = _stamp(), PageUrls()
+    written = []
     for r in registrations:
+        event = r.occurrence.event
         try:
-            online = can_see_online_link(user, r.occurrence.event, r)
-            vevents.extend(_serialisable([occurrence_vevent(r.occurrence, online=online, stamp=stamp)]))
+            online = can_see_online_link(user, event, r)
+            written.append(occurrence_vevent(r.occurrence, online=online, stamp=stamp, url=urls(event)))
         except BROKEN_DATA_ERRORS as error:  # left out with a warning, as in feed_ics
-            _skip(r.occurrence.event, error)
-    return build_calendar(vevents, name=name)
+            _skip(event, error)
+    return build_calendar(written, name=name)
 
 
 # "Add to my calendar" links ----

@@ -17,6 +17,7 @@ from events import permissions
 from events.models import (
     EventFormat,
     EventPage,
+    EventPageTag,
     EventType,
     Occurrence,
     Registration,
@@ -329,3 +330,58 @@ def event_page_context(user, event: EventPage, *, now=None) -> dict:
             {"title": event.title, "url": ""},
         ],
     }
+
+
+# Calendar feeds ----
+
+
+def feed_events() -> QuerySet:
+    """Live events anyone may read that ended at most FEED_PAST_DAYS ago, with what a feed writes joined
+    or prefetched (narrow it with .filter(), then slice to FEED_MAX_EVENTS)."""
+    from events import ical
+
+    now = timezone.now()
+    return (
+        EventPage.objects.live()
+        .public()
+        .filter(end_utc__gte=now - timedelta(days=ical.FEED_PAST_DAYS))
+        .filter(permissions.visible_events_q(None))
+        .select_related("community")
+        .prefetch_related("occurrences")
+        .order_by("start_utc", "pk")
+    )
+
+
+def feed_registrations(user) -> list[Registration]:
+    """The registrations a personal feed lists: active, for live events the user may still see."""
+    registrations = (
+        Registration.objects.filter(user=user, status__in=ACTIVE, occurrence__event__live=True)
+        .select_related("occurrence", "occurrence__event", "occurrence__event__community")
+        .order_by("occurrence__start_utc", "pk")[:500]
+    )
+    return [r for r in registrations if permissions.can_view_event(user, r.occurrence.event)]
+
+
+def shared_feed_scopes(events: QuerySet) -> set[str]:
+    """The shared feeds (events.ical scopes) that may list these events now: the site's and their
+    communities', types' and tags' (two queries)."""
+    from events import ical
+
+    scopes = {ical.SITE_SCOPE}
+    for community_id, event_type in events.values_list("community_id", "event_type"):
+        scopes.add(ical.type_scope(event_type))
+        if community_id is not None:
+            scopes.add(ical.community_scope(community_id))
+    tags = EventPageTag.objects.filter(content_object__in=events.values("pk")).values_list(
+        "tag__slug", flat=True
+    )
+    scopes.update(ical.tag_scope(slug) for slug in tags.distinct())
+    return scopes
+
+
+def registrant_feed_scopes(events: QuerySet) -> set[str]:
+    """The personal feeds of everyone holding a registration or waiting-list place for these events."""
+    from events import ical
+
+    users = Registration.objects.filter(occurrence__event__in=events.values("pk"), status__in=ACTIVE)
+    return {ical.personal_scope(user_id) for user_id in users.values_list("user_id", flat=True).distinct()}

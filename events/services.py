@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cop.commit import after_commit, enqueue_after_commit
 from cop.errors import DomainError
-from events import permissions
+from events import permissions, selectors
 from events.models import (
     CalendarToken,
     EventIndexPage,
@@ -89,10 +89,43 @@ class EventNotFinished(EventError):
     status = 409
 
 
-def _invalidate_feeds() -> None:
+def _invalidate_feeds(scopes) -> None:
+    """Invalidates the cached feeds of `scopes` (events.ical) once the transaction commits."""
     from events.ical import invalidate_feeds
 
-    after_commit(invalidate_feeds)
+    after_commit(invalidate_feeds, frozenset(scopes))
+
+
+def _personal_feeds(*registrations) -> set[str]:
+    from events.ical import personal_scope
+
+    return {personal_scope(registration.user_id) for registration in registrations}
+
+
+@transaction.atomic
+def event_feeds_refresh(*, event: EventPage) -> None:
+    """Invalidates the feeds that list the event now or listed it when last published (its community,
+    type or tags may have changed) and its registrants' personal feeds; records where it is listed now."""
+    from events.models import EventFeedScopes
+
+    just_this = EventPage.objects.filter(pk=event.pk)
+    current = selectors.shared_feed_scopes(just_this)
+    stored = EventFeedScopes.objects.filter(event_id=event.pk).values_list("scopes", flat=True).first() or []
+    if set(stored) != current:
+        EventFeedScopes.objects.update_or_create(event_id=event.pk, defaults={"scopes": sorted(current)})
+    _invalidate_feeds(current | set(stored) | selectors.registrant_feed_scopes(just_this))
+
+
+def event_feeds_forget(*, event: EventPage) -> None:
+    """Before an event page is deleted: invalidates every feed that lists it (its registrations go with it)."""
+    from events.models import EventFeedScopes
+
+    just_this = EventPage.objects.filter(pk=event.pk)
+    stored = EventFeedScopes.objects.filter(event_id=event.pk).values_list("scopes", flat=True).first() or []
+    scopes = (
+        selectors.shared_feed_scopes(just_this) | set(stored) | selectors.registrant_feed_scopes(just_this)
+    )
+    _invalidate_feeds(scopes)
 
 
 # Publishing and series ----
@@ -204,7 +237,7 @@ def event_sync(*, event: EventPage, bump_sequence: bool = True, now: datetime | 
         EventPage.objects.filter(pk=event.pk).update(ical_sequence=F("ical_sequence") + 1)
         event.ical_sequence = EventPage.objects.values_list("ical_sequence", flat=True).get(pk=event.pk)
     event_room_sync(event=event, now=now)
-    _invalidate_feeds()
+    event_feeds_refresh(event=event)
 
 
 ROOM_OPENS_BEFORE = timedelta(minutes=15)
@@ -427,7 +460,7 @@ def event_register(
     except IntegrityError as exc:
         raise AlreadyRegistered() from exc
     enqueue_after_commit(tasks.notify_registration, registration.pk, status)
-    _invalidate_feeds()
+    _invalidate_feeds(_personal_feeds(registration))
     return registration
 
 
@@ -448,9 +481,8 @@ def registration_cancel(*, registration_id: int, user=None, now: datetime | None
     registration.status = RegistrationStatus.CANCELLED
     registration.offer_expires_at = None
     registration.save(update_fields=["status", "offer_expires_at", "updated_at"])
-    if held_seat:
-        _fill_free_seats(occurrence, event=occurrence.event, now=now)
-    _invalidate_feeds()
+    moved_up = _fill_free_seats(occurrence, event=occurrence.event, now=now) if held_seat else []
+    _invalidate_feeds(_personal_feeds(registration, *moved_up))
     return registration
 
 
@@ -465,6 +497,7 @@ def registrations_end_for_lost_access(
     their registration (the attendance record); permissions refuse them the join link all the same.
     The feeds are invalidated in any case, so the personal feed drops what the user may no longer see."""
     from cop.permissions import forget_memberships
+    from events.ical import personal_scope
 
     now = now or timezone.now()
     forget_memberships(user)
@@ -482,7 +515,7 @@ def registrations_end_for_lost_access(
         except (NotRegistered, EventAlreadyStarted):
             continue  # cancelled or started meanwhile
         cancelled += 1
-    _invalidate_feeds()
+    _invalidate_feeds({personal_scope(user.pk)})
     return cancelled
 
 
@@ -503,7 +536,7 @@ def offer_accept(*, registration_id: int, now: datetime | None = None) -> Regist
     registration.offer_expires_at = None
     registration.save(update_fields=["status", "offer_expires_at", "updated_at"])
     enqueue_after_commit(tasks.notify_registration, registration.pk, "registered")
-    _invalidate_feeds()
+    _invalidate_feeds(_personal_feeds(registration))
     return registration
 
 
@@ -519,7 +552,8 @@ def offer_release(*, registration_id: int, now: datetime | None = None) -> Regis
     registration.status = RegistrationStatus.CANCELLED
     registration.offer_expires_at = None
     registration.save(update_fields=["status", "offer_expires_at", "updated_at"])
-    _fill_free_seats(occurrence, event=occurrence.event, now=now)
+    moved_up = _fill_free_seats(occurrence, event=occurrence.event, now=now)
+    _invalidate_feeds(_personal_feeds(registration, *moved_up))
     return registration
 
 
@@ -540,7 +574,8 @@ def offers_expire(*, now: datetime | None = None) -> int:
             registration.status = RegistrationStatus.EXPIRED
             registration.save(update_fields=["status", "updated_at"])
             enqueue_after_commit(tasks.notify_registration, registration.pk, "offer_expired")
-            _fill_free_seats(occurrence, event=occurrence.event, now=now)
+            moved_up = _fill_free_seats(occurrence, event=occurrence.event, now=now)
+            _invalidate_feeds(_personal_feeds(registration, *moved_up))
             expired += 1
     return expired
 
@@ -652,8 +687,14 @@ def series_extend(*, now: datetime | None = None) -> int:
 
 @transaction.atomic
 def community_events_refresh(*, community) -> None:
-    """A community's visibility may have changed: its events' feeds follow (search asks cop.permissions)."""
-    _invalidate_feeds()
+    """A community's visibility or title may have changed: the feeds listing its events follow, its own
+    feed (named after it) and its events' registrants' personal feeds included (search asks
+    cop.permissions)."""
+    from events.ical import community_scope
+
+    events = EventPage.objects.filter(community=community)
+    scopes = selectors.shared_feed_scopes(events) | selectors.registrant_feed_scopes(events)
+    _invalidate_feeds(scopes | {community_scope(community.pk)})
 
 
 # The webinar pipeline ----

@@ -1,10 +1,11 @@
 """Publishing an event page (from the admin, the front-end form or the importer) brings its occurrences,
-iCalendar sequence and feeds up to date; a community changing visibility re-checks its events. A
-membership that ends (cop.signals.membership_ended) or an account deactivated takes the person's
-registrations for what they may no longer see with it: cancelled, seats offered to the waiting list."""
+iCalendar sequence and feeds up to date, and deleting one invalidates the feeds that listed it; a
+community changing visibility re-checks its events. A membership that ends (cop.signals.membership_ended)
+or an account deactivated takes the person's registrations for what they may no longer see with it:
+cancelled, seats offered to the waiting list."""
 
 from django.contrib.auth import get_user_model
-from django.db.models.signals import post_save
+from django.db.models.signals import post_save, pre_delete
 from django.dispatch import receiver
 from wagtail.signals import page_published, page_unpublished
 
@@ -22,6 +23,11 @@ def event_published(sender, instance, **kwargs):
 @receiver(page_unpublished, sender=EventPage)
 def event_unpublished(sender, instance, **kwargs):
     services.event_sync(event=instance)
+
+
+@receiver(pre_delete, sender=EventPage, dispatch_uid="events_event_deleted")
+def event_deleted(sender, instance, **kwargs):
+    services.event_feeds_forget(event=instance)
 
 
 @receiver(page_published, sender=CommunityPage)

@@ -405,26 +405,13 @@ def event_ics(request, pk: int):
     return _ics_response(body, f"{event.slug}.ics", private=online)
 
 
-def _public_events():
-    now = timezone.now()
-    return (
-        EventPage.objects.live()
-        .public()
-        .filter(end_utc__gte=now - timedelta(days=ical.FEED_PAST_DAYS))
-        .filter(permissions.visible_events_q(None))
-        .select_related("community")
-        .prefetch_related("occurrences")
-        .order_by("start_utc")
-    )
-
-
-def _feed(key: str, events, name: str):
+def _feed(scope: str, events, name: str):
     """`events` builds the queryset only on a cache miss (Wagtail's .public() queries on creation)."""
 
     def build():
         return ical.feed_ics(list(events()[: ical.FEED_MAX_EVENTS]), name=name)
 
-    return _ics_response(ical.cached_feed(key, build), f"{key.replace(':', '-')}.ics")
+    return _ics_response(ical.cached_feed(scope, build), f"{scope.replace(':', '-')}.ics")
 
 
 class _Anonymous:
@@ -434,7 +421,7 @@ class _Anonymous:
 
 
 def feed_site(request):
-    return _feed("site", _public_events, _("KM4B Communities events"))
+    return _feed(ical.SITE_SCOPE, selectors.feed_events, _("KM4B Communities events"))
 
 
 def feed_community(request, slug: str):
@@ -443,7 +430,9 @@ def feed_community(request, slug: str):
     if not cop_permissions.can_view(_Anonymous(), community):
         raise Http404
     return _feed(
-        f"community:{community.pk}", lambda: _public_events().filter(community=community), community.title
+        ical.community_scope(community.pk),
+        lambda: selectors.feed_events().filter(community=community),
+        community.title,
     )
 
 
@@ -452,12 +441,16 @@ def feed_type(request, event_type: str):
         raise Http404
     label = EventType(event_type).label
     return _feed(
-        f"type:{event_type}", lambda: _public_events().filter(event_type=event_type), f"KM4B: {label}"
+        ical.type_scope(event_type),
+        lambda: selectors.feed_events().filter(event_type=event_type),
+        f"KM4B: {label}",
     )
 
 
 def feed_tag(request, tag: str):
-    return _feed(f"tag:{tag}", lambda: _public_events().filter(tags__slug=tag).distinct(), f"KM4B: {tag}")
+    return _feed(
+        ical.tag_scope(tag), lambda: selectors.feed_events().filter(tags__slug=tag).distinct(), f"KM4B: {tag}"
+    )
 
 
 def feed_personal(request, token: str):
@@ -468,18 +461,10 @@ def feed_personal(request, token: str):
     user = calendar_token.user
 
     def build():
-        registrations = [
-            r
-            for r in Registration.objects.filter(
-                user=user, status__in=["registered", "offered", "waitlisted"], occurrence__event__live=True
-            )
-            .select_related("occurrence", "occurrence__event", "occurrence__event__community")
-            .order_by("occurrence__start_utc")[:500]
-            if permissions.can_view_event(user, r.occurrence.event)
-        ]
+        registrations = selectors.feed_registrations(user)
         return ical.personal_ics(user, registrations, name=_("My KM4B events"))
 
-    body = ical.cached_feed(f"personal:{user.pk}:{token}", build)
+    body = ical.cached_feed(ical.personal_scope(user.pk), build)
     return _ics_response(body, "my-km4b-events.ics", private=True)
 
 

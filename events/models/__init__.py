@@ -1,3 +1,4 @@
+from .feeds import EventFeedScopes
 from .imports import ImportedFeed, ImportOutcome, ImportReport
 from .occurrences import Occurrence
 from .pages import (
@@ -17,6 +18,7 @@ from .registration import CalendarToken, Registration, RegistrationStatus, SentR
 
 __all__ = [
     "CalendarToken",
+    "EventFeedScopes",
     "EventFormat",
     "EventIndexPage",
     "EventPage",

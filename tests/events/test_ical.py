@@ -183,9 +183,9 @@ def test_personal_feed_has_registered_events_with_join_links_and_is_revocable(
     assert other.title not in titles
     # Leaving the community takes its events out of the feed.
     events_membership(user, private_community, status="left")
-    from events.ical import invalidate_feeds
+    from events.ical import invalidate_feeds, personal_scope
 
-    invalidate_feeds()
+    invalidate_feeds({personal_scope(user.pk)})
     cal = parse(client.get(reverse("events:feed_personal", args=[token])))
     assert {str(v["SUMMARY"]) for v in cal.walk("VEVENT")} == {"Registered webinar"}
     new_token = services.calendar_token_rotate(user=user).token
