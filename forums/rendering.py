@@ -9,12 +9,12 @@ import re
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import F
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 from markdown_it.rules_inline import StateInline
 
 from cop import markup
+from cop.eventlog import EventLog, event_append
 
 MENTION_PATTERN = r"@\[([^\]\n]{1,80})\]"
 MENTION_RE = re.compile(MENTION_PATTERN)
@@ -93,6 +93,8 @@ def posts_rerender(
     (forums.postlist). Idempotent: a second run changes nothing. Takes the models so that a data
     migration can pass its historical ones."""
     report = RerenderReport()
+    # The thread log of forums.models.THREAD_LOG, over the models given (historical in a migration).
+    log = EventLog(counter=thread_model, counter_field="event_seq", events=event_model, stream_field="thread")
     touched_threads: set[int] = set()
     last = 0
     while True:
@@ -113,9 +115,7 @@ def posts_rerender(
                     report.changed += 1
                     changed_threads.add(thread_id)
             for thread_id in sorted(changed_threads):
-                thread_model.objects.filter(pk=thread_id).update(event_seq=F("event_seq") + 1)
-                seq = thread_model.objects.values_list("event_seq", flat=True).get(pk=thread_id)
-                event_model.objects.create(thread_id=thread_id, seq=seq, kind=RERENDER_EVENT)
+                event_append(log, stream=thread_id, kind=RERENDER_EVENT)
             touched_threads |= changed_threads
     last = 0
     while True:

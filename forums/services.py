@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from taggit.models import Tag
 
 from cop.commit import after_commit, enqueue_after_commit
+from cop.eventlog import event_append
 from cop.models import JoinPolicy, Role
 from cop.permissions import forget_memberships as cop_permissions_forget
 from cop.ratelimit import rate_limit_hit
@@ -58,11 +59,11 @@ from .models import (
     ReactionKind,
     ReadState,
     Thread,
-    ThreadEvent,
     ThreadKind,
     Watch,
 )
 from .models.following import NOTIFICATION_PRIORITY
+from .models.threads import THREAD_LOG
 from .rendering import mentioned_names, render_markdown
 from .signals import thread_event
 
@@ -116,14 +117,14 @@ def board_ensure_site_forum(*, name: str, slug: str, description: str = "", sort
 # EVENTS (the seam for live updates) ----
 
 
-def _record_event(thread: Thread, kind: str, *, post: Post | None = None, actor=None) -> ThreadEvent:
-    Thread.objects.filter(pk=thread.pk).update(event_seq=F("event_seq") + 1)
-    seq = Thread.objects.values_list("event_seq", flat=True).get(pk=thread.pk)
+def _record_event(thread: Thread, kind: str, *, post: Post | None = None, actor=None) -> int:
+    """Appends the change to the thread's event log (cop.eventlog); forums.signals.thread_event follows
+    the commit."""
+    seq = event_append(THREAD_LOG, stream=thread.pk, kind=kind, data={"post": post, "actor": actor})
     thread.event_seq = seq
-    event = ThreadEvent.objects.create(thread=thread, seq=seq, kind=kind, post=post, actor=actor)
     post_id = post.pk if post else None
     after_commit(thread_event.send, sender=Thread, thread_id=thread.pk, seq=seq, kind=kind, post_id=post_id)
-    return event
+    return seq
 
 
 def _log(actor, action: str, *, board=None, thread=None, post=None, target_user=None, reason="", **details):

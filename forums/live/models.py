@@ -5,6 +5,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cop.eventlog import EventLog
+
 
 class Stream(models.Model):
     """One live stream ("room:12", "thread:40"): the counter that numbers its events 1, 2, 3..."""
@@ -36,6 +38,13 @@ class StreamEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.stream_id}#{self.seq} {self.kind}"
+
+
+# The rooms' event log (cop.eventlog): Stream.last_seq numbers each stream's StreamEvents; a stream is
+# named by its key ("room:12").
+STREAM_LOG = EventLog(
+    counter=Stream, counter_field="last_seq", events=StreamEvent, stream_field="stream", lookup="key"
+)
 
 
 class Presence(models.Model):

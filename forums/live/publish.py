@@ -10,11 +10,11 @@ import logging
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import IntegrityError, transaction
-from django.db.models import F
 
 from cop.commit import after_commit
+from cop.eventlog import event_append
 
-from .models import Stream, StreamEvent
+from .models import STREAM_LOG, Stream
 from .streams import stream_group, user_group
 
 logger = logging.getLogger(__name__)
@@ -38,20 +38,19 @@ def stream_lock(*, key: str, community_id: int) -> Stream:
 @transaction.atomic
 def stream_event_append(
     *, key: str, community_id: int, kind: str, i18n: dict, locked: Stream | None = None
-) -> StreamEvent:
-    """Numbers and stores one event; it is broadcast after the outermost transaction commits.
+) -> int:
+    """Numbers and stores one event (cop.eventlog) and returns its number; it is broadcast after the
+    outermost transaction commits.
 
     `i18n` holds the event's data once per language ({"en": {...}, "fr": {...}}); each viewer gets theirs.
     `locked`: the stream row when the caller already holds its lock (see stream_lock).
     """
-    stream = locked or stream_lock(key=key, community_id=community_id)
-    # UPDATE first: on PostgreSQL it is atomic under the row lock, and on SQLite it takes the write lock
-    # before the read below, so two writers can never read the same last_seq.
-    Stream.objects.filter(pk=stream.pk).update(last_seq=F("last_seq") + 1)
-    seq = Stream.objects.filter(pk=stream.pk).values_list("last_seq", flat=True).get()
-    event = StreamEvent.objects.create(stream=stream, seq=seq, kind=kind, payload={"i18n": i18n})
+    if locked is None:
+        stream_get_or_create(key=key, community_id=community_id)
+    # event_append's UPDATE of the counter locks the stream's row until commit (serialises writers).
+    seq = event_append(STREAM_LOG, stream=key, kind=kind, data={"payload": {"i18n": i18n}})
     after_commit(broadcast_event, key, seq, kind, i18n)
-    return event
+    return seq
 
 
 def group_send(group: str, message: dict) -> None:

@@ -1,9 +1,10 @@
 """Discussion rooms as a kind of stream: events rendered in advance, kept in StreamEvent."""
 
+from cop import eventlog
 from cop import permissions as cop_permissions
 
 from .exceptions import StreamNotFound
-from .models import Room, Stream, StreamEvent
+from .models import STREAM_LOG, Room, StreamEvent
 from .streams import StreamKind, StreamTarget, delete_in_batches, register_stream_kind
 
 
@@ -24,14 +25,10 @@ class RoomStream(StreamKind):
         )
 
     def last_seq(self, object_id: int) -> int:
-        return Stream.objects.filter(key=f"room:{object_id}").values_list("last_seq", flat=True).first() or 0
+        return eventlog.last_seq(STREAM_LOG, f"room:{object_id}")
 
     def events_after(self, object_id: int, after: int, limit: int) -> list[dict]:
-        rows = (
-            StreamEvent.objects.filter(stream__key=f"room:{object_id}", seq__gt=after)
-            .order_by("seq")
-            .values("seq", "kind", "payload")[:limit]
-        )
+        rows = eventlog.events_after(STREAM_LOG, f"room:{object_id}", after, limit=limit, fields=("payload",))
         return [
             {"seq": row["seq"], "kind": row["kind"], "i18n": row["payload"].get("i18n", {})} for row in rows
         ]

@@ -1,9 +1,9 @@
 """Forum threads as a kind of stream.
 
-forums/ keeps the event log (ThreadEvent, numbered per thread in the same transaction as the change) and
-sends forums.signals.thread_event after commit; we relay that to the thread's group. Each viewer gets
-the post rendered with the forums' own partial (forums/includes/post.html) and their own permissions,
-so a live page and a reloaded one show the same markup.
+forums/ keeps the event log (ThreadEvent, numbered per thread by cop.eventlog in the same transaction
+as the change) and sends forums.signals.thread_event after commit; we relay that to the thread's group.
+Each viewer gets the post rendered with the forums' own partial (forums/includes/post.html) and their
+own permissions, so a live page and a reloaded one show the same markup.
 """
 
 from django.db.models import Prefetch
@@ -11,9 +11,11 @@ from django.dispatch import receiver
 from django.utils import translation
 from django.utils.translation import gettext
 
+from cop import eventlog
 from forums import permissions as forum_permissions
 from forums import selectors as forum_selectors
 from forums.models import Attachment, Post, PostStatus, Thread, ThreadEvent
+from forums.models.threads import THREAD_LOG
 from forums.postlist import post_html_for
 from forums.signals import thread_event
 
@@ -42,15 +44,10 @@ class ThreadStream(StreamKind):
         )
 
     def last_seq(self, object_id: int) -> int:
-        return Thread.objects.filter(pk=object_id).values_list("event_seq", flat=True).first() or 0
+        return eventlog.last_seq(THREAD_LOG, object_id)
 
     def events_after(self, object_id: int, after: int, limit: int) -> list[dict]:
-        rows = (
-            ThreadEvent.objects.filter(thread_id=object_id, seq__gt=after)
-            .order_by("seq")
-            .values("seq", "kind", "post_id")[:limit]
-        )
-        return [{"seq": row["seq"], "kind": row["kind"], "post_id": row["post_id"]} for row in rows]
+        return eventlog.events_after(THREAD_LOG, object_id, after, limit=limit, fields=("post_id",))
 
     def prune(self, before) -> int:
         return delete_in_batches(ThreadEvent.objects.filter(created_at__lt=before))

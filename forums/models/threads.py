@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
+from cop.eventlog import EventLog
+
 
 class ThreadKind(models.TextChoices):
     DISCUSSION = "discussion", _("Discussion")
@@ -235,3 +237,7 @@ class ThreadEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.thread_id}#{self.seq} {self.kind}"
+
+
+# The threads' event log (cop.eventlog): Thread.event_seq numbers each thread's ThreadEvents.
+THREAD_LOG = EventLog(counter=Thread, counter_field="event_seq", events=ThreadEvent, stream_field="thread")
