@@ -36,12 +36,15 @@ CLOSE_TOO_SLOW = 4408
 class RateLimiter:
     """A token bucket: `count` frames per `seconds`, refilled continuously."""
 
+    # Tests replace it with a frozen clock (tests.clock.FrozenClock) instead of sleeping.
+    clock = staticmethod(time.monotonic)
+
     def __init__(self, count: int, seconds: float):
         self.capacity, self.rate = float(count), count / seconds
-        self.tokens, self.stamp = float(count), time.monotonic()
+        self.tokens, self.stamp = float(count), self.clock()
 
     def allow(self) -> bool:
-        now = time.monotonic()
+        now = self.clock()
         self.tokens = min(self.capacity, self.tokens + (now - self.stamp) * self.rate)
         self.stamp = now
         if self.tokens >= 1:

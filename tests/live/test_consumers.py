@@ -9,7 +9,9 @@ from channels.db import database_sync_to_async
 
 from cop.models import MembershipStatus
 from forums.live import services
+from forums.live.consumers import RateLimiter
 from forums.live.models import StreamEvent
+from tests.clock import FrozenClock
 
 from .conftest import communicator, events_within, make_member, receive_until, session_cookie
 
@@ -276,7 +278,9 @@ async def test_control_characters_in_a_posted_message_are_removed(room, member_s
     await ws.disconnect()
 
 
-async def test_rate_limit_answers_with_error_frames_then_recovers(room, settings):
+async def test_rate_limit_answers_with_error_frames_then_recovers(room, settings, monkeypatch):
+    clock = FrozenClock(1000.0)
+    monkeypatch.setattr(RateLimiter, "clock", clock)
     settings.LIVE_RATE_COUNT, settings.LIVE_RATE_SECONDS = 5, 0.5
     ws = communicator(f"/ws/live/?streams={room.stream_key}")
     assert (await ws.connect())[0]
@@ -287,7 +291,12 @@ async def test_rate_limit_answers_with_error_frames_then_recovers(room, settings
     assert [frame["type"] for frame in frames].count("pong") == 5
     limited = [frame for frame in frames if frame["type"] == "error"]
     assert limited and all(frame["code"] == "rate_limited" and frame["retry_after"] > 0 for frame in limited)
-    await asyncio.sleep(0.6)
+    clock.advance(0.19)  # 1.9 tokens come back in that time: not yet two frames' worth
+    await ws.send_json_to({"type": "ping"})
+    await ws.send_json_to({"type": "ping"})
+    frames = [await ws.receive_json_from(timeout=2) for _ in range(2)]
+    assert [frame["type"] for frame in frames] == ["pong", "error"]
+    clock.advance(limited[0]["retry_after"])
     await ws.send_json_to({"type": "ping"})
     assert (await receive_until(ws, "pong"))[0]["type"] == "pong"
     await ws.disconnect()
