@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime
 from functools import lru_cache
 from urllib.parse import urlencode, urlsplit
 
+import icalendar
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -27,7 +28,7 @@ from icalendar import Timezone, vRecur
 from wagtail.models import Site
 
 from events.emails import absolute, event_url
-from events.models import EventPage
+from events.models import EventPage, EventType
 from events.recurrence import check_rule_parts, normalise_rule
 from events.timezones import zone
 from events.validation import EARLIEST_YEAR, LATEST_YEAR, InvalidEventData, year_in_range
@@ -37,6 +38,7 @@ logger = logging.getLogger(__name__)
 # Raise when what a feed holds or how it is written changes: copies cached by older code are then unused.
 FEED_FORMAT = 2
 FEED_TIMEOUT = 60 * 60
+VTIMEZONE_TIMEOUT = 60 * 60 * 24
 FEED_PAST_DAYS = 90
 FEED_MAX_EVENTS = 500
 PRODID = "-//KM4B Communities//Events//EN"
@@ -119,6 +121,74 @@ def uid_domain() -> str:
 
 def event_uid(event: EventPage) -> str:
     return f"{event.ical_uid}@{uid_domain()}"
+
+
+# What a shared feed writes of an event, read with .values(): building model instances (a Wagtail page
+# with its clusters) cost more than writing the event.
+FEED_EVENT_FIELDS = (
+    "pk",
+    "title",
+    "url_path",
+    "summary",
+    "event_type",
+    "time_zone",
+    "all_day",
+    "start_utc",
+    "end_utc",
+    "recurrence_rule",
+    "cancelled",
+    "cancellation_reason",
+    "online_url",
+    "online_instructions",
+    "recording_url",
+    "venue_name",
+    "venue_address",
+    "latitude",
+    "longitude",
+    "ical_uid",
+    "ical_sequence",
+    "first_published_at",
+    "last_published_at",
+)
+FEED_OCCURRENCE_FIELDS = ("recurrence_id", "start_utc", "end_utc", "is_cancelled", "is_detached")
+
+
+class FeedOccurrence:
+    """An occurrence as a feed writes it (the fields of FEED_OCCURRENCE_FIELDS)."""
+
+    __slots__ = FEED_OCCURRENCE_FIELDS
+
+    def __init__(self, recurrence_id, start_utc, end_utc, is_cancelled, is_detached):
+        self.recurrence_id, self.start_utc, self.end_utc = recurrence_id, start_utc, end_utc
+        self.is_cancelled, self.is_detached = is_cancelled, is_detached
+
+    @property
+    def is_moved(self) -> bool:
+        return self.start_utc != self.recurrence_id
+
+
+class FeedEvent:
+    """An event as a shared feed writes it: a row of FEED_EVENT_FIELDS and its occurrences (a list)."""
+
+    __slots__ = (*FEED_EVENT_FIELDS, "occurrences")
+
+    def __init__(self, row: dict, occurrences: list[FeedOccurrence]):
+        for name, value in row.items():
+            setattr(self, name, value)
+        self.occurrences = occurrences
+
+
+def _type_label(event_type: str) -> str:
+    # Not get_event_type_display(): it hashes every lazy label of the choices, translating each.
+    try:
+        return str(EventType(event_type).label)
+    except ValueError:
+        return event_type
+
+
+def _occurrences(event) -> list:
+    """A FeedEvent's list, or a page's occurrences (prefetched for lists)."""
+    return event.occurrences if isinstance(event.occurrences, list) else list(event.occurrences.all())
 
 
 class PageUrls:
@@ -230,7 +300,7 @@ def _common_lines(event: EventPage, *, online: bool, uid: str, stamp: str, url: 
         lines.append(f"GEO:{float(event.latitude)!r};{float(event.longitude)!r}")
     lines.append(f"URL:{url}")
     lines.append(f"STATUS:{'CANCELLED' if event.cancelled else 'CONFIRMED'}")
-    lines.append(f"CATEGORIES:{_text(event.get_event_type_display())}")
+    lines.append(f"CATEGORIES:{_text(_type_label(event.event_type))}")
     if event.last_published_at:
         lines.append(f"LAST-MODIFIED:{_utc(event.last_published_at)}")
     if event.first_published_at:
@@ -263,7 +333,7 @@ def event_vevents(event: EventPage, *, online: bool = False, stamp: str = "", ur
     stamp = stamp or _stamp()
     url = url or event_url(event)
     uid = event_uid(event)
-    occurrences = sorted(event.occurrences.all(), key=lambda occ: occ.recurrence_id)
+    occurrences = sorted(_occurrences(event), key=lambda occ: occ.recurrence_id)
     check_expressible(event, occurrences)
     master = _common_lines(event, online=online, uid=uid, stamp=stamp, url=url)
     if not event.recurrence_rule:
@@ -307,14 +377,20 @@ def occurrence_vevent(occurrence, *, online: bool, stamp: str = "", url: str = "
 
 @lru_cache(maxsize=256)
 def _vtimezone(tzid: str, first_year: int, last_year: int) -> str:
-    """The VTIMEZONE of a zone over the years a calendar spans (icalendar computes it; kept per process)."""
-    try:
-        component = Timezone.from_tzid(
-            tzid, first_date=date(first_year, 1, 1), last_date=date(last_year, 1, 1)
-        )
-    except ValueError:
-        return ""
-    return component.to_ical().decode()
+    """The VTIMEZONE of a zone over the years a calendar spans. icalendar computes it (about a tenth of
+    a second a zone) once a day for all processes: kept in the cache, and in each process's memory."""
+    key = f"events:vtimezone:{FEED_FORMAT}:{icalendar.__version__}:{tzid}:{first_year}:{last_year}"
+    text = cache.get(key)
+    if text is None:
+        try:
+            component = Timezone.from_tzid(
+                tzid, first_date=date(first_year, 1, 1), last_date=date(last_year, 1, 1)
+            )
+            text = component.to_ical().decode()
+        except ValueError:  # a zone icalendar does not know: left out, as add_missing_timezones does
+            text = ""
+        cache.set(key, text, VTIMEZONE_TIMEOUT)
+    return text
 
 
 def build_calendar(written: list[_Written], *, name: str) -> bytes:
@@ -407,7 +483,8 @@ def event_ics(event: EventPage, *, online: bool) -> bytes:
 
 
 def feed_ics(events, *, name: str) -> bytes:
-    """A shared feed: an event whose stored data cannot be written is left out with a warning."""
+    """A shared feed of pages or FeedEvents (events.selectors.feed_event_rows): an event whose stored
+    data cannot be written is left out with a warning."""
     stamp, urls = _stamp(), PageUrls()
     written = []
     for event in events:

@@ -336,8 +336,8 @@ def event_page_context(user, event: EventPage, *, now=None) -> dict:
 
 
 def feed_events() -> QuerySet:
-    """Live events anyone may read that ended at most FEED_PAST_DAYS ago, with what a feed writes joined
-    or prefetched (narrow it with .filter(), then slice to FEED_MAX_EVENTS)."""
+    """Live events anyone may read that ended at most FEED_PAST_DAYS ago, in the order a feed lists them
+    (narrow it with .filter(), then read it with feed_event_rows)."""
     from events import ical
 
     now = timezone.now()
@@ -346,10 +346,21 @@ def feed_events() -> QuerySet:
         .public()
         .filter(end_utc__gte=now - timedelta(days=ical.FEED_PAST_DAYS))
         .filter(permissions.visible_events_q(None))
-        .select_related("community")
-        .prefetch_related("occurrences")
         .order_by("start_utc", "pk")
     )
+
+
+def feed_event_rows(events: QuerySet, *, limit: int) -> list:
+    """The first `limit` of `events` as events.ical.FeedEvent, with their occurrences (two queries)."""
+    from events import ical
+
+    rows = list(events.values(*ical.FEED_EVENT_FIELDS)[:limit])
+    occurrences = {row["pk"]: [] for row in rows}
+    for event_id, *fields in Occurrence.objects.filter(event_id__in=list(occurrences)).values_list(
+        "event_id", *ical.FEED_OCCURRENCE_FIELDS
+    ):
+        occurrences[event_id].append(ical.FeedOccurrence(*fields))
+    return [ical.FeedEvent(row, occurrences[row["pk"]]) for row in rows]
 
 
 def feed_registrations(user) -> list[Registration]:

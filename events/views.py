@@ -409,7 +409,7 @@ def _feed(scope: str, events, name: str):
     """`events` builds the queryset only on a cache miss (Wagtail's .public() queries on creation)."""
 
     def build():
-        return ical.feed_ics(list(events()[: ical.FEED_MAX_EVENTS]), name=name)
+        return ical.feed_ics(selectors.feed_event_rows(events(), limit=ical.FEED_MAX_EVENTS), name=name)
 
     return _ics_response(ical.cached_feed(scope, build), f"{scope.replace(':', '-')}.ics")
 
