@@ -76,11 +76,11 @@ def message_render(
     language: str,
     time_zone: str = "UTC",
     headers: dict | None = None,
-    attachments: Iterable[Attachment] = (),
+    attachments: Iterable[Attachment] | Callable[[], Iterable[Attachment]] = (),
 ) -> EmailMultiAlternatives:
     """Renders `<template>_subject.txt`, `_body.txt` and `_body.html` (or the shared HTML layout around
-    the text) in `language` and `time_zone`. A callable `context` is called inside them, so that the
-    URLs it reverses carry the recipient's language."""
+    the text) in `language` and `time_zone`. A callable `context` or `attachments` is called inside
+    them, so that the URLs it reverses and the words it writes are the recipient's."""
     with translation.override(language), timezone.override(zoneinfo.ZoneInfo(time_zone)):
         context = {
             "site_url": settings.SITE_URL,
@@ -93,11 +93,13 @@ def message_render(
             {
                 **context,
                 "subject": subject,
-                "body_text": text,
+                # A plain str, not the SafeString render_to_string returns: the layout escapes it.
+                "body_text": str.__str__(text),
                 "language_code": language,
                 "direction": "rtl" if translation.get_language_bidi() else "ltr",
             }
         )
+        attachments = list(attachments() if callable(attachments) else attachments)
     message = EmailMultiAlternatives(
         subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}",
         body=text,
@@ -178,7 +180,7 @@ def mail_send(
         language=language,
         time_zone=time_zone,
         headers=headers,
-        attachments=attachments() if callable(attachments) else attachments,
+        attachments=attachments,
     )
     if not _claim(key=record_key, kind=kind, to=address, language=language, subject=message.subject):
         return False
