@@ -13,9 +13,19 @@ layer and its pub/sub layer). Clients are spread evenly over the processes. For 
 prints p50/p95/p99 delivery latency (send to receipt, one clock), deliveries per second, lost and
 duplicated messages. Loopback only; every wait is bounded.
 
-    .venv/bin/python bench/fanout.py [--clients 200,1000] [--only live-pubsub,bare-core] [--write]
+Connect: the time for the N clients to be connected (bare) or connected and subscribed to the room
+(live rooms: the "subscribed" frame), opened 100 at a time, with the CPU the server processes and
+PostgreSQL spent meanwhile. The servers run with deploy/Procfile's database settings for `sockets`
+(persistent connections); `live-pubsub-age0` is the same with CONN_MAX_AGE=0 (a new connection per
+database call), as the sockets ran before. --receivers members (the default) makes every client a
+signed-in member with a session of their own (session, user and membership loaded at connect); the bare
+consumer gets the same cookies through the same middleware stack; anonymous sends no cookie.
 
---write records the table in bench/RESULTS.md under "Live fan-out" (and touches no other section).
+    .venv/bin/python bench/fanout.py [--clients 200,1000] [--only live-pubsub,bare-core]
+        [--receivers members|anonymous] [--connect-only] [--write | --write-connect]
+
+--write records the delivery table in bench/RESULTS.md under "Live fan-out"; --write-connect records
+the connect table and the delivery rows of this run under "Live connect" (each touches no other section).
 """
 
 import argparse
@@ -33,7 +43,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from websockets.asyncio.client import connect  # noqa: E402
 
-from tests.stack.processes import LOOPBACK, VENV_BIN, Stack, free_port, wait_for_http  # noqa: E402
+from tests.stack.processes import (  # noqa: E402
+    LOOPBACK,
+    VENV_BIN,
+    Stack,
+    free_port,
+    group_cpu_seconds,
+    procfile,
+    wait_for_http,
+)
 
 BENCH = Path(__file__).resolve().parent
 TOKEN = re.compile(r"bench-(\d+)-(\d+)")
@@ -61,7 +79,32 @@ Membership.objects.create(user=sender, community=community, status="active", rol
 room = services.room_create(community=community, title="Webinar", actor=sender)
 client = Client()
 client.force_login(sender)
-print("RESULT " + json.dumps({"room": room.pk, "session": client.cookies["sessionid"].value}))
+
+# Receivers: members of the community, each signed in with a session of their own (in the database and
+# the cache, as a login leaves it), made in bulk (no password hashing).
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.auth.hashers import make_password
+from django.contrib.sessions.backends.cached_db import SessionStore
+from django.utils import timezone
+User = get_user_model()
+receivers = User.objects.bulk_create([
+    User(username=f"receiver{i}-{tag}@km4b.test", email=f"receiver{i}-{tag}@km4b.test", display_name=f"Receiver {i}", password=make_password(None))
+    for i in range(RECEIVERS)
+])
+Membership.objects.bulk_create([
+    Membership(user=user, community=community, status="active", role="member", joined_at=timezone.now())
+    for user in receivers
+])
+sessions = []
+for user in receivers:
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.create()
+    sessions.append(store.session_key)
+print("RESULT " + json.dumps({"room": room.pk, "session": client.cookies["sessionid"].value, "receivers": sessions}))
 """
 
 
@@ -72,6 +115,7 @@ class Setup:
     layer: str  # memory | redis-core | redis-pubsub
     processes: int
     consumer: str  # live | bare
+    env: dict = field(default_factory=dict)  # beside deploy/Procfile's database settings for `sockets`
 
 
 SETUPS = [
@@ -93,6 +137,14 @@ SETUPS = [
     ),
     Setup(
         "live-pubsub", "live rooms · channels-redis pub/sub layer · 2 processes", "redis-pubsub", 2, "live"
+    ),
+    Setup(
+        "live-pubsub-age0",
+        "live rooms · channels-redis pub/sub layer · 2 processes · CONN_MAX_AGE=0",
+        "redis-pubsub",
+        2,
+        "live",
+        {"CONN_MAX_AGE": "0"},
     ),
 ]
 
@@ -133,10 +185,15 @@ class Clients:
             if text.startswith('{"type": "subscribed"'):
                 self.subscribed += 1
 
-    async def open(self, urls: list[str], count: int, *, live: bool) -> None:
+    async def open(
+        self, urls: list[str], count: int, *, live: bool, cookies: list[str] | None = None
+    ) -> None:
         async def one(client: int):
             url = urls[client % len(urls)]
-            ws = await connect(url, origin=f"http://{LOOPBACK}", open_timeout=60, max_queue=None)
+            headers = {"Cookie": f"sessionid={cookies[client]}"} if cookies else {}
+            ws = await connect(
+                url, origin=f"http://{LOOPBACK}", additional_headers=headers, open_timeout=60, max_queue=None
+            )
             self.sockets.append(ws)
             self.tasks.append(asyncio.create_task(self.read(ws, client)))
 
@@ -200,8 +257,23 @@ async def run_trial(
     }
 
 
+def postgres_cpu_seconds(postgres) -> float:
+    """CPU of PostgreSQL so far: the postmaster with the backends it has reaped, and the live ones."""
+    fields = Path(f"/proc/{postgres.pid}/stat").read_text().rpartition(")")[2].split()
+    reaped = (int(fields[13]) + int(fields[14])) / os.sysconf("SC_CLK_TCK")  # cutime, cstime
+    return group_cpu_seconds(postgres.pid) + reaped
+
+
 async def bench_setup(
-    setup: Setup, ports: list[int], seed: dict, client_counts: list[int], trial_numbers
+    setup: Setup,
+    ports: list[int],
+    seed: dict,
+    client_counts: list[int],
+    trial_numbers,
+    *,
+    cpu: dict,
+    connect_rows: list,
+    delivery: bool = True,
 ) -> list:
     rows = []
     path = f"/ws/live/?streams=room:{seed['room']}" if setup.consumer == "live" else "/ws/bare/"
@@ -210,7 +282,17 @@ async def bench_setup(
     stream = f"room:{seed['room']}"
     for count in client_counts:
         clients = Clients()
-        await clients.open(urls, count, live=live)
+        before = {name: read() for name, read in cpu.items()}
+        started = time.perf_counter()
+        await clients.open(urls, count, live=live, cookies=seed.get("receivers"))
+        elapsed = time.perf_counter() - started
+        spent = {name: read() - before[name] for name, read in cpu.items()}
+        connect_rows.append({"setup": setup, "clients": count, "seconds": elapsed, **spent})
+        print(_connect_row(connect_rows[-1]), flush=True)
+        if not delivery:
+            await clients.close()
+            await asyncio.sleep(1.0)
+            continue
         headers = {"Cookie": f"sessionid={seed['session']}"} if live else {}
         async with connect(
             urls[0], origin=f"http://{LOOPBACK}", additional_headers=headers, max_queue=None
@@ -248,10 +330,38 @@ def _row(row) -> str:
     )
 
 
+def _connect_row(row) -> str:
+    per_socket = 1000 / row["clients"]
+    return (
+        f"| {row['setup'].label} | {row['clients']:,} | {row['seconds']:.2f} | "
+        f"{row['seconds'] * per_socket:.1f} | {row['servers'] * per_socket:.1f} | "
+        f"{row['postgres'] * per_socket:.1f} |"
+    )
+
+
+CONNECT_HEADER = (
+    "| setup | clients | all connected and subscribed, s | ms per client | server CPU ms per client "
+    "| PostgreSQL CPU ms per client |\n| --- | ---: | ---: | ---: | ---: | ---: |"
+)
+
+
 HEADER = (
     "| setup | clients | messages | p50 ms | p95 ms | p99 ms | deliveries/s | lost | duplicated |\n"
     "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |"
 )
+
+
+def sockets_database_env() -> dict[str, str]:
+    """The `env NAME=value` settings that deploy/Procfile's `sockets` line gives uvicorn, if any."""
+    command = procfile()["sockets"].split()
+    env = {}
+    if command and command[0] == "env":
+        for word in command[1:]:
+            if "=" not in word:
+                break
+            name, _, value = word.partition("=")
+            env[name] = value
+    return env
 
 
 def start_servers(stack: Stack, setup: Setup) -> tuple[list[int], list]:
@@ -267,7 +377,11 @@ def start_servers(stack: Stack, setup: Setup) -> tuple[list[int], list]:
             str(port),
         ]
         args += ["--no-access-log", "--log-level", "warning", "--no-server-header"]
-        env = stack.env(DJANGO_SETTINGS_MODULE="bench.fanout_settings", FANOUT_LAYER=setup.layer)
+        env = stack.env(
+            DJANGO_SETTINGS_MODULE="bench.fanout_settings",
+            FANOUT_LAYER=setup.layer,
+            **{**sockets_database_env(), **setup.env},
+        )
         processes.append(stack.spawn(f"{setup.name}-{i}", args, env=env))
         ports.append(port)
     for port, process in zip(ports, processes, strict=True):
@@ -292,11 +406,29 @@ def verdict(rows: list) -> str:
     return "\n".join(lines)
 
 
-def write_results(text: str) -> None:
+def connect_verdict(connect_rows: list) -> str:
+    """The issue's goal: live rooms connect and subscribe N clients within 3x the bare consumer's time."""
+    lines = []
+    for count in sorted({row["clients"] for row in connect_rows}):
+        pick = {r["setup"].name: r for r in connect_rows if r["clients"] == count}
+        base = pick.get("bare-core") or pick.get("bare-pubsub")
+        for name in ("live-pubsub", "live-pubsub-age0"):
+            live = pick.get(name)
+            if live and base:
+                ratio = live["seconds"] / base["seconds"]
+                lines.append(
+                    f"- {count:,} clients, {live['setup'].label}: connected and subscribed in "
+                    f"{live['seconds']:.2f} s = {ratio:.2f} × the bare consumer's {base['seconds']:.2f} s "
+                    f"({base['setup'].label}): {'target met' if ratio <= 3 else 'target NOT met'} (3 ×)."
+                )
+    return "\n".join(lines)
+
+
+def write_results(text: str, title: str = "Live fan-out") -> None:
     results = BENCH / "RESULTS.md"
     current = results.read_text() if results.exists() else "# Benchmarks\n"
-    section = f"## Live fan-out\n\n{text.strip()}\n"
-    pattern = re.compile(r"## Live fan-out\n.*?(?=\n## |\Z)", re.S)
+    section = f"## {title}\n\n{text.strip()}\n"
+    pattern = re.compile(rf"## {re.escape(title)}\n.*?(?=\n## |\Z)", re.S)
     updated = (
         pattern.sub(section.rstrip("\n"), current)
         if pattern.search(current)
@@ -311,31 +443,104 @@ def main() -> int:
     parser.add_argument(
         "--only", default="", help="comma-separated setup names: " + ", ".join(s.name for s in SETUPS)
     )
+    parser.add_argument(
+        "--receivers",
+        choices=["members", "anonymous"],
+        default="members",
+        help="signed-in members (a session each) or anonymous clients",
+    )
+    parser.add_argument("--connect-only", action="store_true", help="measure connecting only, no delivery")
     parser.add_argument("--write", action="store_true", help="record the figures in bench/RESULTS.md")
+    parser.add_argument(
+        "--write-connect", action="store_true", help='record connect and delivery under "Live connect"'
+    )
     args = parser.parse_args()
     client_counts = [int(n) for n in args.clients.split(",")]
     setups = [s for s in SETUPS if not args.only or s.name in args.only.split(",")]
     trial_numbers = iter(range(1, 10_000))
-    rows = []
+    rows, connect_rows = [], []
     started = time.monotonic()
     load_before = os.getloadavg()[0]
+    receivers = max(client_counts) if args.receivers == "members" else 0
     with Stack(prefix="km4b-fanout-") as stack:
         stack.start_postgres()
+        postgres = next(process for process in stack.processes if process.name == "postgres")
         stack.start_redis()
         stack.manage("migrate", "--noinput", "-v0")
-        output = stack.manage("shell", "-c", SEED)
+        output = stack.manage("shell", "-c", SEED.replace("RECEIVERS", str(receivers)))
         seed = json.loads(output.split("RESULT ", 1)[1].splitlines()[0])
+        if not receivers:
+            seed.pop("receivers")
         print(HEADER, flush=True)
         for setup in setups:
             ports, processes = start_servers(stack, setup)
+            cpu = {
+                "servers": lambda processes=processes: sum(group_cpu_seconds(p.pid) for p in processes),
+                "postgres": lambda: postgres_cpu_seconds(postgres),
+            }
             try:
-                rows += asyncio.run(bench_setup(setup, ports, seed, client_counts, trial_numbers))
+                rows += asyncio.run(
+                    bench_setup(
+                        setup,
+                        ports,
+                        seed,
+                        client_counts,
+                        trial_numbers,
+                        cpu=cpu,
+                        connect_rows=connect_rows,
+                        delivery=not args.connect_only,
+                    )
+                )
             finally:
                 for process in processes:
                     process.stop()
                     stack.processes.remove(process)
+    load_after = os.getloadavg()[0]
     summary = verdict(rows)
     print("\n" + summary)
+    print("\n" + CONNECT_HEADER + "\n" + "\n".join(_connect_row(row) for row in connect_rows))
+    connect_summary = connect_verdict(connect_rows)
+    print("\n" + connect_summary)
+    if args.write_connect:
+        who = (
+            "signed-in members, each with a session of their own (the bare consumer gets the same cookies "
+            "through the same middleware stack)"
+            if receivers
+            else "anonymous"
+        )
+        text = "\n".join(
+            [
+                f"Measured by `bench/fanout.py --receivers {args.receivers}` on this machine (2 cores, shared: "
+                f"load average {load_before:.1f} at the start, {load_after:.1f} at the end, other engineers' "
+                f"work running meanwhile, which inflates every figure alike) in one run of "
+                f"{time.monotonic() - started:.0f} s, production settings on PostgreSQL and Redis, the "
+                "servers with deploy/Procfile's database settings for `sockets`. Clients: "
+                f"{who}, opened 100 at a time and spread over the server processes. Time until every client "
+                "is connected (bare) or has its `subscribed` frame (live rooms), and the CPU the server "
+                "processes and PostgreSQL spent meanwhile, per client.",
+                "",
+                CONNECT_HEADER,
+                *(_connect_row(row) for row in connect_rows),
+                "",
+                connect_summary,
+                *(
+                    [
+                        "",
+                        f"Delivery in the same run (one sender, {PACED_COUNT} messages paced at {PACED_RATE:g}/s, "
+                        f"then {BURST_COUNT} in a burst):",
+                        "",
+                        HEADER,
+                        *(_row(row) for row in rows),
+                        "",
+                        summary,
+                    ]
+                    if rows
+                    else []
+                ),
+            ]
+        )
+        write_results(text, "Live connect")
+        print(f"Recorded in {BENCH / 'RESULTS.md'}")
     if args.write:
         text = "\n".join(
             [

@@ -15,11 +15,15 @@ from urllib.parse import parse_qs
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
+from django.db import connections
 from django.utils import translation
 from django.utils.translation import gettext
 
+from cop.edge import refusal_frame
+from cop.errors import DomainError
+
 from . import selectors, services
-from .exceptions import LiveError, StreamForbidden, StreamNotFound
+from .exceptions import StreamForbidden, StreamNotFound
 from .hub import hub_for
 from .limits import limit
 from .permissions import stream_access
@@ -76,6 +80,33 @@ def _initial_streams(scope) -> list[tuple[str, int | None]]:
     return wanted
 
 
+def _accesses(user, keys: list[str]) -> list:
+    """The user's access to each stream asked for at connect, in one trip to the database thread."""
+    return [stream_access(user, key) for key in keys]
+
+
+def _start_following(
+    *, key: str, channel_name: str, hub_id: str, user_id: int | None, after: int | None
+) -> tuple[int, list[dict]]:
+    """Records the socket's presence and reads where the stream stands, in one trip to the database
+    thread: its last seq, and the events a resuming client missed (at most the catch-up limit + 1)."""
+    services.presence_join(stream_key=key, channel_name=channel_name, hub_id=hub_id, user_id=user_id)
+    return selectors.stream_position(key, after, limit("LIVE_CATCHUP_LIMIT") + 1)
+
+
+class _OpenSockets:
+    """Live sockets open in this server process. When the last one closes, the process gives back its
+    database connection (under ASGI every consumer's database work runs on one thread, which keeps a
+    persistent connection while sockets are open: see deploy/README.md)."""
+
+    count = 0
+
+
+async def _release_database_if_idle() -> None:
+    if _OpenSockets.count == 0:
+        await database_sync_to_async(connections.close_all)()
+
+
 def _csrf_secret(scope) -> str:
     """The page's CSRF cookie, so that forms inside fragments rendered for this viewer can be sent."""
     value = scope.get("cookies", {}).get(settings.CSRF_COOKIE_NAME, "")
@@ -101,11 +132,15 @@ class LiveConsumer(AsyncWebsocketConsumer):
         self.writer = None
         try:
             initial = _initial_streams(self.scope)[: limit("LIVE_MAX_STREAMS")]
-            accesses = [(await self._access(key), after) for key, after in initial]
+            allowed = await database_sync_to_async(_accesses)(self.user, [key for key, _ in initial])
+            accesses = list(zip(allowed, [after for _, after in initial], strict=True))
         except (StreamNotFound, StreamForbidden):
             await self.close(code=CLOSE_FORBIDDEN)  # before accept: the handshake is refused (HTTP 403)
+            await _release_database_if_idle()
             return
         await self.accept()
+        _OpenSockets.count += 1
+        self.counted = True
         self.writer = asyncio.create_task(self._write_loop())
         if self.user_id:
             await self.channel_layer.group_add(user_group(self.user_id), self.channel_name)
@@ -119,6 +154,10 @@ class LiveConsumer(AsyncWebsocketConsumer):
             await self.channel_layer.group_discard(user_group(self.user_id), self.channel_name)
         if getattr(self, "writer", None) is not None:
             self.writer.cancel()
+        if getattr(self, "counted", False):
+            self.counted = False
+            _OpenSockets.count -= 1
+            await _release_database_if_idle()
 
     # INCOMING FRAMES ----
 
@@ -151,11 +190,9 @@ class LiveConsumer(AsyncWebsocketConsumer):
             )
         try:
             await handler(self, frame)
-        except LiveError as error:
+        except DomainError as error:  # a refusal (LiveError, or any service's): one frame, by cop.edge
             ref = frame.get("ref") if isinstance(frame.get("ref"), str) else None
-            await self._error(
-                error.code, str(error.message), stream=frame.get("stream"), ref=ref, **error.details
-            )
+            await self._send_now(refusal_frame(error, stream=frame.get("stream"), ref=ref))
         except Exception:
             # A bug or a database hiccup answers this frame with an error; the socket stays up.
             logger.exception("live socket: %s frame failed", kind)
@@ -273,10 +310,6 @@ class LiveConsumer(AsyncWebsocketConsumer):
         # drops what the log already gave.
         await self.hub.subscribe(key, self)
         self._enqueue(("start", key, after))
-        await database_sync_to_async(services.presence_join)(
-            stream_key=key, channel_name=self.channel_name, hub_id=self.hub.id, user_id=self.user_id
-        )
-        await self.channel_layer.group_send(stream_group(key), {"type": "live.presence", "stream": key})
 
     async def _unfollow(self, key: str) -> None:
         self.streams.pop(key, None)
@@ -345,7 +378,10 @@ class LiveConsumer(AsyncWebsocketConsumer):
         state = self.streams.get(key)
         if state is None:
             return
-        current = await database_sync_to_async(selectors.stream_last_seq)(key)
+        current, missed = await database_sync_to_async(_start_following)(
+            key=key, channel_name=self.channel_name, hub_id=self.hub.id, user_id=self.user_id, after=after
+        )
+        await self.channel_layer.group_send(stream_group(key), {"type": "live.presence", "stream": key})
         if after is None or after > current:
             state["last"] = current
         else:
@@ -359,7 +395,21 @@ class LiveConsumer(AsyncWebsocketConsumer):
         await self.send(text_data=json.dumps(subscribed))
         if after is not None and after > current:
             await self.send(text_data=json.dumps({"type": "reset", "stream": key, "seq": current}))
-        await self._catch_up(key, state)
+        if state["last"] < current:
+            await self._replay(key, state, missed, current)
+        # A new follower has nothing to catch up: whatever is committed after `current` was read is
+        # published after the hub subscribed above, so it reaches this socket (a gap is caught up then).
+
+    async def _replay(self, key: str, state: dict, events: list[dict], current: int) -> None:
+        """Sends a resuming client the events it missed, or `reset` when they are too many or gone."""
+        if len(events) > limit("LIVE_CATCHUP_LIMIT") or not events or events[0]["seq"] != state["last"] + 1:
+            state["last"] = current
+            await self.send(text_data=json.dumps({"type": "reset", "stream": key, "seq": current}))
+            return
+        for event in events:
+            if key not in self.streams:
+                return  # access was lost while catching up
+            await self._send_event(key, state, event)
 
     async def _catch_up(self, key: str, state: dict) -> None:
         """Sends from the log every event after the last one this socket sent, in order."""

@@ -25,6 +25,15 @@ def events_after(key: str, after: int, limit_to: int) -> list[dict]:
     return kind.events_after(object_id, after, limit_to)
 
 
+def stream_position(key: str, after: int | None, limit_to: int) -> tuple[int, list[dict]]:
+    """The stream's last seq, and for a client resuming after `after` the events since (at most
+    `limit_to`): one query for a new follower, two for a resume."""
+    current = stream_last_seq(key)
+    if after is None or after >= current:
+        return current, []
+    return current, events_after(key, after, limit_to)
+
+
 def room_history(room: Room, *, before: int | None = None) -> tuple[list[RoomMessage], int | None]:
     """A page of messages, newest page first, each page in reading order; and the id for the older page."""
     messages = RoomMessage.objects.filter(room=room).select_related("author").order_by("-pk")

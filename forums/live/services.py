@@ -291,10 +291,21 @@ def logs_prune(*, now: datetime | None = None) -> int:
 
 
 def presence_join(*, stream_key: str, channel_name: str, hub_id: str, user_id: int | None) -> None:
-    Presence.objects.update_or_create(
-        stream_key=stream_key,
-        channel_name=channel_name,
-        defaults={"hub_id": hub_id, "user_id": user_id, "seen_at": timezone.now()},
+    """Records one socket following one stream, in one statement (an upsert: a socket that follows a
+    stream again refreshes its row)."""
+    Presence.objects.bulk_create(
+        [
+            Presence(
+                stream_key=stream_key,
+                channel_name=channel_name,
+                hub_id=hub_id,
+                user_id=user_id,
+                seen_at=timezone.now(),
+            )
+        ],
+        update_conflicts=True,
+        unique_fields=["stream_key", "channel_name"],
+        update_fields=["hub_id", "user_id", "seen_at"],
     )
 
 
