@@ -1,9 +1,12 @@
 import re
-import time
+import types
 
 import pytest
+from allauth.mfa.totp.internal import auth as totp_auth
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.core.cache import cache
+
+from tests.clock import FrozenClock
 
 PASSWORD = "correct horse battery staple"
 
@@ -14,6 +17,15 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def totp_clock(monkeypatch):
+    """allauth checks a code against the current 30-second period (no tolerance): a test computing a
+    code at :29.9 and posting it at :30.0 would fail. Its clock is frozen mid-period instead."""
+    clock = FrozenClock(1_767_268_815.0)
+    monkeypatch.setattr(totp_auth, "time", types.SimpleNamespace(time=clock))
+    return clock
 
 
 def link_in(message) -> str:
@@ -28,8 +40,8 @@ def path_of(url: str) -> str:
 
 
 def totp_code(secret: str) -> str:
-    """The code an authenticator app shows right now for this secret."""
-    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+    """The code an authenticator app shows now (on the frozen clock of `totp_clock`) for this secret."""
+    return format_hotp_value(hotp_value(secret, int(totp_auth.time.time()) // 30))
 
 
 def log_in(client, email: str, password: str = PASSWORD):
