@@ -45,6 +45,7 @@ browser-deps:
 test: $(VENV)/.installed-test browser-deps ## Lint, check migrations and settings, run the whole test suite
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/djlint templates --lint
 	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) check
 	$(VENV)/bin/pytest -m "not stack" $(PYTEST_ARGS)
@@ -55,9 +56,10 @@ stack-deps:
 test-stack: $(VENV)/.installed-test stack-deps ## Start PostgreSQL, Redis, nginx, servers, Celery; prove the production stack
 	$(VENV)/bin/pytest -m stack tests/stack $(PYTEST_ARGS)
 
-lint: $(VENV)/.installed-test ## Ruff lint and format check
+lint: $(VENV)/.installed-test ## Ruff lint and format check, djlint on the templates
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/djlint templates --lint
 
 format: $(VENV)/.installed-test ## Format the code
 	$(VENV)/bin/ruff check --fix .
