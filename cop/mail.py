@@ -18,6 +18,7 @@ import logging
 import zoneinfo
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -124,25 +125,26 @@ def mail_key(kind: str, key: str, to: str) -> str:
 def _claim(*, key: str, kind: str, to: str, language: str, subject: str) -> bool:
     """Takes the message for this attempt: a new key, or one whose last attempt failed. False when it
     was sent, or is being sent by another attempt (or one that died: see the module's docstring)."""
-    with transaction.atomic():
-        row, created = SentMail.objects.get_or_create(
-            key=key,
-            defaults={
-                "kind": kind[:80],
-                "to": to,
-                "language": language,
-                "subject": subject[:255],
-                "status": MailStatus.SENDING,
-                "attempts": 1,
-            },
+    # get_or_create survives a concurrent insert of the same key; the update takes a failed row only
+    # if no other attempt took it first.
+    row, created = SentMail.objects.get_or_create(
+        key=key,
+        defaults={
+            "kind": kind[:80],
+            "to": to,
+            "language": language,
+            "subject": subject[:255],
+            "status": MailStatus.SENDING,
+            "attempts": 1,
+        },
+    )
+    if created:
+        return True
+    return bool(
+        SentMail.objects.filter(pk=row.pk, status=MailStatus.FAILED).update(
+            status=MailStatus.SENDING, attempts=F("attempts") + 1, subject=subject[:255]
         )
-        if created:
-            return True
-        return bool(
-            SentMail.objects.filter(pk=row.pk, status=MailStatus.FAILED).update(
-                status=MailStatus.SENDING, attempts=F("attempts") + 1, subject=subject[:255]
-            )
-        )
+    )
 
 
 def mail_send(
@@ -195,3 +197,10 @@ def mail_send(
         if on_sent is not None:
             on_sent()
     return True
+
+
+def sent_mail_prune(*, now=None) -> int:
+    """Deletes the records of e-mails older than MAIL_RECORD_DAYS (long past any retry); returns how many."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.MAIL_RECORD_DAYS)
+    deleted, _by_model = SentMail.objects.filter(created_at__lt=cutoff).delete()
+    return deleted

@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
-from cop.mail import absolute_url, mail_send
+from cop.mail import absolute_url, mail_send, sent_mail_prune
 from cop.models import Invitation, Membership, MembershipStatus, Role
 
 logger = logging.getLogger(__name__)
@@ -133,3 +133,9 @@ def send_invitation(invitation_id: int) -> int:
         on_sent=lambda: Invitation.objects.filter(pk=invitation.pk).update(sent_at=timezone.now()),
     )
     return int(sent)
+
+
+@shared_task
+def prune_sent_mail() -> int:
+    """Run daily by Celery beat: forgets the records of e-mails sent over MAIL_RECORD_DAYS ago."""
+    return sent_mail_prune()

@@ -246,6 +246,10 @@ EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="KM4B Communities <noreply@km4b.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# cop.mail records every e-mail it sends (SentMail) so that a retry never sends one twice; records
+# older than this are deleted daily (retries end within hours).
+MAIL_RECORD_DAYS = 90
+CELERY_BEAT_SCHEDULE["cop-prune-sent-mail"] = {"task": "cop.tasks.prune_sent_mail", "schedule": 24 * 3600}
 
 # SECURITY ----
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -1,14 +1,16 @@
 """cop.mail, the one mailer: language, absolute URLs, subject prefix, text and HTML parts, and the
 SentMail record that keeps a retried task from mailing anyone twice."""
 
+import datetime as dt
 from smtplib import SMTPException
 from types import SimpleNamespace
 
 import pytest
 from django.core import mail
 from django.core.mail.backends import locmem
+from django.utils import timezone
 
-from cop import services
+from cop import services, tasks
 from cop.mail import absolute_url, ics_attachment, mail_key, mail_send, recipient_language
 from cop.models import MailStatus, Role, SentMail
 from tests.factories import CommunityPageFactory, MembershipFactory, UserFactory
@@ -161,3 +163,26 @@ def test_attachments_and_long_keys():
     key = SentMail.objects.get().key
     assert len(key) <= 255 and key.startswith("test.approved:sha256:")
     assert approved(user, key="x" * 400) is False
+
+
+def test_queries_per_message_are_constant(django_assert_num_queries):
+    user = UserFactory()
+    # Is it recorded?, claim (read, savepoint, insert, release), mark sent (savepoint, update, release).
+    with django_assert_num_queries(8):
+        assert approved(user) is True
+    with django_assert_num_queries(1):
+        assert approved(user) is False
+
+
+def test_old_records_are_pruned_daily(settings):
+    user = UserFactory()
+    approved(user, key="old")
+    approved(user, key="new")
+    SentMail.objects.filter(key=mail_key("test.approved", "old", user.email)).update(
+        created_at=timezone.now() - dt.timedelta(days=settings.MAIL_RECORD_DAYS + 1)
+    )
+    assert tasks.prune_sent_mail() == 1
+    assert list(SentMail.objects.values_list("key", flat=True)) == [
+        mail_key("test.approved", "new", user.email)
+    ]
+    assert settings.CELERY_BEAT_SCHEDULE["cop-prune-sent-mail"]["task"] == "cop.tasks.prune_sent_mail"

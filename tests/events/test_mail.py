@@ -3,6 +3,7 @@ anyone receive a notice twice; notices carry the session as an .ics file."""
 
 import datetime as dt
 from smtplib import SMTPException
+from unittest import mock
 
 import pytest
 from django.core import mail
@@ -136,3 +137,11 @@ def test_followup_is_one_task_per_person_in_their_language(make_event, django_ca
     by_recipient = {m.to[0]: m for m in mail.outbox}
     assert len(mail.outbox) == 2
     assert "/fr/" in by_recipient[french.email].body and "/ru/" in by_recipient[russian.email].body
+
+
+def test_fan_out_reads_the_participants_in_constant_queries(five_registered, django_assert_num_queries):
+    occurrence, _people = five_registered
+    with mock.patch.object(tasks.send_occurrence_change, "delay") as queued, django_assert_num_queries(2):
+        assert moved_notice(occurrence) == 5
+    assert queued.call_count == 5
+    assert mail.outbox == []
