@@ -18,3 +18,10 @@ class DomainError(Exception):
         if retry_after is not None:
             self.retry_after = retry_after
         super().__init__(str(self.message))
+
+
+class Forbidden(DomainError):
+    """The user may not do this (a view's permission check); the message says who may."""
+
+    status = 403
+    default_message = _("You are not allowed to do this.")

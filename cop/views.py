@@ -1,5 +1,6 @@
-"""Front-end views of the communities: thin, they ask cop.permissions, read through cop.selectors,
-write through cop.services and turn domain exceptions into a message and a 4xx."""
+"""Front-end views of the communities: thin, they ask cop.permissions, read through cop.selectors and
+write through cop.services; a refused action (cop.errors.DomainError) becomes the refused page at the
+edge (cop.edge)."""
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -23,6 +24,7 @@ from cop.community_forms import (
     ReasonForm,
     RoleForm,
 )
+from cop.errors import DomainError
 from cop.models import Announcement, CommunityIndexPage, CommunityPage, Invitation, Membership, Role
 from cop.signals import INVITATION_SESSION_KEY
 
@@ -30,20 +32,6 @@ MEMBERS_PER_PAGE = 50
 PEOPLE_PER_PAGE = 30
 
 # HELPERS ----
-
-
-def _refused(request, error: services.CommunityError, community=None, *, back_url=None):
-    """The page that explains why an action was refused, with the exception's 4xx status."""
-    return render(
-        request,
-        "cop/refused.html",
-        {"error": error.message, "community": community, "back_url": back_url or _community_url(community)},
-        status=error.status,
-    )
-
-
-def _community_url(community) -> str:
-    return community.url if community is not None else reverse("cop:my_communities")
 
 
 def _community_or_404(request, community_id: int) -> CommunityPage:
@@ -54,24 +42,18 @@ def _community_or_404(request, community_id: int) -> CommunityPage:
     return community
 
 
-def _readable_community_or_refuse(request, community_id: int):
+def _readable_community(request, community_id: int) -> CommunityPage:
     community = _community_or_404(request, community_id)
     if not permissions.can_view(request.user, community):
-        return community, _refused(
-            request,
-            services.NotAllowed(_("Only members of this community can see this.")),
-            community,
-        )
-    return community, None
+        raise services.NotAllowed(_("Only members of this community can see this."))
+    return community
 
 
-def _managed_community(request, community_id: int):
+def _managed_community(request, community_id: int) -> CommunityPage:
     community = _community_or_404(request, community_id)
     if not permissions.can_manage(request.user, community):
-        return community, _refused(
-            request, services.NotAllowed(_("Only the facilitators of this community can do this.")), community
-        )
-    return community, None
+        raise services.NotAllowed(_("Only the facilitators of this community can do this."))
+    return community
 
 
 def _community_membership(community, membership_id: int) -> Membership:
@@ -104,10 +86,7 @@ def community_index(request):
 @require_POST
 def community_join(request, community_id: int):
     community = _community_or_404(request, community_id)
-    try:
-        services.membership_join(user=request.user, community=community)
-    except services.CommunityError as error:
-        return _refused(request, error, community)
+    services.membership_join(user=request.user, community=community)
     messages.success(request, _("Welcome! You are now a member of %(name)s.") % {"name": community.title})
     return redirect(community.url)
 
@@ -118,12 +97,9 @@ def community_request(request, community_id: int):
     community = _community_or_404(request, community_id)
     form = MembershipRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            membership = services.membership_request(
-                user=request.user, community=community, message=form.cleaned_data["message"]
-            )
-        except services.CommunityError as error:
-            return _refused(request, error, community)
+        membership = services.membership_request(
+            user=request.user, community=community, message=form.cleaned_data["message"]
+        )
         if membership.is_active:
             messages.success(
                 request, _("Welcome! You are now a member of %(name)s.") % {"name": community.title}
@@ -148,10 +124,7 @@ def community_request(request, community_id: int):
 @require_POST
 def community_withdraw(request, community_id: int):
     community = _community_or_404(request, community_id)
-    try:
-        services.membership_withdraw(user=request.user, community=community)
-    except services.CommunityError as error:
-        return _refused(request, error, community)
+    services.membership_withdraw(user=request.user, community=community)
     messages.success(request, _("Your request to join was withdrawn."))
     # From "My communities" the user goes back there, elsewhere to the community.
     return redirect(reverse("cop:my_communities") if request.POST.get("next") == "mine" else community.url)
@@ -162,10 +135,7 @@ def community_leave(request, community_id: int):
     """Asks for confirmation (GET), then leaves (POST)."""
     community = _community_or_404(request, community_id)
     if request.method == "POST":
-        try:
-            services.membership_leave(user=request.user, community=community)
-        except services.CommunityError as error:
-            return _refused(request, error, community)
+        services.membership_leave(user=request.user, community=community)
         messages.success(request, _("You left %(name)s.") % {"name": community.title})
         return redirect(reverse("cop:my_communities"))
     return render(
@@ -184,9 +154,7 @@ def community_leave(request, community_id: int):
 
 def _readers_list(request, community_id: int, *, rows, template: str, title: str, per_page: int):
     """A paginated list that only the community's readers see (members, announcements)."""
-    community, refusal = _readable_community_or_refuse(request, community_id)
-    if refusal:
-        return refusal
+    community = _readable_community(request, community_id)
     page = Paginator(rows(community), per_page).get_page(request.GET.get("page"))
     return render(
         request,
@@ -246,25 +214,16 @@ def _manage_context(request, community, **extra) -> dict:
 @login_required
 def community_manage(request, community_id: int):
     """The facilitators' desk: requests, members and roles, invitations, bans, announcements."""
-    community, refusal = _managed_community(request, community_id)
-    if refusal:
-        return refusal
+    community = _managed_community(request, community_id)
     return render(request, "cop/community_manage.html", _manage_context(request, community))
 
 
 @login_required
 @require_POST
 def request_approve(request, community_id: int, membership_id: int):
-    community, refusal = _managed_community(request, community_id)
-    if refusal:
-        return refusal
+    community = _managed_community(request, community_id)
     membership = _community_membership(community, membership_id)
-    try:
-        services.membership_approve(actor=request.user, membership_id=membership.pk)
-    except services.CommunityError as error:
-        return _refused(
-            request, error, community, back_url=reverse("cop:community_manage", args=[community.pk])
-        )
+    services.membership_approve(actor=request.user, membership_id=membership.pk)
     messages.success(request, _("%(name)s is now a member.") % {"name": membership.user.public_name})
     return redirect("cop:community_manage", community.pk)
 
@@ -272,19 +231,14 @@ def request_approve(request, community_id: int, membership_id: int):
 @login_required
 def request_decline(request, community_id: int, membership_id: int):
     """Asks for the reason (GET), then declines (POST)."""
-    community, refusal = _managed_community(request, community_id)
-    if refusal:
-        return refusal
+    community = _managed_community(request, community_id)
     membership = _community_membership(community, membership_id)
     manage_url = reverse("cop:community_manage", args=[community.pk])
     form = DeclineForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.membership_decline(
-                actor=request.user, membership_id=membership.pk, reason=form.cleaned_data["reason"]
-            )
-        except services.CommunityError as error:
-            return _refused(request, error, community, back_url=manage_url)
+        services.membership_decline(
+            actor=request.user, membership_id=membership.pk, reason=form.cleaned_data["reason"]
+        )
         messages.success(
             request, _("The request of %(name)s was declined.") % {"name": membership.user.public_name}
         )
@@ -312,22 +266,15 @@ def request_decline(request, community_id: int, membership_id: int):
 @login_required
 @require_POST
 def member_role(request, community_id: int, membership_id: int):
-    community, refusal = _managed_community(request, community_id)
-    if refusal:
-        return refusal
+    community = _managed_community(request, community_id)
     membership = _community_membership(community, membership_id)
     manage_url = reverse("cop:community_manage", args=[community.pk])
     form = RoleForm(request.POST)
     if not form.is_valid():
-        error = services.CommunityError(_("Choose one of the roles offered."))
-        error.status = 400
-        return _refused(request, error, community, back_url=manage_url)
-    try:
-        services.membership_set_role(
-            actor=request.user, membership_id=membership.pk, role=form.cleaned_data["role"]
-        )
-    except services.CommunityError as error:
-        return _refused(request, error, community, back_url=manage_url)
+        raise DomainError(_("Choose one of the roles offered."))  # 400
+    services.membership_set_role(
+        actor=request.user, membership_id=membership.pk, role=form.cleaned_data["role"]
+    )
     messages.success(
         request,
         _("%(name)s is now %(role)s.")
@@ -338,18 +285,13 @@ def member_role(request, community_id: int, membership_id: int):
 
 def _member_sanction(request, community_id: int, membership_id: int, *, action: str):
     """Remove or ban: asks for confirmation and an optional reason (GET), then acts (POST)."""
-    community, refusal = _managed_community(request, community_id)
-    if refusal:
-        return refusal
+    community = _managed_community(request, community_id)
     membership = _community_membership(community, membership_id)
     manage_url = reverse("cop:community_manage", args=[community.pk])
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         service = services.membership_ban if action == "ban" else services.membership_remove
-        try:
-            service(actor=request.user, membership_id=membership.pk, reason=form.cleaned_data["reason"])
-        except services.CommunityError as error:
-            return _refused(request, error, community, back_url=manage_url)
+        service(actor=request.user, membership_id=membership.pk, reason=form.cleaned_data["reason"])
         done = _("%(name)s is barred from the community.") if action == "ban" else _("%(name)s was removed.")
         messages.success(request, done % {"name": membership.user.public_name})
         return redirect(manage_url)
@@ -384,15 +326,10 @@ def member_ban(request, community_id: int, membership_id: int):
 @login_required
 @require_POST
 def member_unban(request, community_id: int, membership_id: int):
-    community, refusal = _managed_community(request, community_id)
-    if refusal:
-        return refusal
+    community = _managed_community(request, community_id)
     membership = _community_membership(community, membership_id)
     manage_url = reverse("cop:community_manage", args=[community.pk])
-    try:
-        services.membership_unban(actor=request.user, membership_id=membership.pk)
-    except services.CommunityError as error:
-        return _refused(request, error, community, back_url=manage_url)
+    services.membership_unban(actor=request.user, membership_id=membership.pk)
     messages.success(request, _("The ban on %(name)s was lifted.") % {"name": membership.user.public_name})
     return redirect(manage_url)
 
@@ -400,9 +337,7 @@ def member_unban(request, community_id: int, membership_id: int):
 @login_required
 @require_POST
 def invitation_create(request, community_id: int):
-    community, refusal = _managed_community(request, community_id)
-    if refusal:
-        return refusal
+    community = _managed_community(request, community_id)
     form = InvitationForm(request.POST)
     if form.is_valid():
         try:
@@ -430,15 +365,10 @@ def invitation_create(request, community_id: int):
 @login_required
 @require_POST
 def invitation_revoke(request, community_id: int, invitation_id: int):
-    community, refusal = _managed_community(request, community_id)
-    if refusal:
-        return refusal
+    community = _managed_community(request, community_id)
     invitation = get_object_or_404(Invitation, pk=invitation_id, community=community)
     manage_url = reverse("cop:community_manage", args=[community.pk])
-    try:
-        services.invitation_revoke(actor=request.user, invitation_id=invitation.pk)
-    except services.CommunityError as error:
-        return _refused(request, error, community, back_url=manage_url)
+    services.invitation_revoke(actor=request.user, invitation_id=invitation.pk)
     messages.success(request, _("The invitation to %(email)s was withdrawn.") % {"email": invitation.email})
     return redirect(manage_url)
 
@@ -446,9 +376,7 @@ def invitation_revoke(request, community_id: int, invitation_id: int):
 @login_required
 def announcement_edit(request, community_id: int, announcement_id: int | None = None):
     """Writes a new announcement or edits one."""
-    community, refusal = _managed_community(request, community_id)
-    if refusal:
-        return refusal
+    community = _managed_community(request, community_id)
     announcement = (
         get_object_or_404(Announcement, pk=announcement_id, community=community) if announcement_id else None
     )
@@ -456,13 +384,10 @@ def announcement_edit(request, community_id: int, announcement_id: int | None = 
     manage_url = reverse("cop:community_manage", args=[community.pk])
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in ("title", "body", "pinned")}
-        try:
-            if announcement is None:
-                services.announcement_create(actor=request.user, community=community, **fields)
-            else:
-                services.announcement_update(actor=request.user, announcement_id=announcement.pk, **fields)
-        except services.CommunityError as error:
-            return _refused(request, error, community, back_url=manage_url)
+        if announcement is None:
+            services.announcement_create(actor=request.user, community=community, **fields)
+        else:
+            services.announcement_update(actor=request.user, announcement_id=announcement.pk, **fields)
         messages.success(request, _("The announcement was saved."))
         return redirect(manage_url)
     heading = _("Edit the announcement") if announcement else _("New announcement")
@@ -486,9 +411,7 @@ def announcement_edit(request, community_id: int, announcement_id: int | None = 
 @login_required
 @require_POST
 def announcement_delete(request, community_id: int, announcement_id: int):
-    community, refusal = _managed_community(request, community_id)
-    if refusal:
-        return refusal
+    community = _managed_community(request, community_id)
     announcement = get_object_or_404(Announcement, pk=announcement_id, community=community)
     services.announcement_delete(actor=request.user, announcement_id=announcement.pk)
     messages.success(request, _("The announcement was deleted."))
@@ -501,25 +424,18 @@ def announcement_delete(request, community_id: int, announcement_id: int):
 def invitation(request, token: str):
     """The link in the invitation e-mail. Anonymous visitors are asked to log in or sign up and come
     back; a signed-in user accepts with one button (POST)."""
-    try:
-        invitation_obj = services.invitation_from_token(token)
-    except services.CommunityError as error:
-        return _refused(request, error, back_url="/")
+    invitation_obj = services.invitation_from_token(token)
     community = invitation_obj.community
     if request.user.is_authenticated and invitation_obj.accepted_by_id == request.user.pk:
         messages.info(request, _("You are a member of %(name)s.") % {"name": community.title})
         return redirect(community.url)
     if request.method == "POST" and request.user.is_authenticated:
-        try:
-            services.invitation_accept(user=request.user, token=token)
-        except services.CommunityError as error:
-            return _refused(request, error, back_url="/")
+        services.invitation_accept(user=request.user, token=token)
         request.session.pop(INVITATION_SESSION_KEY, None)
         messages.success(request, _("Welcome! You are now a member of %(name)s.") % {"name": community.title})
         return redirect(community.url)
     if not invitation_obj.is_open:
-        error = services.InvitationRevoked() if invitation_obj.revoked_at else services.InvitationUsed()
-        return _refused(request, error, back_url="/")
+        raise services.InvitationRevoked() if invitation_obj.revoked_at else services.InvitationUsed()
     if not request.user.is_authenticated:
         # Kept in the session so that logging in (even after signing up and verifying the e-mail
         # address) accepts it: see cop.signals.

@@ -1,9 +1,9 @@
 """Views for the calendar, registration, feeds and organisers' pages. They parse input, ask
-events.permissions, call selectors or services and render; domain errors become messages and 4xx."""
+events.permissions, call selectors or services and render; a refused action (cop.errors.DomainError)
+becomes the refused page at the edge (cop.edge), or a message on a form shown again."""
 
 import calendar as pycalendar
 import csv
-import dataclasses
 from datetime import date, timedelta
 
 from django.contrib import messages
@@ -18,10 +18,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cop import permissions as cop_permissions
+from cop.errors import DomainError, Forbidden
 from cop.models import CommunityPage
 from events import ical, permissions, selectors, services
+from events.filters import CalendarFilter
 from events.forms import (
-    CalendarFilterForm,
     CancelEventForm,
     EventForm,
     FollowupForm,
@@ -49,10 +50,6 @@ def _crumbs(*items) -> list[dict]:
     return [{"title": _("Events"), "url": reverse("events:calendar")}] + [
         {"title": title, "url": url} for title, url in items
     ]
-
-
-def _error_response(request, error: services.EventError, template="events/error.html", context=None):
-    return render(request, template, {"error_message": error.message, **(context or {})}, status=error.status)
 
 
 def _next_url(request, fallback: str) -> str:
@@ -126,19 +123,22 @@ def calendar(request):
     """The events calendar: upcoming list, month grid, week agenda or past archive, with filters."""
     view = request.GET.get("view", "upcoming")
     view = view if view in VIEWS else "upcoming"
-    filters = selectors.CalendarFilters.from_query(request.GET)
     communities = list(
         cop_permissions.readable_communities(request.user).only("pk", "title").order_by("title")
     )
-    form = CalendarFilterForm(request.GET or None, communities=communities)
-    if form.is_bound and not form.is_valid():
-        filters = _without_invalid_filters(request, filters, form)
+    filterset = CalendarFilter(request.GET or None, user=request.user, communities=communities)
+    if invalid := filterset.invalid_labels():
+        messages.warning(
+            request,
+            _("These filters are not valid and were ignored: %(filters)s.") % {"filters": ", ".join(invalid)},
+        )
+    filters = filterset.valid_values()
     today = timezone.localdate()
     context = {
         "page": EventIndexPage.objects.first(),
         "view": view,
-        "filters": filters,
-        "filter_form": form,
+        "filters": filterset,
+        "filter_form": filterset.form,
         "event_types": EventType.choices,
         "today": today,
         "current_tz": timezone.get_current_timezone_name(),
@@ -187,32 +187,17 @@ def calendar(request):
     return render(request, "events/calendar.html", context)
 
 
-def _without_invalid_filters(request, filters, form):
-    """Filters the form refuses (a tag with a dot, an unknown community) are ignored, and the visitor is
-    told which."""
-    invalid = [name for name in form.errors if name in CalendarFilterForm.FILTERS]
-    defaults = {f.name: f.default for f in dataclasses.fields(filters)}
-    messages.warning(
-        request,
-        _("These filters are not valid and were ignored: %(filters)s.")
-        % {"filters": ", ".join(str(form.fields[name].label) for name in invalid)},
-    )
-    return dataclasses.replace(
-        filters,
-        **{CalendarFilterForm.FILTERS[name]: defaults[CalendarFilterForm.FILTERS[name]] for name in invalid},
-    )
-
-
-def _subscribable_feed_url(filters, communities) -> str:
-    if filters.community:
-        community = next((c for c in communities if c.pk == filters.community), None)
+def _subscribable_feed_url(filters: dict, communities) -> str:
+    """The feed of what the valid filters show, when there is one to subscribe to."""
+    if filters.get("community"):
+        community = next((c for c in communities if str(c.pk) == filters["community"]), None)
         if community is not None and community.visibility == "public":
             return reverse("events:feed_community", args=[community.slug])
         return ""
-    if filters.event_type:
-        return reverse("events:feed_type", args=[filters.event_type])
-    if filters.tag:
-        return reverse("events:feed_tag", args=[filters.tag])
+    if filters.get("type"):
+        return reverse("events:feed_type", args=[filters["type"]])
+    if filters.get("tag"):
+        return reverse("events:feed_tag", args=[filters["tag"]])
     return reverse("events:feed_site")
 
 
@@ -321,11 +306,7 @@ def registration_cancel(request, pk: int):
         Registration.objects.select_related("occurrence__event"), pk=pk, user=request.user
     )
     event = registration.occurrence.event
-    try:
-        services.registration_cancel(registration_id=registration.pk, user=request.user)
-    except services.EventError as error:
-        messages.error(request, error.message)
-        return _error_response(request, error, context={"event": event})
+    services.registration_cancel(registration_id=registration.pk, user=request.user)
     messages.success(request, _("Your registration is cancelled."))
     return HttpResponseRedirect(_next_url(request, event.url))
 
@@ -338,10 +319,7 @@ def registration_accept(request, pk: int):
         Registration.objects.select_related("occurrence__event"), pk=pk, user=request.user
     )
     event = registration.occurrence.event
-    try:
-        services.offer_accept(registration_id=registration.pk)
-    except services.EventError as error:
-        return _error_response(request, error, context={"event": event})
+    services.offer_accept(registration_id=registration.pk)
     messages.success(request, _("The seat is yours: you are registered."))
     return HttpResponseRedirect(event.url)
 
@@ -354,12 +332,9 @@ def offer(request, token: str):
         registration = Registration.objects.select_related("occurrence__event", "user").get(pk=data["r"])
         action = data["a"]
     except (signing.BadSignature, KeyError, TypeError, Registration.DoesNotExist):
-        return render(
-            request,
-            "events/error.html",
-            {"error_message": _("This link is not valid. Open the event page to see your registration.")},
-            status=400,
-        )
+        raise DomainError(
+            _("This link is not valid. Open the event page to see your registration.")
+        ) from None
     event = registration.occurrence.event
     context = {
         "registration": registration,
@@ -368,18 +343,15 @@ def offer(request, token: str):
         "action": action,
     }
     if request.method == "POST":
-        try:
-            if action == "accept":
-                services.offer_accept(registration_id=registration.pk)
-                messages.success(request, _("The seat is yours: you are registered."))
-            else:
-                services.offer_release(registration_id=registration.pk)
-                messages.success(request, _("Thank you: the seat goes to the next person waiting."))
-        except services.EventError as error:
-            return _error_response(request, error, context={"event": event})
+        if action == "accept":
+            services.offer_accept(registration_id=registration.pk)
+            messages.success(request, _("The seat is yours: you are registered."))
+        else:
+            services.offer_release(registration_id=registration.pk)
+            messages.success(request, _("Thank you: the seat goes to the next person waiting."))
         return HttpResponseRedirect(event.url)
     if registration.status != "offered":
-        return _error_response(request, services.OfferExpired(), context={"event": event})
+        raise services.OfferExpired()
     return render(request, "events/offer.html", context)
 
 
@@ -398,10 +370,8 @@ def event_ics(request, pk: int):
     )
     online = any(permissions.can_see_online_link(request.user, event, r) for r in [None, *mine])
     event = EventPage.objects.prefetch_related("occurrences").get(pk=event.pk)
-    try:
-        body = ical.event_ics(event, online=online)
-    except ical.EventNotExpressible as error:  # stored data no calendar can hold: said, not a 500
-        return _error_response(request, error, context={"event": event})
+    # Stored data no calendar can hold raises ical.EventNotExpressible: said on the refused page, not a 500.
+    body = ical.event_ics(event, online=online)
     return _ics_response(body, f"{event.slug}.ics", private=online)
 
 
@@ -471,10 +441,6 @@ def feed_personal(request, token: str):
 # Organisers ----
 
 
-def _forbidden(request, message: str):
-    return render(request, "events/error.html", {"error_message": message}, status=403)
-
-
 @login_required
 def attendees(request, pk: int):
     """The attendee list of one occurrence, attendance marking (POST) and the CSV export."""
@@ -483,14 +449,10 @@ def attendees(request, pk: int):
     if not permissions.can_view_event(request.user, event):
         raise Http404
     if not permissions.can_manage_event(request.user, event):
-        return _forbidden(request, _("Only the event's organisers can see the attendee list."))
+        raise Forbidden(_("Only the event's organisers can see the attendee list."))
     if request.method == "POST":
         present = {int(value) for value in request.POST.getlist("present") if value.isdigit()}
-        try:
-            count = services.attendance_mark(occurrence=occurrence, present_ids=present, by=request.user)
-        except services.EventError as error:
-            messages.error(request, error.message)
-            return _error_response(request, error, context={"event": event})
+        count = services.attendance_mark(occurrence=occurrence, present_ids=present, by=request.user)
         messages.success(request, _("Attendance saved: %(count)s present.") % {"count": count})
         return redirect("events:attendees", pk=occurrence.pk)
     registrations = selectors.attendees(occurrence)
@@ -556,7 +518,7 @@ def event_new(request):
     """Front-end form to create an event, for the facilitators of a community (and staff)."""
     communities = permissions.organisable_communities(request.user)
     if not communities.exists():
-        return _forbidden(request, _("Only community facilitators can create events."))
+        raise Forbidden(_("Only community facilitators can create events."))
     initial = {}
     if request.GET.get("community", "").isdigit():
         initial["community"] = request.GET["community"]
@@ -582,7 +544,7 @@ def event_edit(request, pk: int):
     if not permissions.can_view_event(request.user, event):
         raise Http404
     if not permissions.can_manage_event(request.user, event):
-        return _forbidden(request, _("Only the event's organisers can edit it."))
+        raise Forbidden(_("Only the event's organisers can edit it."))
     event = event.get_latest_revision_as_object()
     form = EventForm(
         request.POST or None, instance=event, communities=permissions.organisable_communities(request.user)
@@ -614,14 +576,11 @@ def event_cancel(request, pk: int):
     if not permissions.can_view_event(request.user, event):
         raise Http404
     if not permissions.can_manage_event(request.user, event):
-        return _forbidden(request, _("Only the event's organisers can cancel it."))
+        raise Forbidden(_("Only the event's organisers can cancel it."))
     form = CancelEventForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
-            try:
-                services.event_cancel(event=event, reason=form.cleaned_data["reason"], by=request.user)
-            except services.EventError as error:
-                return _error_response(request, error, context={"event": event})
+            services.event_cancel(event=event, reason=form.cleaned_data["reason"], by=request.user)
             messages.success(request, _("The event is cancelled and registrants are being told."))
             return HttpResponseRedirect(event.url)
         return render(request, "events/event_cancel.html", {"form": form, "event": event}, status=400)
@@ -639,7 +598,7 @@ def event_followup(request, pk: int):
     if not permissions.can_view_event(request.user, event):
         raise Http404
     if not permissions.can_manage_event(request.user, event):
-        return _forbidden(request, _("Only the event's organisers can publish the follow-up."))
+        raise Forbidden(_("Only the event's organisers can publish the follow-up."))
     form = FollowupForm(
         request.POST or None,
         initial={"recording_url": event.recording_url, "slides_url": event.slides_url},
@@ -685,7 +644,7 @@ def imports(request, community_id: int):
     """A community's subscriptions to partners' calendars, with each feed's latest reports."""
     community = _organised_community(request, community_id)
     if not permissions.can_organise_in(request.user, community):
-        return _forbidden(request, _("Only the community's facilitators can manage imported calendars."))
+        raise Forbidden(_("Only the community's facilitators can manage imported calendars."))
     form = ImportedFeedForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
@@ -716,7 +675,7 @@ def import_feed(request, pk: int):
     feed = get_object_or_404(ImportedFeed.objects.select_related("community"), pk=pk)
     community = _organised_community(request, feed.community_id)
     if not permissions.can_organise_in(request.user, community):
-        return _forbidden(request, _("Only the community's facilitators can manage imported calendars."))
+        raise Forbidden(_("Only the community's facilitators can manage imported calendars."))
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "run":
@@ -732,7 +691,6 @@ def import_feed(request, pk: int):
         elif action in ("confirm_removals", "keep_removed"):
             from django.utils.translation import ngettext
 
-            from cop.errors import DomainError
             from events import importer
 
             try:

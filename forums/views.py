@@ -1,7 +1,6 @@
-"""Thin views: read through selectors, write through services, turn domain errors into a message and a
-4xx status. Every page works without JavaScript."""
-
-import functools
+"""Thin views: read through selectors, write through services. A refused action (forums.exceptions)
+becomes the refused page at the edge (cop.edge), or a message on a form shown again. Every page works
+without JavaScript."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -46,25 +45,6 @@ from .models import (
 )
 from .rendering import quote_markdown
 from .tokens import user_from_unsubscribe_token
-
-
-def forum_errors(view):
-    """Shows a refused action as a page with its message and status (403, 409, 429...), never a 500."""
-
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except ForumError as exc:
-            response = render(
-                request,
-                "forums/error.html",
-                {"message": exc.message, "back": _safe_back(request)},
-                status=exc.status,
-            )
-            return _with_retry_after(response, exc)
-
-    return wrapper
 
 
 def _with_retry_after(response, error: ForumError | None):
@@ -202,7 +182,6 @@ def board(request, slug):
 
 
 @login_required
-@forum_errors
 def thread_create(request, slug):
     board = _board_or_refuse(request, selectors.board_by_slug(slug))
     if not permissions.can_post_in_board(request.user, board):
@@ -343,7 +322,6 @@ def thread_unread(request, pk):
 
 @login_required
 @require_POST
-@forum_errors
 def reply(request, pk):
     thread = _thread_or_refuse(request, pk)
     permissions.require_can_reply(request.user, thread)
@@ -377,7 +355,6 @@ def reply(request, pk):
 
 
 @login_required
-@forum_errors
 def reply_form(request, pk):
     """The reply form on its own page, pre-filled with a quote (used without JavaScript)."""
     thread = _thread_or_refuse(request, pk)
@@ -411,7 +388,6 @@ def reply_form(request, pk):
 
 
 @login_required
-@forum_errors
 def post_edit(request, pk):
     post = _post_or_refuse(request, pk)
     permissions.require_can_edit(request.user, post)
@@ -477,7 +453,6 @@ def post_edit(request, pk):
 
 
 @login_required
-@forum_errors
 def post_delete(request, pk):
     post = _post_or_refuse(request, pk)
     permissions.require_can_edit(request.user, post)
@@ -518,7 +493,6 @@ def post_history(request, pk):
 
 @login_required
 @require_POST
-@forum_errors
 def post_react(request, pk):
     post = _post_or_refuse(request, pk)
     kind = request.POST.get("kind", "")
@@ -530,7 +504,6 @@ def post_react(request, pk):
 
 
 @login_required
-@forum_errors
 def post_flag(request, pk):
     post = _post_or_refuse(request, pk)
     form = FlagForm(_posted(request))
@@ -553,7 +526,6 @@ def post_flag(request, pk):
 
 @login_required
 @require_POST
-@forum_errors
 def post_moderate(request, pk):
     post = _post_or_refuse(request, pk)
     action = request.POST.get("action")
@@ -578,7 +550,6 @@ def post_moderate(request, pk):
 
 @login_required
 @require_POST
-@forum_errors
 def post_accept(request, pk):
     post = _post_or_refuse(request, pk)
     services.answer_accept(post=post, actor=request.user)
@@ -588,7 +559,6 @@ def post_accept(request, pk):
 
 @login_required
 @require_POST
-@forum_errors
 def thread_unaccept(request, pk):
     thread = _thread_or_refuse(request, pk)
     services.answer_unaccept(thread=thread, actor=request.user)
@@ -635,7 +605,6 @@ THREAD_ACTIONS = {
 
 @login_required
 @require_POST
-@forum_errors
 def thread_moderate(request, pk):
     thread = _thread_or_refuse(request, pk)
     action = THREAD_ACTIONS.get(request.POST.get("action", ""))
@@ -649,7 +618,6 @@ def thread_moderate(request, pk):
 
 
 @login_required
-@forum_errors
 def thread_move(request, pk):
     thread = _thread_or_refuse(request, pk)
     if not permissions.can_moderate_board(request.user, thread.board):
@@ -679,7 +647,6 @@ def _watch_response(request, fallback: str, active: bool):
 
 @login_required
 @require_POST
-@forum_errors
 def thread_watch(request, pk):
     thread = _thread_or_refuse(request, pk)
     active = request.POST.get("active") == "1"
@@ -689,7 +656,6 @@ def thread_watch(request, pk):
 
 @login_required
 @require_POST
-@forum_errors
 def board_watch(request, slug):
     board = _board_or_refuse(request, selectors.board_by_slug(slug))
     active = request.POST.get("active") == "1"
@@ -699,7 +665,6 @@ def board_watch(request, slug):
 
 @login_required
 @require_POST
-@forum_errors
 def tag_watch(request, slug):
     tag = selectors.tag_by_slug(slug)
     if tag is None:
@@ -815,7 +780,6 @@ def global_queue(request):
 
 @login_required
 @require_POST
-@forum_errors
 def flag_resolve(request, pk):
     flag = Flag.objects.select_related("post__thread__board__community").filter(pk=pk).first()
     if flag is None:

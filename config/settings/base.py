@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # A refused action (cop.errors.DomainError) raised in a view becomes the refused page.
+    "cop.edge.RefusalMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

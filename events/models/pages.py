@@ -449,8 +449,6 @@ class EventPage(Page):
         return page
 
     def serve(self, request, *args, **kwargs):
-        from django.shortcuts import render
-
         from events.ical import EventNotExpressible, check_expressible
         from events.permissions import can_view_event
 
@@ -460,14 +458,14 @@ class EventPage(Page):
             # Rows stored before the date bounds (events.validation) cannot be shown in any zone.
             check_expressible(self, self.occurrences.all())
         except EventNotExpressible:
-            error = EventNotExpressible(
+            # Said on the refused page (cop.edge) in the visitor's words rather than the check's.
+            raise EventNotExpressible(
                 _(
                     "The dates of this event cannot be shown: they are outside the years %(earliest)s to "
                     "%(latest)s. Its organisers can correct them."
                 )
                 % {"earliest": EARLIEST_YEAR, "latest": LATEST_YEAR}
-            )
-            return render(request, "events/error.html", {"error_message": error.message}, status=error.status)
+            ) from None
         return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
