@@ -3,45 +3,10 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from cop.forms import NameField
-from cop.models import GBFTarget, Language
 from cop.models.users import time_zone_choices
-from events.models import EventFormat, EventPage, EventType, ImportedFeed, QuestionKind
+from events.models import EventPage, ImportedFeed, QuestionKind
 from events.timezones import validate_time_zone
 from events.validation import EARLIEST_YEAR, LATEST_YEAR
-
-
-class CalendarFilterForm(forms.Form):
-    """The calendar's filters (GET). The view ignores the invalid ones and says so."""
-
-    type = forms.ChoiceField(label=_("Type"), required=False)
-    format = forms.ChoiceField(label=_("Format"), required=False)
-    community = forms.ChoiceField(label=_("Community"), required=False)
-    language = forms.ChoiceField(label=_("Language"), required=False)
-    target = forms.ChoiceField(label=_("GBF target"), required=False)
-    tag = forms.SlugField(label=_("Tag"), required=False, max_length=100, allow_unicode=True)
-    mine = forms.BooleanField(label=_("Only my events"), required=False)
-
-    # Each field and the events.selectors.CalendarFilters attribute it sets.
-    FILTERS = {
-        "type": "event_type",
-        "format": "event_format",
-        "community": "community",
-        "language": "language",
-        "target": "target",
-        "tag": "tag",
-        "mine": "mine",
-    }
-
-    def __init__(self, *args, communities=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        anything = [("", _("Any"))]
-        self.fields["type"].choices = anything + list(EventType.choices)
-        self.fields["format"].choices = anything + list(EventFormat.choices)
-        self.fields["community"].choices = anything + [(str(c.pk), c.title) for c in communities]
-        self.fields["language"].choices = anything + [
-            (lang.code, lang.native_name or lang.name) for lang in Language.objects.all()
-        ]
-        self.fields["target"].choices = anything + [(str(t.number), str(t)) for t in GBFTarget.objects.all()]
 
 
 class RegistrationForm(forms.Form):

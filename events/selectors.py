@@ -3,7 +3,7 @@ events.permissions so that members-only events stay with the members; query coun
 the number of events (everything a list shows is joined or prefetched here)."""
 
 import calendar as pycalendar
-import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -12,95 +12,31 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cop.converters import parse_id
 from events import permissions
+from events.filters import CalendarFilter
 from events.models import (
-    EventFormat,
     EventPage,
     EventPageTag,
-    EventType,
     Occurrence,
     Registration,
     RegistrationStatus,
 )
 from events.models.registration import ACTIVE, SEAT_HOLDING
 
-UNICODE_SLUG = re.compile(r"[-\w]+")
-
-
-@dataclass
-class CalendarFilters:
-    event_type: str = ""
-    community: int | None = None
-    language: str = ""
-    target: int | None = None
-    event_format: str = ""
-    tag: str = ""
-    mine: bool = False
-
-    @classmethod
-    def from_query(cls, params) -> "CalendarFilters":
-        """Reads filters from GET parameters, ignoring values that are not valid (never an error)."""
-
-        def as_slug(name, max_length):
-            # A slug in any script (a tag "биоразнообразие"); no dots, NUL, quotes or spaces.
-            value = params.get(name, "")
-            return value if len(value) <= max_length and UNICODE_SLUG.fullmatch(value) else ""
-
-        event_type = params.get("type", "")
-        event_format = params.get("format", "")
-        return cls(
-            event_type=event_type if event_type in EventType.values else "",
-            community=parse_id(params.get("community")),
-            language=as_slug("language", 10),
-            target=parse_id(params.get("target")),
-            event_format=event_format if event_format in EventFormat.values else "",
-            tag=as_slug("tag", 100),
-            mine=params.get("mine") == "1",
-        )
-
-    def is_active(self) -> bool:
-        return any(
-            [
-                self.event_type,
-                self.community,
-                self.language,
-                self.target,
-                self.event_format,
-                self.tag,
-                self.mine,
-            ]
-        )
-
 
 def visible_events(user) -> QuerySet:
     return EventPage.objects.live().filter(permissions.visible_events_q(user))
 
 
-def occurrences_for(user, filters: CalendarFilters | None = None) -> QuerySet:
-    """Occurrences of events the user may see, with everything a list shows joined or prefetched."""
-    filters = filters or CalendarFilters()
+def occurrences_for(user, filters: Mapping | None = None) -> QuerySet:
+    """Occurrences of events the user may see, narrowed by the calendar's `filters` (query parameters,
+    events.filters.CalendarFilter: invalid ones are left out), with everything a list shows joined or
+    prefetched."""
     qs = Occurrence.objects.filter(
         event__live=True, is_detached=False, event__in=visible_events(user).values("pk")
     )
-    if filters.event_type:
-        qs = qs.filter(event__event_type=filters.event_type)
-    if filters.event_format:
-        qs = qs.filter(event__event_format=filters.event_format)
-    if filters.community:
-        qs = qs.filter(event__community_id=filters.community)
-    if filters.language:
-        qs = qs.filter(event__working_languages__code=filters.language)
-    if filters.target:
-        qs = qs.filter(event__gbf_targets__number=filters.target)
-    if filters.tag:
-        qs = qs.filter(event__tags__slug=filters.tag)
-    if filters.mine:
-        if not user.is_authenticated:
-            return qs.none()
-        qs = qs.filter(registrations__user=user, registrations__status__in=ACTIVE)
-    if filters.language or filters.target or filters.tag:
-        qs = qs.distinct()
+    if filters:
+        qs = CalendarFilter(filters, qs, user=user).qs
     return qs.select_related("event", "event__community").prefetch_related(
         Prefetch("event__working_languages"),
     )

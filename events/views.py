@@ -4,7 +4,6 @@ becomes the refused page at the edge (cop.edge), or a message on a form shown ag
 
 import calendar as pycalendar
 import csv
-import dataclasses
 from datetime import date, timedelta
 
 from django.contrib import messages
@@ -22,8 +21,8 @@ from cop import permissions as cop_permissions
 from cop.errors import DomainError, Forbidden
 from cop.models import CommunityPage
 from events import ical, permissions, selectors, services
+from events.filters import CalendarFilter
 from events.forms import (
-    CalendarFilterForm,
     CancelEventForm,
     EventForm,
     FollowupForm,
@@ -124,19 +123,22 @@ def calendar(request):
     """The events calendar: upcoming list, month grid, week agenda or past archive, with filters."""
     view = request.GET.get("view", "upcoming")
     view = view if view in VIEWS else "upcoming"
-    filters = selectors.CalendarFilters.from_query(request.GET)
     communities = list(
         cop_permissions.readable_communities(request.user).only("pk", "title").order_by("title")
     )
-    form = CalendarFilterForm(request.GET or None, communities=communities)
-    if form.is_bound and not form.is_valid():
-        filters = _without_invalid_filters(request, filters, form)
+    filterset = CalendarFilter(request.GET or None, user=request.user, communities=communities)
+    if invalid := filterset.invalid_labels():
+        messages.warning(
+            request,
+            _("These filters are not valid and were ignored: %(filters)s.") % {"filters": ", ".join(invalid)},
+        )
+    filters = filterset.valid_values()
     today = timezone.localdate()
     context = {
         "page": EventIndexPage.objects.first(),
         "view": view,
-        "filters": filters,
-        "filter_form": form,
+        "filters": filterset,
+        "filter_form": filterset.form,
         "event_types": EventType.choices,
         "today": today,
         "current_tz": timezone.get_current_timezone_name(),
@@ -185,32 +187,17 @@ def calendar(request):
     return render(request, "events/calendar.html", context)
 
 
-def _without_invalid_filters(request, filters, form):
-    """Filters the form refuses (a tag with a dot, an unknown community) are ignored, and the visitor is
-    told which."""
-    invalid = [name for name in form.errors if name in CalendarFilterForm.FILTERS]
-    defaults = {f.name: f.default for f in dataclasses.fields(filters)}
-    messages.warning(
-        request,
-        _("These filters are not valid and were ignored: %(filters)s.")
-        % {"filters": ", ".join(str(form.fields[name].label) for name in invalid)},
-    )
-    return dataclasses.replace(
-        filters,
-        **{CalendarFilterForm.FILTERS[name]: defaults[CalendarFilterForm.FILTERS[name]] for name in invalid},
-    )
-
-
-def _subscribable_feed_url(filters, communities) -> str:
-    if filters.community:
-        community = next((c for c in communities if c.pk == filters.community), None)
+def _subscribable_feed_url(filters: dict, communities) -> str:
+    """The feed of what the valid filters show, when there is one to subscribe to."""
+    if filters.get("community"):
+        community = next((c for c in communities if str(c.pk) == filters["community"]), None)
         if community is not None and community.visibility == "public":
             return reverse("events:feed_community", args=[community.slug])
         return ""
-    if filters.event_type:
-        return reverse("events:feed_type", args=[filters.event_type])
-    if filters.tag:
-        return reverse("events:feed_tag", args=[filters.tag])
+    if filters.get("type"):
+        return reverse("events:feed_type", args=[filters["type"]])
+    if filters.get("tag"):
+        return reverse("events:feed_tag", args=[filters["tag"]])
     return reverse("events:feed_site")
 
 
