@@ -25,9 +25,10 @@ def back_url(request: HttpRequest) -> str:
     return ""
 
 
-def with_retry_after(response: HttpResponse, error: DomainError) -> HttpResponse:
-    """A refusal that may succeed later (a rate limit) says when to try again."""
-    if error.retry_after is not None:
+def with_retry_after(response: HttpResponse, error: DomainError | None) -> HttpResponse:
+    """A refusal that may succeed later (a rate limit) says when to try again; also for a form shown
+    again with the refusal's message."""
+    if error is not None and error.retry_after is not None:
         response["Retry-After"] = str(error.retry_after)
     return response
 

@@ -17,6 +17,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from cop.converters import parse_id
+from cop.edge import with_retry_after
 from cop.text import printable_text
 
 from . import permissions, postlist, selectors, services
@@ -45,13 +46,6 @@ from .models import (
 )
 from .rendering import quote_markdown
 from .tokens import user_from_unsubscribe_token
-
-
-def _with_retry_after(response, error: ForumError | None):
-    """A rate-limited refusal (429) says when to try again."""
-    if error is not None and error.retry_after is not None:
-        response["Retry-After"] = str(error.retry_after)
-    return response
 
 
 def _safe_back(request) -> str:
@@ -225,7 +219,7 @@ def thread_create(request, slug):
         },
         status=status,
     )
-    return _with_retry_after(response, refusal)
+    return with_retry_after(response, refusal)
 
 
 # THREAD PAGE ----
@@ -345,7 +339,7 @@ def reply(request, pk):
         response = _thread_page(
             request, thread, reply_form=form, formset=attachment_formset(), status=exc.status
         )
-        return _with_retry_after(response, exc)
+        return with_retry_after(response, exc)
     if post.is_pending:
         messages.info(request, _("Thanks! Your reply will appear once a moderator approves it."))
     else:
