@@ -2,17 +2,29 @@
 
 from cop import eventlog
 from cop import permissions as cop_permissions
+from cop.prepared import PreparedGet
 
 from .exceptions import StreamNotFound
 from .models import STREAM_LOG, Room, StreamEvent
 from .streams import StreamKind, StreamTarget, delete_in_batches, register_stream_kind
+
+# Resolved at every connect and subscribe: compiled once (cop.prepared), with only what the permission
+# checks read (whether the community is live, its visibility); any other field would load on access.
+_room = PreparedGet(
+    lambda room_id: (
+        Room.objects.select_related("community")
+        .only("id", "community__live", "community__visibility")
+        .filter(pk=room_id)
+        .order_by()
+    )
+)
 
 
 class RoomStream(StreamKind):
     name = "room"
 
     def resolve(self, object_id: int) -> StreamTarget:
-        room = Room.objects.select_related("community").filter(pk=object_id).first()
+        room = _room.get(object_id)
         if room is None or not room.community.live:
             raise StreamNotFound()
         community = room.community
