@@ -1,4 +1,7 @@
-from django.urls import NoReverseMatch, reverse
+from functools import cache
+
+from django.urls import NoReverseMatch, get_resolver, reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 # The main navigation, in order. An entry whose URL name is not (yet) routed is left out.
@@ -12,17 +15,44 @@ NAVIGATION = [
 ]
 
 
-def _navigation(request):
-    items = []
+@cache
+def _routed_entries(urlconf: str | None) -> tuple:
+    """The entries whose URL name is routed: the routes are fixed once the process has loaded them,
+    so an unrouted entry costs one NoReverseMatch per process, not one per request."""
+    routed = []
     for key, label, url_name in NAVIGATION:
         try:
-            url = reverse(url_name)
+            reverse(url_name, urlconf=urlconf)
         except NoReverseMatch:
             continue
-        current = request.path.startswith(url) if key != "search" else request.path == url
-        items.append({"key": key, "label": label, "url": url, "current": current})
-    return items
+        routed.append((key, label, url_name))
+    return tuple(routed)
+
+
+@cache
+def navigation_entries(language: str, urlconf: str | None = None) -> tuple:
+    """(key, label, url) of each routed entry in `language`, reversed once per process and language."""
+    with translation.override(language):
+        return tuple(
+            (key, str(label), reverse(url_name, urlconf=urlconf))
+            for key, label, url_name in _routed_entries(urlconf)
+        )
+
+
+def current_section(path: str, entries) -> str:
+    """The key of the navigation entry the path is in ("" when none): search only on its own page."""
+    for key, _label, url in entries:
+        if path == url if key == "search" else path.startswith(url):
+            return key
+    return ""
+
+
+def request_navigation(request) -> tuple:
+    urlconf = getattr(request, "urlconf", None) or get_resolver().urlconf_name
+    return navigation_entries(translation.get_language() or "en", urlconf)
 
 
 def site_shell(request):
-    return {"main_navigation": _navigation(request)}
+    """What the shell needs per request: which navigation entry is current (the rest is fixed per
+    language and rendered once per process: home.templatetags.shell)."""
+    return {"nav_current": current_section(request.path, request_navigation(request))}
