@@ -1,8 +1,10 @@
 from datetime import timedelta
 
 from django import template
+from django.template.loader import render_to_string
 from django.utils import timezone
 
+from cop.fragments import render_many
 from events.timezones import zone
 from events.validation import EARLIEST_YEAR, LATEST_YEAR, year_in_range
 
@@ -56,6 +58,50 @@ def when_info(occurrence, event=None, viewer_tz=None) -> dict:
 @register.inclusion_tag("events/includes/when.html")
 def event_when(occurrence, event=None, compact=False):
     return {**when_info(occurrence, event), "compact": compact}
+
+
+def _item_parts(compact: bool, tz_name: str):
+    def parts(occ):
+        event, community = occ.event, occ.event.community
+        return (
+            compact,
+            tz_name,
+            occ.pk,
+            occ.start_utc.isoformat(),
+            occ.end_utc.isoformat(),
+            occ.is_cancelled,
+            event.pk,
+            event.latest_revision_id,
+            event.last_published_at,
+            event.url_path,
+            event.cancelled,
+            event.ical_sequence,
+            community.pk if community else None,
+            community.latest_revision_id if community else None,
+            community.last_published_at if community else None,
+        )
+
+    return parts
+
+
+@register.simple_tag
+def with_item_html(occurrences, compact=False) -> str:
+    """Sets `item_html` on each occurrence: what its list item shows every viewer, cached per state of
+    the occurrence, its event and community, language and time zone (cop.fragments); the viewer's
+    own registration is rendered around it (events/includes/occurrence_item.html)."""
+    occurrences = list(occurrences)
+    tz_name = timezone.get_current_timezone_name()
+    bodies = render_many(
+        "events-occurrence-item",
+        occurrences,
+        parts=_item_parts(bool(compact), tz_name),
+        render=lambda occ: render_to_string(
+            "events/includes/occurrence_item_body.html", {"occ": occ, "compact": compact}
+        ),
+    )
+    for occ, body in zip(occurrences, bodies, strict=True):
+        occ.item_html = body
+    return ""
 
 
 @register.filter
