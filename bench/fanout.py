@@ -335,7 +335,7 @@ def _connect_row(row) -> str:
     return (
         f"| {row['setup'].label} | {row['clients']:,} | {row['seconds']:.2f} | "
         f"{row['seconds'] * per_socket:.1f} | {row['servers'] * per_socket:.1f} | "
-        f"{row['postgres'] * per_socket:.1f} |"
+        f"{row['postgres'] * per_socket:.2f} |"
     )
 
 

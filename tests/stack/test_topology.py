@@ -69,8 +69,8 @@ async def test_websocket_from_a_foreign_origin_is_refused(servers):
 
 
 def test_the_asgi_process_keeps_no_idle_database_connections(stack, servers):
-    """deploy/Procfile runs uvicorn with CONN_MAX_AGE=0: Django serves each ASGI request from a thread
-    of its own, so persistent connections would stay open, one per thread ever used."""
+    """Django serves each ASGI request from a thread of its own, so a persistent connection would stay
+    open, one per thread ever used: the `sockets` process closes each request's (config/asgi.py)."""
 
     def idle_connections() -> int:
         with psycopg.connect(stack.database_url, autocommit=True) as connection:
