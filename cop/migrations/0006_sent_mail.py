@@ -4,31 +4,46 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cop', '0005_seed_regions'),
+        ("cop", "0005_seed_regions"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SentMail',
+            name="SentMail",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=255, unique=True, verbose_name='key')),
-                ('kind', models.CharField(max_length=80, verbose_name='kind')),
-                ('to', models.EmailField(max_length=254, verbose_name='recipient')),
-                ('language', models.CharField(max_length=10, verbose_name='language')),
-                ('subject', models.CharField(blank=True, max_length=255, verbose_name='subject')),
-                ('status', models.CharField(choices=[('sending', 'Being sent'), ('sent', 'Sent'), ('failed', 'Failed, will be retried')], max_length=10, verbose_name='status')),
-                ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='attempts')),
-                ('last_error', models.CharField(blank=True, max_length=500, verbose_name='last error')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='sent')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=255, unique=True, verbose_name="key")),
+                ("kind", models.CharField(max_length=80, verbose_name="kind")),
+                ("to", models.EmailField(max_length=254, verbose_name="recipient")),
+                ("language", models.CharField(max_length=10, verbose_name="language")),
+                ("subject", models.CharField(blank=True, max_length=255, verbose_name="subject")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("sending", "Being sent"),
+                            ("sent", "Sent"),
+                            ("failed", "Failed, will be retried"),
+                        ],
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("attempts", models.PositiveSmallIntegerField(default=0, verbose_name="attempts")),
+                ("last_error", models.CharField(blank=True, max_length=500, verbose_name="last error")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="sent")),
             ],
             options={
-                'verbose_name': 'sent e-mail',
-                'verbose_name_plural': 'sent e-mails',
-                'indexes': [models.Index(fields=['created_at'], name='cop_sentmai_created_32537f_idx')],
+                "verbose_name": "sent e-mail",
+                "verbose_name_plural": "sent e-mails",
+                "indexes": [models.Index(fields=["created_at"], name="cop_sentmai_created_32537f_idx")],
             },
         ),
     ]
