@@ -1,7 +1,8 @@
 """Celery tasks of the forums: they take ids, call a service and are safe to run twice.
 
-E-mail tasks retry with back-off when the mail server fails: the post is already saved and its
-in-site notification already exists, so a failed e-mail delays, never loses, anything.
+E-mail tasks send to one person through cop.mail, which records each message so a retry never sends it
+twice, and retry with back-off when the mail server fails: the post is already saved and its in-site
+notification already exists, so a failed e-mail delays, never loses, anything.
 """
 
 from smtplib import SMTPException
