@@ -11,10 +11,11 @@ current version. A change invalidates only the scopes that hold the changed even
 their versions are dropped and the copies cached under them deleted, not left to expire."""
 
 import logging
+import re
 import secrets
 from datetime import UTC, date, datetime
 from functools import lru_cache
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 import icalendar
 from django.conf import settings
@@ -23,6 +24,7 @@ from django.core.exceptions import ValidationError
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.html import strip_tags
+from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.translation import gettext_lazy as _
 from icalendar import Timezone, vRecur
 from wagtail.models import Site
@@ -193,24 +195,37 @@ def _occurrences(event) -> list:
 
 class PageUrls:
     """Absolute page addresses for a list of pages, the sites' root paths read once (Page.get_url looks
-    them up for every page): the same addresses as events.emails.event_url."""
+    them up for every page) and Wagtail's serve route reversed once: the same addresses as
+    events.emails.event_url, in the active language."""
 
     def __init__(self):
         self.roots = Site.get_site_root_paths()
         self.one_site = len({root.site_id for root in self.roots}) == 1
         self.append_slash = getattr(settings, "WAGTAIL_APPEND_SLASH", True)
+        self.serve_prefix = reverse("wagtail_serve", args=("",))
+
+    def _path(self, relative: str) -> str | None:
+        if _SERVE_PATH.fullmatch(relative):  # quoted as reverse() quotes it
+            return self.serve_prefix + quote(relative, safe=RFC3986_SUBDELIMS + "/~:@")
+        try:
+            return reverse("wagtail_serve", args=(relative,))
+        except NoReverseMatch:
+            return None
 
     def __call__(self, page) -> str:
         for root in self.roots:
             if page.url_path.startswith(root.root_path):
-                try:
-                    path = reverse("wagtail_serve", args=(page.url_path[len(root.root_path) :],))
-                except NoReverseMatch:
+                path = self._path(page.url_path[len(root.root_path) :])
+                if path is None:
                     break
                 if not self.append_slash and path != "/":
                     path = path.rstrip("/")
                 return absolute(path) if self.one_site else root.root_url + path
         return absolute("/")
+
+
+# Wagtail's serve route (wagtail.urls.serve_pattern with WAGTAIL_APPEND_SLASH).
+_SERVE_PATH = re.compile(r"(?:[\w\-]+/)*")
 
 
 # Writing iCalendar text (RFC 5545) ----
