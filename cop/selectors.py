@@ -1,17 +1,18 @@
 """Reads for communities and practitioners. Each returns what one page shows in a bounded number of
 queries (annotations and prefetches, never a query per row)."""
 
+from collections.abc import Mapping
+
 from django.contrib.auth import get_user_model
-from django.db.models import Case, Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce, Lower
 from taggit.models import Tag
 
 from cop import permissions
+from cop.filters import CommunityFilter, PractitionerFilter
 from cop.models import (
     Announcement,
-    CommunityPage,
     CommunityPageTag,
-    CountryRegion,
     GBFTarget,
     Invitation,
     Language,
@@ -36,44 +37,12 @@ def _active_member_count():
     return Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
 
 
-def region_with_neighbours(region: Region) -> list[int]:
-    """A region, its sub-regions and its parent: a community for "Africa" is relevant to "Eastern
-    Africa" and the other way round."""
-    ids = [region.pk, *Region.objects.filter(parent=region).values_list("pk", flat=True)]
-    if region.parent_id:
-        ids.append(region.parent_id)
-    return ids
-
-
-def community_cards(
-    user,
-    *,
-    query: str = "",
-    target: GBFTarget | None = None,
-    region: Region | None = None,
-    language: Language | None = None,
-    stakeholder: StakeholderGroup | None = None,
-    tag: Tag | None = None,
-) -> QuerySet:
-    """The communities the user may see listed, filtered, with what their cards show."""
+def community_cards(user, *, filters: Mapping | None = None) -> QuerySet:
+    """The communities the user may see listed, narrowed by `filters` (cop.filters.CommunityFilter:
+    invalid values are left out), with what their cards show."""
     communities = permissions.visible_communities(user)
-    if query:
-        communities = communities.filter(title__icontains=query)
-    if target is not None:
-        communities = communities.filter(gbf_targets=target)
-    if region is not None:
-        through = CommunityPage.regions.through
-        communities = communities.filter(
-            pk__in=through.objects.filter(region_id__in=region_with_neighbours(region)).values(
-                "communitypage_id"
-            )
-        )
-    if language is not None:
-        communities = communities.filter(working_languages=language)
-    if stakeholder is not None:
-        communities = communities.filter(stakeholder_focus=stakeholder)
-    if tag is not None:
-        communities = communities.filter(tagged_items__tag=tag)
+    if filters:
+        communities = CommunityFilter(filters, communities).qs
     return (
         communities.annotate(member_count=_active_member_count())
         .prefetch_related("gbf_targets", "working_languages", "tags")
@@ -197,37 +166,12 @@ def my_memberships(user) -> dict:
 # PRACTITIONERS ----
 
 
-def practitioner_directory(
-    *,
-    query: str = "",
-    country: str = "",
-    region: Region | None = None,
-    stakeholder: StakeholderGroup | None = None,
-    target: GBFTarget | None = None,
-    language: Language | None = None,
-) -> QuerySet:
-    """Listed, active practitioners with their public profile, filtered."""
+def practitioner_directory(*, filters: Mapping | None = None) -> QuerySet:
+    """Listed, active practitioners with their public profile, narrowed by `filters`
+    (cop.filters.PractitionerFilter: invalid values are left out)."""
     people = get_user_model().objects.filter(is_active=True, listed_in_directory=True)
-    if query:
-        people = people.filter(
-            Q(display_name__icontains=query)
-            | Q(first_name__icontains=query)
-            | Q(last_name__icontains=query)
-            | Q(organisation__icontains=query)
-        )
-    if country:
-        people = people.filter(country=country)
-    if region is not None:
-        regions = [region.pk, *Region.objects.filter(parent=region).values_list("pk", flat=True)]
-        people = people.filter(
-            country__in=CountryRegion.objects.filter(region_id__in=regions).values("country")
-        )
-    if stakeholder is not None:
-        people = people.filter(stakeholder_group=stakeholder)
-    if target is not None:
-        people = people.filter(expertise=target)
-    if language is not None:
-        people = people.filter(languages=language)
+    if filters:
+        people = PractitionerFilter(filters, people).qs
     return (
         people.select_related("stakeholder_group")
         .prefetch_related("expertise", "languages")

@@ -19,12 +19,12 @@ from cop.community_forms import (
     DeclineForm,
     InvitationForm,
     MembershipRequestForm,
-    NetworkFilterForm,
     PractitionerProfileForm,
     ReasonForm,
     RoleForm,
 )
 from cop.errors import DomainError
+from cop.filters import PractitionerFilter
 from cop.models import Announcement, CommunityIndexPage, CommunityPage, Invitation, Membership, Role
 from cop.signals import INVITATION_SESSION_KEY
 
@@ -479,9 +479,8 @@ def profile(request, user_id: int):
 
 def network(request):
     """The practitioner directory: listed public profiles, searchable and filterable without JS."""
-    form = NetworkFilterForm(request.GET or None)
-    filters = form.filters()
-    people = Paginator(selectors.practitioner_directory(**filters), PEOPLE_PER_PAGE).get_page(
+    filterset = PractitionerFilter(request.GET or None)
+    people = Paginator(selectors.practitioner_directory(filters=request.GET), PEOPLE_PER_PAGE).get_page(
         request.GET.get("page")
     )
     query = request.GET.copy()
@@ -490,12 +489,12 @@ def network(request):
         request,
         "cop/network.html",
         {
-            "form": form,
+            "form": filterset.form,
             "page_obj": people,
-            "is_filtered": any(filters.values()),
+            "is_filtered": filterset.is_active(),
             "querystring": query.urlencode(),
         },
-        status=400 if form.is_bound and form.errors else 200,
+        status=400 if filterset.is_bound and filterset.form.errors else 200,
     )
 
 

@@ -7,17 +7,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cop import permissions as cop_permissions
+from cop.filters import LenientFilterSet, UnicodeSlugFilter
 from cop.models import GBFTarget, Language
 from events.models import EventFormat, EventType, Occurrence
 from events.models.registration import ACTIVE
 
 ANY = _("Any")
-
-
-class UnicodeSlugFilter(django_filters.CharFilter):
-    """A slug in any script (a tag "биоразнообразие"); no dots, NUL, quotes or spaces."""
-
-    field_class = forms.SlugField
 
 
 class CheckboxFilter(django_filters.BooleanFilter):
@@ -34,7 +29,7 @@ def _target_choices():
     return [(str(target.number), str(target)) for target in GBFTarget.objects.all()]
 
 
-class CalendarFilter(django_filters.FilterSet):
+class CalendarFilter(LenientFilterSet):
     type = django_filters.ChoiceFilter(
         field_name="event__event_type", label=_("Type"), choices=EventType.choices, empty_label=ANY
     )
@@ -82,21 +77,3 @@ class CalendarFilter(django_filters.FilterSet):
         if not self.user.is_authenticated:
             return queryset.none()
         return queryset.filter(registrations__user=self.user, registrations__status__in=ACTIVE)
-
-    def valid_values(self) -> dict:
-        """The filters given and valid, by name (cleaned: `mine` is True, `community` a string id)."""
-        if not self.is_bound:
-            return {}
-        self.form.is_valid()
-        cleaned = getattr(self.form, "cleaned_data", {})
-        return {name: value for name, value in cleaned.items() if value and name not in self.form.errors}
-
-    def is_active(self) -> bool:
-        return bool(self.valid_values())
-
-    def invalid_labels(self) -> list[str]:
-        """The labels of the filters given but not valid (ignored), in the form's order."""
-        if not self.is_bound:
-            return []
-        errors = self.form.errors
-        return [str(self.form.fields[name].label) for name in self.filters if name in errors]

@@ -6,7 +6,6 @@ from cop.forms import NameField
 from cop.models import GBFTarget
 
 from .models import Category, EmailFrequency, FlagReason, NotificationSettings, ThreadKind
-from .selectors import SORTS
 from .services import BODY_MAX_LENGTH, MAX_ATTACHMENTS, TITLE_MAX_LENGTH
 
 MARKDOWN_HELP = _(
@@ -176,29 +175,3 @@ class NotificationSettingsForm(forms.ModelForm):
     class Meta:
         model = NotificationSettings
         fields = ["email_frequency", "auto_watch"]
-
-
-class ThreadFilterForm(forms.Form):
-    sort = forms.ChoiceField(
-        label=_("Sort by"),
-        required=False,
-        choices=[
-            ("activity", _("Latest activity")),
-            ("newest", _("Newest")),
-            ("replies", _("Most replies")),
-            ("unanswered", _("Unanswered")),
-        ],
-    )
-    q = forms.CharField(label=_("Title contains"), required=False, max_length=100)
-    tag = forms.SlugField(label=_("Tag"), required=False, allow_unicode=True, max_length=100)
-    target = forms.ModelChoiceField(
-        label=_("GBF target"),
-        queryset=GBFTarget.objects.all(),
-        required=False,
-        to_field_name="number",
-        empty_label=_("Any target"),
-    )
-
-    def clean_sort(self):
-        value = self.cleaned_data.get("sort") or "activity"
-        return value if value in SORTS else "activity"

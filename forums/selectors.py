@@ -2,6 +2,7 @@
 the number of posts, reactions or attachments (pages of posts are number ranges, not OFFSETs)."""
 
 import functools
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
@@ -28,6 +29,7 @@ from cop.models import Membership, MembershipStatus
 from cop.prepared import PreparedGet
 
 from . import permissions
+from .filters import SORTS, ThreadFilter
 from .models import (
     Attachment,
     Board,
@@ -46,13 +48,6 @@ from .models import (
 
 POSTS_PER_PAGE = 20
 THREADS_PER_PAGE = 25
-
-SORTS = {
-    "activity": ("-is_pinned", "-last_activity_at", "-pk"),
-    "newest": ("-created_at", "-pk"),
-    "replies": ("-reply_count", "-last_activity_at", "-pk"),
-    "unanswered": ("-created_at", "-pk"),
-}
 
 
 # BOARDS ----
@@ -114,32 +109,16 @@ def with_read_marks(threads: QuerySet, user) -> QuerySet:
     return threads.annotate(last_read_number=Coalesce(Subquery(last_read), Value(0)))
 
 
-def board_threads(
-    user,
-    board: Board,
-    *,
-    moderator: bool = False,
-    sort: str = "activity",
-    tag: str = "",
-    target: int | None = None,
-    category: int | None = None,
-    query: str = "",
-) -> QuerySet:
-    threads = _visible_threads(user, board, moderator)
-    if tag:
-        threads = threads.filter(tags__slug=tag)
-    if target:
-        threads = threads.filter(gbf_targets__number=target)
-    if category:
-        threads = threads.filter(category_id=category)
-    if query:
-        threads = threads.filter(title__icontains=query)
-    if sort == "unanswered":
-        threads = threads.filter(reply_count=0)
+def board_threads(user, board: Board, *, moderator: bool = False, filters: Mapping | None = None) -> QuerySet:
+    """The board's threads the user may see, latest activity first, narrowed and sorted by `filters`
+    (forums.filters.ThreadFilter: invalid values are left out)."""
+    threads = _visible_threads(user, board, moderator).order_by(*SORTS["activity"])
+    if filters:
+        threads = ThreadFilter(filters, threads).qs
     threads = threads.select_related("author", "last_poster", "category").prefetch_related(
         "tags", "gbf_targets"
     )
-    return with_read_marks(threads, user).order_by(*SORTS.get(sort, SORTS["activity"])).distinct()
+    return with_read_marks(threads, user).distinct()
 
 
 def latest_threads(user, *, community=None, limit: int = 5) -> list[Thread]:

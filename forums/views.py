@@ -22,6 +22,7 @@ from cop.text import printable_text
 
 from . import permissions, postlist, selectors, services
 from .exceptions import ForumError, StaleEdit
+from .filters import ThreadFilter
 from .forms import (
     EditPostForm,
     FlagForm,
@@ -30,7 +31,6 @@ from .forms import (
     NotificationSettingsForm,
     ReasonForm,
     ReplyForm,
-    ThreadFilterForm,
     ThreadForm,
     attachment_formset,
     uploads_from,
@@ -135,18 +135,14 @@ def index(request):
 def board(request, slug):
     board = _board_or_refuse(request, selectors.board_by_slug(slug))
     moderator = permissions.can_moderate_board(request.user, board)
-    filters = ThreadFilterForm(request.GET or None)
-    params = filters.cleaned_data if filters.is_valid() else {}
-    target = params.get("target")
-    threads = selectors.board_threads(
-        request.user,
-        board,
-        moderator=moderator,
-        sort=params.get("sort") or "activity",
-        tag=params.get("tag") or "",
-        target=target.number if target else None,
-        query=params.get("q") or "",
-    )
+    filterset = ThreadFilter(request.GET or None)
+    if invalid := filterset.invalid_labels():
+        messages.warning(
+            request,
+            _("These filters are not valid and were ignored: %(filters)s.") % {"filters": ", ".join(invalid)},
+        )
+    params = filterset.valid_values()
+    threads = selectors.board_threads(request.user, board, moderator=moderator, filters=request.GET)
     paginator = Paginator(threads, selectors.THREADS_PER_PAGE)
     try:
         page = paginator.page(request.GET.get("page") or 1)
@@ -162,7 +158,7 @@ def board(request, slug):
             "board": board,
             "page_obj": page,
             "threads": page.object_list,
-            "filters": filters,
+            "filters": filterset.form,
             "querystring": query.urlencode(),
             "moderator": moderator,
             "can_post": permissions.can_post_in_board(request.user, board),

@@ -47,23 +47,22 @@ class CommunityIndexPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         from cop import selectors
-        from cop.community_forms import CommunityFilterForm
+        from cop.filters import CommunityFilter
 
         context = super().get_context(request, *args, **kwargs)
         choices = selectors.filter_choices(request.user)
-        form = CommunityFilterForm(request.GET or None, tags=choices["tags"])
-        filters = form.filters()
-        page = Paginator(selectors.community_cards(request.user, **filters), self.cards_per_page).get_page(
-            request.GET.get("page")
-        )
+        filterset = CommunityFilter(request.GET or None)
+        filterset.offer_tags(choices["tags"])
+        communities = selectors.community_cards(request.user, filters=request.GET)
+        page = Paginator(communities, self.cards_per_page).get_page(request.GET.get("page"))
         selectors.attach_memberships(request.user, page.object_list)
         query = request.GET.copy()
         query.pop("page", None)
         context.update(
-            form=form,
+            form=filterset.form,
             page_obj=page,
             communities=page.object_list,
-            is_filtered=any(filters.values()),
+            is_filtered=filterset.is_active(),
             querystring=query.urlencode(),
             breadcrumbs=[{"title": self.title, "url": ""}],
         )
