@@ -12,6 +12,7 @@ from cop import permissions
 from cop.filters import CommunityFilter, PractitionerFilter
 from cop.models import (
     Announcement,
+    CommunityPage,
     CommunityPageTag,
     GBFTarget,
     Invitation,
@@ -135,6 +136,36 @@ def open_invitations(community) -> QuerySet:
     return Invitation.objects.filter(
         community=community, accepted_at__isnull=True, revoked_at__isnull=True
     ).select_related("invited_by")
+
+
+# What a community card on the site home shows (and what its URL and order need): nothing more of
+# the page's many columns.
+HOME_CARD_FIELDS = ("id", "path", "depth", "url_path", "title", "summary", "live")
+
+
+def home_communities(user, *, limit: int) -> tuple[list, bool]:
+    """The signed-in user's active communities, by name; else (or if they have none) the most active
+    communities they may see, with their member counts. Returns (communities, whether they are the
+    user's own), in one query each way."""
+    if user.is_authenticated:
+        mine = list(
+            CommunityPage.objects.filter(
+                live=True,
+                memberships__user=user,
+                memberships__status=MembershipStatus.ACTIVE,
+            )
+            .only(*HOME_CARD_FIELDS)
+            .order_by(Lower("title"))[:limit]
+        )
+        if mine:
+            return mine, True
+    communities = (
+        permissions.visible_communities(user)
+        .only(*HOME_CARD_FIELDS)
+        .annotate(member_count=_active_member_count())
+        .order_by(Coalesce("last_activity_at", "last_published_at").desc(nulls_last=True), "title")
+    )
+    return list(communities[:limit]), False
 
 
 def my_memberships(user) -> dict:

@@ -8,13 +8,7 @@ HOME_COMMUNITIES = 6
 
 @register_section("home", order=10)
 def home_communities(request):
-    mine = []
-    if request.user.is_authenticated:
-        mine = [m.community for m in selectors.my_memberships(request.user)["active"]][:HOME_COMMUNITIES]
-    if mine:
-        return {"template": "cop/sections/home_communities.html", "communities": mine, "mine": True}
-    communities = list(selectors.community_cards(request.user)[:HOME_COMMUNITIES])
+    communities, mine = selectors.home_communities(request.user, limit=HOME_COMMUNITIES)
     if not communities:
         return None
-    selectors.attach_memberships(request.user, communities)
-    return {"template": "cop/sections/home_communities.html", "communities": communities, "mine": False}
+    return {"template": "cop/sections/home_communities.html", "communities": communities, "mine": mine}
