@@ -209,6 +209,54 @@ def write_results(text: str, label: str) -> None:
     results.write_text(updated if updated.endswith("\n") else updated + "\n")
 
 
+def cpu_table(pages: dict, cookie: str, *, rounds: int, requests: int = 20) -> str:
+    """CPU time a request costs, measured in this process through Django's whole handler (middleware,
+    view, templates), in rounds alternating with the bare view. Scheduling by other work on the machine
+    does not enter a process's own CPU time, so this compares pages when wrk's figures cannot."""
+    from django.test import Client
+
+    anonymous = Client(HTTP_HOST="127.0.0.1")
+    member = Client(HTTP_HOST="127.0.0.1")
+    for part in cookie.split("; "):
+        name, value = part.split("=", 1)
+        member.cookies[name] = value
+    targets = {"bare": (anonymous, "/bench/bare/")}
+    for name, url in pages.items():
+        if name != "notifications":
+            targets[f"{name} anonymous"] = (anonymous, url)
+        targets[f"{name} member"] = (member, url)
+    for client, url in targets.values():  # warm up: first requests fill per-process and cache entries
+        for _ in range(3):
+            assert client.get(url).status_code == 200, url
+    runs: dict[str, list[float]] = {name: [] for name in targets}
+    for _ in range(rounds):
+        for name, (client, url) in targets.items():
+            started = time.process_time()
+            for _ in range(requests):
+                client.get(url)
+            runs[name].append((time.process_time() - started) / requests * 1000)
+    ratios = {
+        name: sorted(b / r for r, b in zip(rs, runs["bare"], strict=True) if r) for name, rs in runs.items()
+    }
+    lines = [
+        f"CPU time per request in one process (Django's test client through the whole handler, "
+        f"{rounds} rounds x {requests} requests alternating with the bare view); {os.cpu_count()} CPUs "
+        f"shared with other work, load average {os.getloadavg()[0]:.1f}; {time.strftime('%Y-%m-%d %H:%M')}.",
+        "",
+        "| Page | Viewer | CPU ms per request (median) | bare / page (median of rounds) | ≥ 50% |",
+        "| --- | --- | ---: | ---: | --- |",
+    ]
+    for name in targets:
+        page, _sep, viewer = name.partition(" ")
+        median_ms = sorted(runs[name])[len(runs[name]) // 2]
+        ratio = ratios[name][len(ratios[name]) // 2]
+        met = "" if name == "bare" else ("yes" if ratio >= TARGET else "no")
+        lines.append(
+            f"| {page.replace('_', ' ')} | {viewer or '-'} | {median_ms:.1f} | {ratio:.0%} | {met} |"
+        )
+    return "\n".join(lines)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=3)
@@ -218,6 +266,9 @@ def main() -> int:
     parser.add_argument("--write", action="store_true", help="record the figures in bench/RESULTS.md")
     parser.add_argument("--label", default="Run", help="the run's heading in bench/RESULTS.md")
     parser.add_argument("--keep-db", action="store_true", help="keep (and reuse) the database in /tmp")
+    parser.add_argument(
+        "--cpu", action="store_true", help="measure CPU time per request in this process instead of wrk"
+    )
     options = parser.parse_args()
     seconds, connections = max(1, min(options.seconds, 60)), max(1, min(options.connections, 64))
     if shutil.which("wrk") is None:
@@ -243,6 +294,12 @@ def main() -> int:
     print(f"  ready in {time.monotonic() - started:.0f} s", flush=True)
     only = {name for name in options.only.split(",") if name}
     pages = {name: url for name, url in data["pages"].items() if not only or name in only}
+    if options.cpu:
+        text = cpu_table(pages, data["cookie"], rounds=max(1, options.rounds))
+        print(text)
+        if options.write:
+            write_results(text, options.label)
+        return 0
 
     port = free_port()
     base = f"http://127.0.0.1:{port}"
