@@ -60,6 +60,8 @@ PACED_COUNT = 20
 BURST_COUNT = 50
 QUIET_TIMEOUT = 10.0  # no delivery for this long: what has not arrived is lost
 TRIAL_TIMEOUT = 120.0
+# No keepalive pings: a client swamped by a burst answers them late and would drop its own connection.
+CLIENT_OPTIONS = {"open_timeout": 60, "max_queue": None, "ping_interval": None}
 
 SEED = r"""
 import json
@@ -191,9 +193,7 @@ class Clients:
         async def one(client: int):
             url = urls[client % len(urls)]
             headers = {"Cookie": f"sessionid={cookies[client]}"} if cookies else {}
-            ws = await connect(
-                url, origin=f"http://{LOOPBACK}", additional_headers=headers, open_timeout=60, max_queue=None
-            )
+            ws = await connect(url, origin=f"http://{LOOPBACK}", additional_headers=headers, **CLIENT_OPTIONS)
             self.sockets.append(ws)
             self.tasks.append(asyncio.create_task(self.read(ws, client)))
 
@@ -295,7 +295,7 @@ async def bench_setup(
             continue
         headers = {"Cookie": f"sessionid={seed['session']}"} if live else {}
         async with connect(
-            urls[0], origin=f"http://{LOOPBACK}", additional_headers=headers, max_queue=None
+            urls[0], origin=f"http://{LOOPBACK}", additional_headers=headers, **CLIENT_OPTIONS
         ) as sender:
             drain = asyncio.create_task(_drain(sender))
             await asyncio.sleep(2.0)  # presence updates of the connections settle

@@ -132,7 +132,8 @@ class LiveConsumer(AsyncWebsocketConsumer):
         self.writer = None
         try:
             initial = _initial_streams(self.scope)[: limit("LIVE_MAX_STREAMS")]
-            allowed = await database_sync_to_async(_accesses)(self.user, [key for key, _ in initial])
+            keys = [key for key, _ in initial]
+            allowed = await database_sync_to_async(_accesses)(self.user, keys) if keys else []
             accesses = list(zip(allowed, [after for _, after in initial], strict=True))
         except (StreamNotFound, StreamForbidden):
             await self.close(code=CLOSE_FORBIDDEN)  # before accept: the handshake is refused (HTTP 403)
