@@ -128,7 +128,7 @@ def test_rate_limit_for_new_accounts(client, board, people, settings, clock):
     clock.advance(1)  # into the next minute: still two posts within the last 60 seconds
     response = client.post(url, {"body": "three", **NO_FILES})
     assert response.status_code == 429
-    assert "posting too fast" in response.text
+    assert "posting too fast for a new account. Please wait 1 minute and try again." in response.text
     assert 59 <= int(response["Retry-After"]) <= 60
     assert not Post.objects.filter(body="three").exists()
     clock.advance(int(response["Retry-After"]))
@@ -151,6 +151,19 @@ def test_rate_limit_spares_established_accounts(client, board, people, settings,
     services.post_create(thread=thread, author=newcomer, body="first")
     with pytest.raises(RateLimited):  # the same limit does apply to an account a day old
         services.post_create(thread=thread, author=newcomer, body="second")
+
+
+def test_rate_limit_says_how_long_to_wait(board, people, settings, clock):
+    settings.FORUMS_NEW_ACCOUNT_DAYS = 7
+    settings.FORUMS_NEW_ACCOUNT_RATE_LIMITS = {"minute": (60, 3), "hour": (3600, 3)}
+    thread = forums_thread(board=board, author=people["moderator"])
+    for i in range(3):
+        services.post_create(thread=thread, author=people["member"], body=f"reply {i}")
+        clock.advance(61)
+    with pytest.raises(RateLimited) as refused:
+        services.post_create(thread=thread, author=people["member"], body="fourth")
+    assert refused.value.retry_after > 3000  # the first post leaves the hour in about 57 minutes
+    assert "Please wait 57 minutes and try again." in str(refused.value.message)
 
 
 def test_unknown_pages_and_bad_page_numbers_are_404(client, board, people):
