@@ -77,5 +77,6 @@ bench: $(VENV)/.installed-test stack-deps ## Run the benchmarks in bench/ (minut
 	$(PY) bench/thread_page.py
 	$(PY) bench/fanout.py
 	$(PY) bench/mail.py
+	$(PY) bench/ratelimit.py
 
 .PHONY: help install run browser-deps test stack-deps test-stack lint format messages bench
