@@ -2,13 +2,19 @@
 
 Wagtail's reference index (wagtail.models.ReferenceIndex) records every page that uses a file, in a
 foreign key (an event's slides, a community's cover) or in a StreamField or rich text (an image block,
-a document link). A file used by no page, or by at least one page anyone may read, is public. A file
-used only by private pages (a hidden community's page, a members-only community's events, a page under
-a Wagtail view restriction, a draft) is served only to those who may see one of those pages, as
-cop.permissions.visible_pages decides, and to the editors Wagtail lets handle it (its collection's
-"change" or "choose" permission, or the right to edit a draft that uses it). Both surfaces that serve
-files ask here: Wagtail's document view (the before_serve_document hook in cop.wagtail_hooks) and the
-media view (home.media) for images and their renditions.
+a document link). A file used by at least one page anyone may read is public, and so is one used only
+by objects other than pages (no snippet or setting in this project uses files today; should one, it is
+public content like the vocabularies). A file used only by private pages (a hidden community's page, a
+members-only community's events, a page under a Wagtail view restriction, a draft) is served only to
+those who may see one of those pages, as cop.permissions.visible_pages decides, and to the editors
+Wagtail lets handle it (its collection's "change" or "choose" permission, or the right to edit a draft
+that uses it). Both surfaces that serve files ask here: Wagtail's document view (the
+before_serve_document hook in cop.wagtail_hooks) and the media view (home.media) for images and their
+renditions.
+
+A file nothing uses at all is served only to those editors, not to the public: the index holds only
+saved live content, so "unused" is also the state of a private page's file once the page is deleted,
+once its field points to another file, or while it sits only in an unpublished revision of a live page.
 """
 
 import enum
@@ -22,7 +28,7 @@ from cop import permissions
 
 
 class FileAccess(enum.Enum):
-    PUBLIC = "public"  # anyone may fetch it: used by no page or by a page anyone may read
+    PUBLIC = "public"  # anyone may fetch it: used by a page anyone may read, or only by non-page objects
     ALLOWED = "allowed"  # private, and this user may see a page that uses it
     DENIED = "denied"
 
@@ -31,17 +37,20 @@ class FileAccess(enum.Enum):
         return self is not FileAccess.DENIED
 
 
-def _using_page_ids(file) -> set[int]:
-    """Ids of the pages whose saved content uses `file` (children such as an event's speakers count
-    for their page)."""
-    page_type = ContentType.objects.get_for_model(Page)
-    object_ids = (
-        ReferenceIndex.get_references_to(file)
-        .filter(base_content_type=page_type)
-        .values_list("object_id", flat=True)
-        .distinct()
+def _users(file) -> tuple[bool, set[int]]:
+    """Whether any saved object uses `file`, and the ids of the pages among them (children such as an
+    event's speakers count for their page)."""
+    page_type_id = ContentType.objects.get_for_model(Page).pk
+    references = (
+        ReferenceIndex.get_references_to(file).values_list("base_content_type_id", "object_id").distinct()
     )
-    return {int(object_id) for object_id in object_ids if object_id.isdigit()}
+    used = False
+    page_ids = set()
+    for base_content_type_id, object_id in references:
+        used = True
+        if base_content_type_id == page_type_id and object_id.isdigit():
+            page_ids.add(int(object_id))
+    return used, page_ids
 
 
 def _sees_a_page(user, request, page_ids, *, view_restricted: bool) -> bool:
@@ -73,12 +82,15 @@ def _may_handle_in_admin(user, file, page_ids) -> bool:
 
 def file_access(request, file) -> FileAccess:
     """May the requesting user fetch this Wagtail document or image?"""
-    page_ids = _using_page_ids(file)
+    used, page_ids = _users(file)
+    user = request.user
+    if not used:
+        # Deleted or replaced on a private page, or only in a draft: not the public's.
+        return FileAccess.ALLOWED if _may_handle_in_admin(user, file, page_ids) else FileAccess.DENIED
     if not page_ids:
         return FileAccess.PUBLIC
     if _sees_a_page(AnonymousUser(), request, page_ids, view_restricted=False):
         return FileAccess.PUBLIC
-    user = request.user
     if _sees_a_page(user, request, page_ids, view_restricted=True) or _may_handle_in_admin(
         user, file, page_ids
     ):

@@ -107,11 +107,73 @@ def test_document_also_used_on_a_public_page_is_public(events_index, people):
         assert body(response) == PDF
 
 
+def file_editor():
+    """An editor Wagtail lets choose and change the files of the root collection (no superuser)."""
+    from django.contrib.auth.models import Group, Permission
+    from wagtail.models import Collection, GroupCollectionPermission
+
+    group = Group.objects.create(name="File editors")
+    group.permissions.add(
+        Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
+    )
+    for app_label in ("wagtaildocs", "wagtailimages"):
+        for action in ("change", "choose"):
+            model = "document" if app_label == "wagtaildocs" else "image"
+            GroupCollectionPermission.objects.create(
+                group=group,
+                collection=Collection.get_first_root_node(),
+                permission=Permission.objects.get(
+                    content_type__app_label=app_label, codename=f"{action}_{model}"
+                ),
+            )
+    user = UserFactory()
+    user.groups.add(group)
+    return user
+
+
 @pytest.mark.django_db
-def test_unused_document_is_public(people):
+def test_unused_document_is_only_for_its_editors(people):
+    """Nothing uses it: it was just uploaded, or the private page that used it was deleted or now uses
+    another file (the reference index holds only live content). Its editors handle it; nobody else."""
     document = make_document()
     for who in READERS:
-        assert fetch(people[who], document.url).status_code == 200, who
+        assert fetch(people[who], document.url).status_code == 404, who
+    assert fetch(file_editor(), document.url).status_code == 200
+
+
+@pytest.mark.django_db
+def test_slides_of_a_deleted_hidden_event_stay_private(events_index, people):
+    hidden = events_community(visibility="hidden")
+    join(people, hidden)
+    document = make_document()
+    event = EventPageFactory(community=hidden, slides=document)
+    assert fetch(people["member"], document.url).status_code == 200
+    event.delete()
+
+    assert not ReferenceIndex.get_references_to(document).exists()
+    for who in ("anonymous", "outsider"):
+        response = fetch(people[who], document.url)
+        assert response.status_code == 404, who
+        assert PDF not in body(response)
+    response = fetch(file_editor(), document.url)
+    assert response.status_code == 200
+    assert body(response) == PDF
+
+
+@pytest.mark.django_db
+def test_replaced_slides_of_a_hidden_event_stay_private(events_index, people):
+    hidden = events_community(visibility="hidden")
+    join(people, hidden)
+    old = make_document()
+    event = EventPageFactory(community=hidden, slides=old)
+    event.slides = make_document("Management plan, second version")
+    event.save_revision().publish()
+
+    for who in ("anonymous", "outsider"):
+        assert fetch(people[who], old.url).status_code == 404, who
+        assert fetch(people[who], event.slides.url).status_code == 404, who
+    assert fetch(people["member"], event.slides.url).status_code == 200
+    assert fetch(file_editor(), old.url).status_code == 200
 
 
 @pytest.mark.django_db
@@ -216,7 +278,40 @@ def test_public_communitys_cover_image_is_public_and_cacheable(events_index, peo
     response = fetch(None, image.get_rendition("fill-40x30").url)
     assert response.status_code == 200
     assert response["Cache-Control"] == "public, max-age=3600"
-    assert fetch(None, make_image("Unused").file.url).status_code == 200
+    assert fetch(None, image.file.url).status_code == 200
+
+
+@pytest.mark.django_db
+def test_image_only_in_a_draft_of_a_live_hidden_event_is_for_its_editors(events_index, people):
+    """The reference index holds the live page only: an image added in an unpublished revision is used
+    by nothing yet, so only its editors may fetch it (the page's members too, once it is published)."""
+    hidden = events_community(visibility="hidden")
+    join(people, hidden)
+    event = EventPageFactory(community=hidden)
+    image = make_image()
+    event.description = [("image", image)]
+    event.save_revision()
+    rendition = image.get_rendition("width-40")
+    editor = file_editor()
+
+    for url in (rendition.url, image.file.url):
+        for who in ("anonymous", "outsider"):
+            assert fetch(people[who], url).status_code == 404, (who, url)
+        response = fetch(editor, url)
+        assert response.status_code == 200, url
+        assert response["Cache-Control"] == "private, max-age=3600"
+
+    event.get_latest_revision().publish()
+    assert fetch(people["member"], rendition.url).status_code == 200
+    assert fetch(None, rendition.url).status_code == 404
+
+
+@pytest.mark.django_db
+def test_unused_image_is_only_for_its_editors(people):
+    image = make_image("Unused")
+    for who in READERS:
+        assert fetch(people[who], image.file.url).status_code == 404, who
+    assert fetch(file_editor(), image.file.url).status_code == 200
 
 
 # MEDIA PATHS ----
