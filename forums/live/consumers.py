@@ -383,6 +383,8 @@ class LiveConsumer(AsyncWebsocketConsumer):
             key=key, channel_name=self.channel_name, hub_id=self.hub.id, user_id=self.user_id, after=after
         )
         await self.channel_layer.group_send(stream_group(key), {"type": "live.presence", "stream": key})
+        if key not in self.streams:
+            return  # unsubscribed or revoked meanwhile
         if after is None or after > current:
             state["last"] = current
         else:
