@@ -15,12 +15,14 @@ holds the database's write lock for long); a retry matches events on UID and sub
 duplicates them. Events leave a subscription only when a complete, valid feed no longer has them, and a
 run that would remove more than half of them holds the removals for the organiser to confirm."""
 
+import contextlib
 import hashlib
 import ipaddress
 import json
 import logging
 import re
 import socket
+import threading
 import time as monotonic_time
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
@@ -29,6 +31,7 @@ from urllib.parse import urljoin, urlsplit
 
 import certifi
 import urllib3
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -59,8 +62,9 @@ from events.validation import InvalidEventData, check_date, check_event_dates, c
 logger = logging.getLogger(__name__)
 
 MAX_BYTES = 5 * 1024 * 1024
-TIMEOUT = (5, 20)  # connect, read (each read of the body)
-TOTAL_TIME = 60  # seconds for a whole download
+TIMEOUT = (5, 20)  # connect, read (each socket read), both cut to what is left of TOTAL_TIME
+TOTAL_TIME = 60  # seconds for a whole download: connection, TLS, headers and body
+READ_SIZE = 16 * 1024  # at most this much per read of the body; the time left is checked after each
 MAX_REDIRECTS = 3
 PAST_WINDOW = timedelta(days=30)
 MAX_MESSAGES = 200
@@ -104,11 +108,43 @@ class NoRemovalsHeld(DomainError):
 # Fetching ----
 
 
+# IPv6 ranges refused outright, all of which Python's is_global (3.11) counts as global: IPv4-compatible
+# (::/96), SIIT's IPv4-translated (::ffff:0:0:0/96), the deprecated site-local fec0::/10, and the local-use
+# NAT64 prefix 64:ff9b:1::/48 (RFC 8215: a network's own, never global; where its IPv4 address sits
+# depends on the network's prefix length, so it cannot be read reliably; newer Pythons refuse it too).
+_REFUSED_IPV6 = tuple(
+    ipaddress.ip_network(net) for net in ("::/96", "::ffff:0:0:0/96", "fec0::/10", "64:ff9b:1::/48")
+)
+# The well-known NAT64 prefix (RFC 6052): the IPv4 address the gateway connects to is the last 32 bits.
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses an IPv6 address leads to: IPv4-mapped, NAT64, 6to4, Teredo (server and client)."""
+    found = []
+    if ip.ipv4_mapped:
+        found.append(ip.ipv4_mapped)
+    if ip in _NAT64:
+        found.append(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
+    if ip.sixtofour:
+        found.append(ip.sixtofour)
+    if ip.teredo:
+        found.extend(ip.teredo)
+    return found
+
+
 def _address_is_public(address: str) -> bool:
-    """True only for globally routable unicast addresses (not private, loopback, link-local, reserved…)."""
+    """True only for globally routable unicast addresses (not private, loopback, link-local, reserved…),
+    and, for an IPv6 address that wraps an IPv4 one (NAT64, 6to4, Teredo, IPv4-mapped), only when that
+    IPv4 address is public too."""
     ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped:
+            ip = ip.ipv4_mapped
+        else:
+            refused = any(ip in net for net in _REFUSED_IPV6)
+            if refused or not all(_address_is_public(str(inner)) for inner in _embedded_ipv4(ip)):
+                return False
     return ip.is_global and not ip.is_multicast
 
 
@@ -147,17 +183,98 @@ def check_url(url: str) -> None:
     _checked_address(url)
 
 
-def _pinned_get(url: str, address: str, deadline: float):
+class DownloadTooSlow(Exception):
+    """The overall time of a download is up."""
+
+
+class _Watchdog:
+    """Shuts the download's sockets down when its overall time is up. A socket timeout bounds each read
+    only: a server trickling a byte now and then (in the TLS handshake, the headers or the body) would
+    otherwise hold the fetch for as long as it likes. It holds a duplicate of each socket (shutting
+    down a duplicate shuts the connection down, whatever wraps the original, TLS included)."""
+
+    def __init__(self, seconds: float):
+        self.fired = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._fire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def watch(self, sock: socket.socket) -> None:
+        with self._lock:
+            self._sockets.append(sock.dup())
+            if self.fired:
+                self._shut(self._sockets[-1])
+
+    @staticmethod
+    def _shut(sock: socket.socket) -> None:
+        with contextlib.suppress(OSError):  # already closed
+            sock.shutdown(socket.SHUT_RDWR)
+
+    def _fire(self) -> None:
+        with self._lock:
+            self.fired = True
+            for sock in self._sockets:
+                self._shut(sock)
+
+    def stop(self) -> None:
+        self._timer.cancel()
+        with self._lock:
+            for sock in self._sockets:
+                sock.close()
+            self._sockets = []
+
+
+class _WatchedConnection:
+    """Hands each new socket to the download's watchdog, before TLS or any byte is exchanged."""
+
+    def __init__(self, *args, watchdog: _Watchdog, **kwargs):
+        self.watchdog = watchdog
+        super().__init__(*args, **kwargs)
+
+    def _new_conn(self) -> socket.socket:
+        sock = super()._new_conn()
+        self.watchdog.watch(sock)
+        return sock
+
+
+class _WatchedHTTPConnection(_WatchedConnection, urllib3.connection.HTTPConnection):
+    pass
+
+
+class _WatchedHTTPSConnection(_WatchedConnection, urllib3.connection.HTTPSConnection):
+    pass
+
+
+class _WatchedHTTPPool(urllib3.HTTPConnectionPool):
+    ConnectionCls = _WatchedHTTPConnection
+
+
+class _WatchedHTTPSPool(urllib3.HTTPSConnectionPool):
+    ConnectionCls = _WatchedHTTPSConnection
+
+
+def _time_left(deadline: float) -> float:
+    """Seconds left before `deadline`; raises DownloadTooSlow when none are."""
+    remaining = deadline - monotonic_time.monotonic()
+    if remaining <= 0:
+        raise DownloadTooSlow()
+    return remaining
+
+
+def _pinned_get(url: str, address: str, deadline: float, watchdog: _Watchdog):
     """GET `url` from `address` (the checked one), with the URL's host as Host header, TLS server name
-    and certificate name: the connection cannot be sent elsewhere by a second DNS answer."""
+    and certificate name: the connection cannot be sent elsewhere by a second DNS answer. Connecting
+    and each read of the headers wait no longer than the time left; the watchdog bounds them all."""
     parts = urlsplit(url)
     host = parts.hostname
     https = parts.scheme == "https"
     port = parts.port or (443 if https else 80)
-    remaining = max(1.0, deadline - monotonic_time.monotonic())
+    remaining = _time_left(deadline)
     timeout = urllib3.Timeout(connect=min(TIMEOUT[0], remaining), read=min(TIMEOUT[1], remaining))
     if https:
-        pool = urllib3.HTTPSConnectionPool(
+        pool = _WatchedHTTPSPool(
             address,
             port,
             timeout=timeout,
@@ -167,9 +284,10 @@ def _pinned_get(url: str, address: str, deadline: float):
             assert_hostname=host,
             cert_reqs="CERT_REQUIRED",
             ca_certs=certifi.where(),
+            watchdog=watchdog,
         )
     else:
-        pool = urllib3.HTTPConnectionPool(address, port, timeout=timeout, retries=False, maxsize=1)
+        pool = _WatchedHTTPPool(address, port, timeout=timeout, retries=False, maxsize=1, watchdog=watchdog)
     host_header = f"[{host}]" if ":" in host else host
     if parts.port:
         host_header = f"{host_header}:{parts.port}"
@@ -194,19 +312,52 @@ def _pinned_get(url: str, address: str, deadline: float):
     return pool, response
 
 
+def _read_body(response, deadline: float, max_bytes: int, too_large: str) -> bytes:
+    """The body, read a little at a time: the time left is checked after each read, and each socket
+    read waits no longer than the time left."""
+    chunks, size = [], 0
+    while True:
+        remaining = _time_left(deadline)
+        connection = response.connection
+        if connection is not None and connection.sock is not None:
+            connection.sock.settimeout(min(TIMEOUT[1], remaining))
+        chunk = response.read1(READ_SIZE)
+        if not chunk:
+            return b"".join(chunks)
+        size += len(chunk)
+        if size > max_bytes:
+            raise FeedError(too_large)
+        chunks.append(chunk)
+
+
 def fetch(url: str) -> bytes:
     """Downloads a feed with time and size limits, from the address it checked, re-checking every
-    redirect's address."""
+    redirect's address. The whole download, redirects included, takes at most TOTAL_TIME seconds."""
+    deadline = monotonic_time.monotonic() + TOTAL_TIME
+    watchdog = _Watchdog(TOTAL_TIME)
+    try:
+        return _fetch(url, deadline, watchdog)
+    except (DownloadTooSlow, FeedError) as exc:
+        # A read timed out at the deadline, or the watchdog cut the connection: the time is up.
+        if isinstance(exc, FeedError) and not watchdog.fired and monotonic_time.monotonic() < deadline:
+            raise
+        raise FeedError(
+            _("The feed took more than %(seconds)s seconds to download.") % {"seconds": TOTAL_TIME}
+        ) from exc
+    finally:
+        watchdog.stop()
+
+
+def _fetch(url: str, deadline: float, watchdog: _Watchdog) -> bytes:
     max_bytes = _setting("EVENTS_IMPORT_MAX_BYTES", MAX_BYTES)
     too_large = _("The feed is larger than %(size)s MB.") % {"size": max(1, max_bytes // (1024 * 1024))}
-    deadline = monotonic_time.monotonic() + TOTAL_TIME
     for _hop in range(MAX_REDIRECTS + 1):
         try:
             address = _checked_address(url)
         except ValidationError as exc:
             raise FeedError(exc.messages[0]) from exc
         try:
-            pool, response = _pinned_get(url, address, deadline)
+            pool, response = _pinned_get(url, address, deadline, watchdog)
         except (urllib3.exceptions.HTTPError, OSError, ValueError) as exc:
             raise FeedError(
                 _("The feed could not be reached (%(error)s).") % {"error": type(exc).__name__}
@@ -222,23 +373,15 @@ def fetch(url: str) -> bytes:
             declared = response.headers.get("Content-Length", "")
             if declared.isdigit() and int(declared) > max_bytes:
                 raise FeedError(too_large)
-            chunks, size = [], 0
             try:
-                for chunk in response.stream(64 * 1024):
-                    size += len(chunk)
-                    if size > max_bytes:
-                        raise FeedError(too_large)
-                    if monotonic_time.monotonic() > deadline:
-                        raise FeedError(
-                            _("The feed took more than %(seconds)s seconds to download.")
-                            % {"seconds": TOTAL_TIME}
-                        )
-                    chunks.append(chunk)
+                body = _read_body(response, deadline, max_bytes, too_large)
             except (urllib3.exceptions.HTTPError, OSError) as exc:
                 raise FeedError(
                     _("The feed could not be downloaded whole (%(error)s).") % {"error": type(exc).__name__}
                 ) from exc
-            return b"".join(chunks)
+            if watchdog.fired:  # cut off at the deadline: a body without a length may look whole
+                raise DownloadTooSlow()
+            return body
         finally:
             response.release_conn()
             pool.close()
@@ -1117,6 +1260,26 @@ def _finish(feed, report: ImportReport, *, now: datetime, held: list[str] | None
     return report
 
 
+def _out_of_time(*, done: int | None = None, total: int = 0, removed: int = 0) -> str:
+    """The report's words when the import task's soft time limit stops a run."""
+    from events.tasks import IMPORT_SOFT_TIME_LIMIT
+
+    minutes = IMPORT_SOFT_TIME_LIMIT // 60
+    if done is None:
+        return _("The import was stopped because it took more than %(minutes)s minutes.") % {
+            "minutes": minutes
+        }
+    if removed:  # it ran out of time while removing the events gone from the feed
+        return _(
+            "The import was stopped because it took more than %(minutes)s minutes, after all %(total)s "
+            "events and %(removed)s of the removals. The next run completes it."
+        ) % {"minutes": minutes, "total": total, "removed": removed}
+    return _(
+        "The import was stopped because it took more than %(minutes)s minutes, after %(done)s of "
+        "%(total)s events; nothing was removed. The next run completes it."
+    ) % {"minutes": minutes, "done": done, "total": total}
+
+
 def feed_import(*, feed, fetcher=None, now: datetime | None = None) -> ImportReport | None:
     """Fetches, parses and applies one feed, in batches of short transactions, and stores the run's
     report and the subscription's status. Returns None when another run of this feed is under way."""
@@ -1132,6 +1295,11 @@ def feed_import(*, feed, fetcher=None, now: datetime | None = None) -> ImportRep
         report = ImportReport.objects.create(feed=feed, outcome=ImportOutcome.RUNNING, messages=[])
         try:
             parsed = parse(fetcher(feed.url), now=now)
+        except SoftTimeLimitExceeded:
+            logger.warning("ical import: feed %s ran out of time before applying", feed.pk)
+            report.outcome = ImportOutcome.FAILED
+            report.messages = [_out_of_time(), str(NOTHING_CHANGED)]
+            return _finish(feed, report, now=now)
         except FeedError as error:
             report.outcome = ImportOutcome.FAILED
             report.messages = [error.message, str(NOTHING_CHANGED)]
@@ -1152,6 +1320,14 @@ def feed_import(*, feed, fetcher=None, now: datetime | None = None) -> ImportRep
                 _apply_batch(feed, batch, report)
                 done += len(batch)
             held = _removals(feed, parsed, subscribed_before, report)
+        except SoftTimeLimitExceeded:  # as below, without a traceback: the task's time limit is up
+            logger.warning("ical import: feed %s ran out of time after %s events", feed.pk, done)
+            report.outcome = ImportOutcome.STOPPED
+            report.messages = [
+                _out_of_time(done=done, total=len(parsed.events), removed=report.removed),
+                *report.messages,
+            ]
+            return _finish(feed, report, now=now)
         except Exception as exc:  # the batches saved so far stay; nothing is removed; a rerun completes
             logger.exception("ical import failed for feed %s", feed.pk)
             report.outcome = ImportOutcome.STOPPED

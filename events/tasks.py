@@ -28,6 +28,13 @@ RETRY_OPTIONS = {
 
 OFFER_SALT = "events.seat-offer"
 
+# An import's time limits: the soft one stops it cleanly (its report says so, nothing is removed, the
+# feed's run lock is released); the hard one ends the worker's process a minute later. Both are under
+# importer.RUN_LOCK, so no second run starts while one is still working. Downloads have their own limit
+# (importer.TOTAL_TIME); an eager Celery (no worker) applies neither task limit.
+IMPORT_SOFT_TIME_LIMIT = 10 * 60
+IMPORT_TIME_LIMIT = IMPORT_SOFT_TIME_LIMIT + 60
+
 # The status a notice announces: it is sent only while the registration is still in that state.
 _NOTICE_STATUS = {
     "registered": RegistrationStatus.REGISTERED,
@@ -206,7 +213,7 @@ def extend_series() -> int:
     return services.series_extend()
 
 
-@shared_task
+@shared_task(soft_time_limit=IMPORT_SOFT_TIME_LIMIT, time_limit=IMPORT_TIME_LIMIT)
 def import_feed(feed_id: int) -> None:
     """Imports one subscribed feed, in batches of short transactions; the run's report is stored even
     when the feed is bad. Idempotent: events are matched on UID and subscription, and a run that finds
