@@ -26,7 +26,6 @@ from cop.models import (
     Role,
     Visibility,
 )
-from cop.signals import membership_ended
 
 logger = logging.getLogger(__name__)
 
@@ -163,10 +162,10 @@ def _get_or_new_membership(user, community) -> Membership:
 
 
 def _end_membership(membership: Membership) -> Membership:
-    """Tells the apps above cop that the person lost a member's access (cop.signals.membership_ended):
-    in this transaction, after the row is saved, so the receivers' changes commit or fail with it."""
+    """After the row is saved in its ended status: saving it already told the apps above cop that the
+    person lost a member's access (cop.signals.membership_ended, sent by the model's post_save in this
+    transaction, so the receivers' changes commit or fail with it), whatever path saves it."""
     permissions.forget_memberships(membership.user)
-    membership_ended.send(sender=Membership, membership=membership)
     return membership
 
 
@@ -338,14 +337,13 @@ def membership_ban(*, actor, membership_id: int, reason: str = "") -> Membership
     membership.role = Role.MEMBER
     membership.decided_by = actor
     membership.decision_reason = reason.strip()
-    _save_membership(membership)
+    _save_membership(membership)  # sends membership_ended whatever the status was (cop.signals)
     Invitation.objects.filter(
         community_id=membership.community_id,
         email__iexact=membership.user.email,
         accepted_at__isnull=True,
         revoked_at__isnull=True,
     ).update(revoked_at=timezone.now())
-    # Sent whatever the status was: a banned requester or outsider loses even a public community.
     return _end_membership(membership)
 
 

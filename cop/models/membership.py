@@ -53,6 +53,32 @@ class Membership(models.Model):
     def is_active(self) -> bool:
         return self.status == MembershipStatus.ACTIVE
 
+    # The status the row had in the database when this instance was loaded or last saved (None for a
+    # new row, _UNKNOWN when it was not loaded): cop.signals compares it with the status being saved, or
+    # deleted, to tell the apps above cop that access ended, whichever path changed the row (a service,
+    # the Wagtail admin's edit or delete view, a shell).
+    _UNKNOWN = object()
+    _saved_status = _UNKNOWN
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._saved_status = instance.__dict__.get("status", cls._UNKNOWN)
+        return instance
+
+    def refresh_from_db(self, *args, **kwargs):
+        super().refresh_from_db(*args, **kwargs)
+        self._saved_status = self.__dict__.get("status", self._UNKNOWN)
+
+    def status_in_database(self):
+        """The status the row has now in the database (None if there is no row yet), read again only
+        when this instance was not loaded with it."""
+        if self._saved_status is self._UNKNOWN:
+            if self.pk is None:
+                return None
+            return Membership.objects.filter(pk=self.pk).values_list("status", flat=True).first()
+        return self._saved_status
+
 
 class Invitation(models.Model):
     """A facilitator's invitation by e-mail. The link carries a signed, expiring token of this row's id;

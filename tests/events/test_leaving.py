@@ -305,3 +305,90 @@ def test_organisers_still_see_the_link(client, members_event, circle_facilitator
     client.force_login(circle_facilitator)
     assert LINK in client.get(members_event.url).content.decode()
     assert permissions.can_see_online_link(circle_facilitator, members_event)
+
+
+# ANY PATH: the Wagtail admin's membership views save or delete the row without cop.services ----
+
+
+def end_membership_in_the_admin(how, membership):
+    if how == "edit_status":  # what the snippet's edit form does
+        membership.status = "left"
+        membership.save()
+    elif how == "delete":  # the snippet's delete view
+        membership.delete()
+    else:  # the snippet listing's bulk delete
+        Membership.objects.filter(pk=membership.pk).delete()
+
+
+@pytest.mark.parametrize("how", ["edit_status", "delete", "bulk_delete"])
+def test_a_membership_ended_in_the_admin_is_left_like_any_other(
+    how, client, members_event, private_community, django_capture_on_commit_callbacks
+):
+    user, waiting = member_of(private_community), member_of(private_community)
+    registration = register(user, members_event, django_capture_on_commit_callbacks)
+    queued = register(waiting, members_event, django_capture_on_commit_callbacks)
+    assert queued.status == RegistrationStatus.WAITLISTED
+    token = services.calendar_token_rotate(user=user).token
+    assert LINK in feed_text(client, token)  # cached now
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        end_membership_in_the_admin(how, Membership.objects.get(user=user, community=private_community))
+
+    registration.refresh_from_db()
+    queued.refresh_from_db()
+    assert registration.status == RegistrationStatus.CANCELLED
+    assert queued.status == RegistrationStatus.OFFERED
+    assert [m.to for m in mail.outbox] == [[waiting.email]]
+    feed = feed_text(client, token)
+    assert TITLE not in feed and LINK not in feed
+
+
+@pytest.mark.parametrize(
+    ("how", "sent"),
+    [
+        ("service_leave", 1),
+        ("service_ban", 1),
+        ("admin_edit_twice", 1),
+        ("admin_edit_role_only", 0),
+        ("admin_ban_a_requester", 1),
+        ("admin_delete_a_former_member", 0),
+    ],
+)
+def test_membership_ended_is_sent_once_whichever_path(how, sent, private_community, circle_facilitator):
+    from cop.signals import membership_ended
+
+    user = member_of(private_community)
+    membership = Membership.objects.get(user=user, community=private_community)
+    if how == "admin_ban_a_requester":
+        Membership.objects.filter(pk=membership.pk).update(status="pending")
+    elif how == "admin_delete_a_former_member":
+        Membership.objects.filter(pk=membership.pk).update(status="left")
+    received = []
+
+    def receiver(sender, membership, **kwargs):
+        received.append(membership.status)
+
+    membership_ended.connect(receiver)
+    try:
+        if how == "service_leave":
+            cop_services.membership_leave(user=user, community=private_community)
+        elif how == "service_ban":
+            cop_services.membership_ban(actor=circle_facilitator, membership_id=membership.pk)
+        elif how == "admin_edit_twice":
+            membership.status = "removed"
+            membership.save()
+            membership.decision_reason = "Inactive"
+            membership.save()
+        elif how == "admin_edit_role_only":
+            membership.role = "moderator"
+            membership.save()
+        elif how == "admin_ban_a_requester":
+            membership = Membership.objects.get(pk=membership.pk)
+            membership.status = "banned"
+            membership.save()
+        else:
+            Membership.objects.get(pk=membership.pk).delete()
+    finally:
+        membership_ended.disconnect(receiver)
+    assert len(received) == sent
