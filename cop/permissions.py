@@ -52,6 +52,18 @@ def prime_memberships(user, community_ids) -> None:
         cache[cid] = found.get(cid)
 
 
+def remember_membership(user, community_id: int, membership: Membership | None) -> None:
+    """Caches a membership row (or its absence) read together with something else, so that the
+    permission checks on `community_id` that follow ask the database nothing more."""
+    if user is None or not user.is_authenticated:
+        return
+    cache = getattr(user, _CACHE_ATTR, None)
+    if cache is None:
+        cache = {}
+        setattr(user, _CACHE_ATTR, cache)
+    cache[community_id] = membership
+
+
 def forget_memberships(user) -> None:
     """Drops the per-request cache after a membership change."""
     if user is not None and hasattr(user, _CACHE_ATTR):

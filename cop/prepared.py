@@ -74,3 +74,49 @@ class PreparedGet:
         for populator in state["populators"]:
             populator.populate(row, obj)
         return obj
+
+
+class PreparedValues(PreparedGet):
+    """`PreparedValues(lambda a: queryset.filter(x=a).values_list(...)).get(a)` is the single row of a
+    values_list() query for those values as a tuple (converted as values_list converts), or None: for
+    lookups that join what is not a model's forward relation (a FilteredRelation's LEFT JOIN)."""
+
+    def _state(self) -> dict:
+        state = getattr(self._local, "state", None)
+        if state is None or state["connection"] is not connections[state["db"]]:
+            arity = self._queryset_for.__code__.co_argcount
+            queryset = self._queryset_for(*_SENTINELS[:arity])
+            db = queryset.db
+            compiler = queryset.query.get_compiler(using=db)
+            sql, params = compiler.as_sql()
+            params = list(params)
+            if any(params.count(sentinel) != 1 for sentinel in _SENTINELS[:arity]):
+                raise ValueError("PreparedValues needs a query using each of its values exactly once")
+            state = {
+                "db": db,
+                "connection": connections[db],
+                "compiler": compiler,
+                "sql": sql,
+                "params": params,
+                "indexes": [params.index(sentinel) for sentinel in _SENTINELS[:arity]],
+                "converters": compiler.get_converters(
+                    [s[0] for s in compiler.select[0 : compiler.col_count]]
+                ),
+                "count": compiler.col_count,
+            }
+            self._local.state = state
+        return state
+
+    def get(self, *values):
+        state = self._state()
+        params = list(state["params"])
+        for index, value in zip(state["indexes"], values, strict=True):
+            params[index] = value
+        with state["connection"].cursor() as cursor:
+            cursor.execute(state["sql"], params)
+            rows = cursor.fetchmany(2)
+        if len(rows) != 1:
+            return None
+        if state["converters"]:
+            rows = state["compiler"].apply_converters(rows, state["converters"])
+        return tuple(next(iter(rows)))[: state["count"]]

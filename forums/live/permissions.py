@@ -28,7 +28,7 @@ def stream_access(user, key: str) -> StreamAccess:
     Called at connect, at every subscribe and whenever the user's membership changes, so the cached
     memberships on a long-lived socket's user are dropped first."""
     cop_permissions.forget_memberships(user)
-    target: StreamTarget = resolve_stream(key)
+    target: StreamTarget = resolve_stream(key, user)
     if not target.can_view(user):
         raise StreamForbidden()
     return StreamAccess(

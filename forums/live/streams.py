@@ -30,7 +30,7 @@ class StreamKind(ABC):
     name = ""
 
     @abstractmethod
-    def resolve(self, object_id: int) -> StreamTarget: ...
+    def resolve(self, object_id: int, viewer=None) -> StreamTarget: ...
 
     @abstractmethod
     def last_seq(self, object_id: int) -> int: ...
@@ -81,9 +81,10 @@ def stream_kinds() -> list[StreamKind]:
     return list(_KINDS.values())
 
 
-def resolve_stream(key: str) -> StreamTarget:
+def resolve_stream(key: str, viewer=None) -> StreamTarget:
+    """The stream's target; a kind may read the viewer's membership with it, for the checks that follow."""
     kind, object_id = parse_stream_key(key)
-    return kind.resolve(object_id)
+    return kind.resolve(object_id, viewer)
 
 
 def stream_group(key: str) -> str:

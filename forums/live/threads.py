@@ -30,7 +30,7 @@ class ThreadStream(StreamKind):
     name = "thread"
     access_changing_kinds = frozenset({"thread_updated", "thread_moved"})
 
-    def resolve(self, object_id: int) -> StreamTarget:
+    def resolve(self, object_id: int, viewer=None) -> StreamTarget:
         thread = Thread.objects.select_related("board", "board__community").filter(pk=object_id).first()
         if thread is None:
             raise StreamNotFound()

@@ -4,11 +4,12 @@ import threading
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db.models import FilteredRelation, Q
 from django.test import Client
 
 from cop import permissions
 from cop.models import Membership
-from cop.prepared import PreparedGet
+from cop.prepared import PreparedGet, PreparedValues
 from forums import selectors
 from forums.models import Thread
 from tests.factories import UserFactory, forums_community_board, forums_member, forums_thread
@@ -70,6 +71,35 @@ def test_membership_and_user_lookups():
         assert backend.get_user(str(user.pk + 1000)) is None
     get_user_model().objects.filter(pk=user.pk).update(is_active=False)
     assert ModelBackend().get_user(user.pk) is None
+
+
+def test_values_with_a_filtered_left_join_as_values_list_reads_them(django_assert_num_queries):
+    """The live rooms' lookup: the row with the viewer's membership, or its absence, in one query."""
+    board = forums_community_board()
+    user, outsider = UserFactory(), UserFactory()
+    forums_member(user, board, role="moderator")
+
+    def queryset_for(user_id, community_id):
+        return (
+            type(board.community)
+            .objects.annotate(
+                viewer=FilteredRelation("memberships", condition=Q(memberships__user_id=user_id))
+            )
+            .filter(pk=community_id)
+            .order_by()
+            .values_list("id", "visibility", "viewer__id", "viewer__role", "viewer__status")
+        )
+
+    lookup = PreparedValues(queryset_for)
+    for person in (user, outsider):
+        expected = queryset_for(person.pk, board.community.pk).get()
+        with django_assert_num_queries(1):
+            assert lookup.get(person.pk, board.community.pk) == expected
+    assert lookup.get(outsider.pk, board.community.pk)[2:] == (None, None, None)
+    assert lookup.get(user.pk, board.community.pk)[3] == "moderator"
+    assert lookup.get(user.pk, board.community.pk + 1000) is None
+    with pytest.raises(ValueError, match="exactly once"):
+        PreparedValues(lambda pk: Thread.objects.filter(pk=1).values_list("id")).get(1)
 
 
 def test_each_thread_compiles_its_own_and_values_are_checked():

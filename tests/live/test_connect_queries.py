@@ -22,12 +22,12 @@ from .conftest import communicator, make_community, receive_until, session_cooki
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-# Session (from the cache: none), user 1, room with its community 1, membership 1, presence row 1 (an
-# INSERT outside any transaction), the stream's last seq 1, presence summary 2 (once per process and
-# stream, debounced: not per socket). Before: 14, in 7 trips to the database thread (now 3).
-CONNECT_QUERIES = 7
-# Room 1, membership 1, presence row 1, last seq 1, presence summary 2 (the user is known already).
-SUBSCRIBE_QUERIES = 6
+# Session (from the cache: none), user 1, room with its community and the viewer's membership 1, presence
+# row 1 (an INSERT outside any transaction), the stream's last seq 1, presence summary 2 (once per process
+# and stream, debounced: not per socket). Before: 14 in 7 trips to the database thread, then 7 in 3.
+CONNECT_QUERIES = 6
+# Room with the membership 1, presence row 1, last seq 1, presence summary 2 (the user is known already).
+SUBSCRIBE_QUERIES = 5
 # Presence removed (BEGIN, DELETE, COMMIT); nothing else.
 DISCONNECT_QUERIES = 3
 # A client coming back after seq 2: the events it missed, read with the last seq in the same trip.
