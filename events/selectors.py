@@ -271,6 +271,16 @@ def event_page_context(user, event: EventPage, *, now=None) -> dict:
 # Calendar feeds ----
 
 
+def tag_has_public_events(tag_slug: str) -> bool:
+    """Does a live event that anyone may read carry this tag (past ones too)? Only such a tag has a feed."""
+    return (
+        EventPage.objects.live()
+        .public()
+        .filter(permissions.visible_events_q(None), tags__slug=tag_slug)
+        .exists()
+    )
+
+
 def feed_events() -> QuerySet:
     """Live events anyone may read that ended at most FEED_PAST_DAYS ago, in the order a feed lists them
     (narrow it with .filter(), then read it with feed_event_rows)."""

@@ -418,9 +418,14 @@ def feed_type(request, event_type: str):
 
 
 def feed_tag(request, tag: str):
-    return _feed(
-        ical.tag_scope(tag), lambda: selectors.feed_events().filter(tags__slug=tag).distinct(), f"KM4B: {tag}"
-    )
+    name = f"KM4B: {tag}"
+    if not selectors.tag_has_public_events(tag):
+        # A tag that no public event carries (made up, no longer used, or carried only by hidden or
+        # members-only communities' events) gets an empty calendar, built without caching: requests for
+        # made-up tags cannot fill the cache, a subscriber's calendar keeps working, and the answer is the
+        # same whether or not a hidden event carries the tag.
+        return _ics_response(ical.feed_ics([], name=name), f"{ical.tag_scope(tag).replace(':', '-')}.ics")
+    return _feed(ical.tag_scope(tag), lambda: selectors.feed_events().filter(tags__slug=tag).distinct(), name)
 
 
 def feed_personal(request, token: str):
