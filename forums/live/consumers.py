@@ -80,11 +80,6 @@ def _initial_streams(scope) -> list[tuple[str, int | None]]:
     return wanted
 
 
-def _accesses(user, keys: list[str]) -> list:
-    """The user's access to each stream asked for at connect, in one trip to the database thread."""
-    return [stream_access(user, key) for key in keys]
-
-
 def _start_following(
     *, key: str, channel_name: str, hub_id: str, user_id: int | None, after: int | None
 ) -> tuple[int, list[dict]]:
@@ -92,6 +87,22 @@ def _start_following(
     thread: its last seq, and the events a resuming client missed (at most the catch-up limit + 1)."""
     services.presence_join(stream_key=key, channel_name=channel_name, hub_id=hub_id, user_id=user_id)
     return selectors.stream_position(key, after, limit("LIVE_CATCHUP_LIMIT") + 1)
+
+
+def _connect_streams(
+    user, initial: list[tuple[str, int | None]], *, channel_name: str, hub_id: str, user_id: int | None
+) -> list[tuple]:
+    """The streams asked for at connect, in one trip to the database thread: the user's access to each
+    (all checked before anything is written; raises StreamNotFound or StreamForbidden), then for each
+    its presence and position (_start_following): [(access, (last seq, missed events)), ...]."""
+    accesses = [stream_access(user, key) for key, _ in initial]
+    return [
+        (
+            access,
+            _start_following(key=key, channel_name=channel_name, hub_id=hub_id, user_id=user_id, after=after),
+        )
+        for access, (key, after) in zip(accesses, initial, strict=True)
+    ]
 
 
 class _OpenSockets:
@@ -131,22 +142,58 @@ class LiveConsumer(AsyncWebsocketConsumer):
         self.hub = hub_for(self.channel_layer)
         self.writer = None
         try:
-            initial = _initial_streams(self.scope)[: limit("LIVE_MAX_STREAMS")]
-            keys = [key for key, _ in initial]
-            allowed = await database_sync_to_async(_accesses)(self.user, keys) if keys else []
-            accesses = list(zip(allowed, [after for _, after in initial], strict=True))
+            wanted: dict[str, int | None] = {}  # a stream asked for twice is followed once
+            for key, after in _initial_streams(self.scope)[: limit("LIVE_MAX_STREAMS")]:
+                # An unknown kind or a malformed key is refused before the hub hears of it.
+                parse_stream_key(key)
+                wanted.setdefault(key, after)
+            started = await self._connect_streams(list(wanted.items())) if wanted else []
         except (StreamNotFound, StreamForbidden):
             await self.close(code=CLOSE_FORBIDDEN)  # before accept: the handshake is refused (HTTP 403)
             await _release_database_if_idle()
             return
+        for access in started:
+            self.streams[access.key].update(
+                community_id=access.community_id, can_post=access.can_post, can_moderate=access.can_moderate
+            )
         await self.accept()
         _OpenSockets.count += 1
         self.counted = True
         self.writer = asyncio.create_task(self._write_loop())
         if self.user_id:
             await self.channel_layer.group_add(user_group(self.user_id), self.channel_name)
-        for access, after in accesses:
-            await self._follow(access, after)
+
+    async def _connect_streams(self, initial: list[tuple[str, int | None]]) -> list:
+        """Follows the streams asked for at connect with one trip to the database thread (the permission
+        checks, the presence rows and the positions: _connect_streams above). As in _follow, each stream is
+        registered with the hub before its position is read, so nothing published in between is lost: the
+        writer's start items are queued now, ahead of any event, and wait for the trip's answer."""
+        positions = {}
+        loop = asyncio.get_running_loop()
+        try:
+            for key, after in initial:
+                self.streams[key] = {
+                    "last": None,
+                    "community_id": None,
+                    "can_post": False,
+                    "can_moderate": False,
+                }
+                await self.hub.subscribe(key, self)
+                positions[key] = loop.create_future()
+                self._enqueue(("start", key, after, positions[key]))
+            started = await database_sync_to_async(_connect_streams)(
+                self.user, initial, channel_name=self.channel_name, hub_id=self.hub.id, user_id=self.user_id
+            )
+        except BaseException:
+            # Refused or failed: nothing was written (the checks come first); the hub forgets this socket.
+            for key in list(self.streams):
+                self.streams.pop(key)
+                await self.hub.unsubscribe(key, self)
+            self.outbox = asyncio.Queue()
+            raise
+        for access, position in started:
+            positions[access.key].set_result(position)
+        return [access for access, _ in started]
 
     async def disconnect(self, code):
         for key in list(self.streams):
@@ -310,7 +357,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
         # Registered before reading the log, so nothing published in between is lost; the writer
         # drops what the log already gave.
         await self.hub.subscribe(key, self)
-        self._enqueue(("start", key, after))
+        self._enqueue(("start", key, after, None))
 
     async def _unfollow(self, key: str) -> None:
         self.streams.pop(key, None)
@@ -363,7 +410,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
                     await self.send(text_data=frame)
                     state["last"] = seq
         elif kind == "start":
-            await self._start(item[1], item[2])
+            await self._start(item[1], item[2], item[3])
         elif kind == "sync":
             state = self.streams.get(item[1])
             if state is not None and state["last"] is not None:
@@ -375,13 +422,17 @@ class LiveConsumer(AsyncWebsocketConsumer):
             return False
         return True
 
-    async def _start(self, key: str, after: int | None) -> None:
+    async def _start(self, key: str, after: int | None, position: asyncio.Future | None) -> None:
+        """Tells the client where the stream stands; `position` is what connect already read, else read now."""
         state = self.streams.get(key)
         if state is None:
             return
-        current, missed = await database_sync_to_async(_start_following)(
-            key=key, channel_name=self.channel_name, hub_id=self.hub.id, user_id=self.user_id, after=after
-        )
+        if position is not None:
+            current, missed = await position
+        else:
+            current, missed = await database_sync_to_async(_start_following)(
+                key=key, channel_name=self.channel_name, hub_id=self.hub.id, user_id=self.user_id, after=after
+            )
         await self.channel_layer.group_send(stream_group(key), {"type": "live.presence", "stream": key})
         if key not in self.streams:
             return  # unsubscribed or revoked meanwhile

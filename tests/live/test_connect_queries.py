@@ -24,7 +24,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 # Session (from the cache: none), user 1, room with its community and the viewer's membership 1, presence
 # row 1 (an INSERT outside any transaction), the stream's last seq 1, presence summary 2 (once per process
-# and stream, debounced: not per socket). Before: 14 in 7 trips to the database thread, then 7 in 3.
+# and stream, debounced: not per socket). Before: 14 in 7 trips to the database thread, then 7 in 3; the
+# consumer's own trips at connect are now one instead of two (counted below).
 CONNECT_QUERIES = 6
 # Room with the membership 1, presence row 1, last seq 1, presence summary 2 (the user is known already).
 SUBSCRIBE_QUERIES = 5
@@ -82,6 +83,33 @@ def test_connect_with_a_stream_costs_a_constant_number_of_queries(data, member, 
     assert subscribed == {"type": "subscribed", "stream": room.stream_key, "seq": len(data), "can_post": True}
     assert presence["count"] == 1
     assert not Presence.objects.exists()  # the socket left: its presence went with it
+
+
+def test_connect_with_a_stream_takes_one_trip_to_the_database_thread(data, member, monkeypatch):
+    """The permission checks, the presence row and the position in one database_sync_to_async call (each
+    trip also costs a connection health check in production, CONN_HEALTH_CHECKS, that no test counts)."""
+    from forums.live import consumers
+
+    trips = []
+
+    def counted(function):
+        trips.append(function.__name__)
+        return consumers_database_sync_to_async(function)
+
+    consumers_database_sync_to_async = consumers.database_sync_to_async
+    monkeypatch.setattr(consumers, "database_sync_to_async", counted)
+    session = session_cookie(member)
+
+    async def connect():
+        ws = communicator(f"/ws/live/?streams={data[0].stream_key}", session=session)
+        assert (await ws.connect())[0]
+        await receive_until(ws, "subscribed")
+        await receive_until(ws, "presence")
+        connected = list(trips)
+        await ws.disconnect()
+        return connected
+
+    assert async_to_sync(connect)() == ["_connect_streams"]
 
 
 def test_subscribing_on_an_open_socket_costs_a_constant_number_of_queries(

@@ -69,6 +69,36 @@ async def test_members_only_room_refuses_outsiders_at_connect(private_room, outs
         assert code == 4403
 
 
+async def test_a_refused_connect_leaves_nothing_behind(room, private_room, outsider_session):
+    """The streams are registered with the hub before the one trip that checks access: a refusal of any
+    of them takes every one back, and no presence row was written (the checks come first)."""
+    from channels.layers import get_channel_layer
+
+    from forums.live.hub import hub_for
+    from forums.live.models import Presence
+
+    hub = hub_for(get_channel_layer())
+    ws = communicator(
+        f"/ws/live/?streams={room.stream_key},{private_room.stream_key}", session=outsider_session
+    )
+    connected, code = await ws.connect()
+    assert (connected, code) == (False, 4403)
+    assert room.stream_key not in hub.subscribers and private_room.stream_key not in hub.subscribers
+    assert not await database_sync_to_async(Presence.objects.exists)()
+
+
+async def test_a_stream_asked_for_twice_at_connect_is_followed_once(room):
+    ws = communicator(f"/ws/live/?streams={room.stream_key}:0,{room.stream_key}")
+    assert (await ws.connect())[0]
+    subscribed, _ = await receive_until(ws, "subscribed")
+    assert (subscribed["stream"], subscribed["seq"]) == (room.stream_key, 0)
+    later = []
+    while not await ws.receive_nothing(timeout=0.3):
+        later.append((await ws.receive_json_from())["type"])
+    assert "subscribed" not in later
+    await ws.disconnect()
+
+
 async def test_members_only_room_refuses_outsiders_at_subscribe(private_room, room, outsider_session):
     ws = communicator("/ws/live/", session=outsider_session)
     assert (await ws.connect())[0]
