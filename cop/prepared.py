@@ -26,6 +26,7 @@ class PreparedGet:
         self._local = threading.local()
 
     def _state(self) -> dict:
+        """The compiled query of this thread's connection, compiled again when the connection changed."""
         state = getattr(self._local, "state", None)
         if state is None or state["connection"] is not connections[state["db"]]:
             arity = self._queryset_for.__code__.co_argcount
@@ -35,11 +36,7 @@ class PreparedGet:
             sql, params = compiler.as_sql()
             params = list(params)
             if any(params.count(sentinel) != 1 for sentinel in _SENTINELS[:arity]):
-                raise ValueError("PreparedGet needs a query using each of its values exactly once")
-            select, klass_info = compiler.select, compiler.klass_info
-            if compiler.annotation_col_map or queryset._known_related_objects:
-                raise ValueError("PreparedGet does not handle annotations or known related objects")
-            start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+                raise ValueError(f"{type(self).__name__} needs a query using each of its values exactly once")
             state = {
                 "db": db,
                 "connection": connections[db],
@@ -47,17 +44,30 @@ class PreparedGet:
                 "sql": sql,
                 "params": params,
                 "indexes": [params.index(sentinel) for sentinel in _SENTINELS[:arity]],
-                "converters": compiler.get_converters([s[0] for s in select[0 : compiler.col_count]]),
-                "model": klass_info["model"],
-                "init_list": [column[0].target.attname for column in select[start:end]],
-                "start": start,
-                "end": end,
-                "populators": get_related_populators(klass_info, select, db),
+                "converters": compiler.get_converters(
+                    [s[0] for s in compiler.select[0 : compiler.col_count]]
+                ),
+                **self._row_reader(queryset, compiler, db),
             }
             self._local.state = state
         return state
 
-    def get(self, *values):
+    def _row_reader(self, queryset, compiler, db) -> dict:
+        """What turning a row into a model instance needs, as QuerySet iteration does it."""
+        select, klass_info = compiler.select, compiler.klass_info
+        if compiler.annotation_col_map or queryset._known_related_objects:
+            raise ValueError("PreparedGet does not handle annotations or known related objects")
+        start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+        return {
+            "model": klass_info["model"],
+            "init_list": [column[0].target.attname for column in select[start:end]],
+            "start": start,
+            "end": end,
+            "populators": get_related_populators(klass_info, select, db),
+        }
+
+    def _one_row(self, values):
+        """The query's single row for these values (converted), or None when it has none or several."""
         state = self._state()
         params = list(state["params"])
         for index, value in zip(state["indexes"], values, strict=True):
@@ -66,10 +76,15 @@ class PreparedGet:
             cursor.execute(state["sql"], params)
             rows = cursor.fetchmany(2)
         if len(rows) != 1:
-            return None
+            return state, None
         if state["converters"]:
             rows = state["compiler"].apply_converters(rows, state["converters"])
-        row = next(iter(rows))
+        return state, next(iter(rows))
+
+    def get(self, *values):
+        state, row = self._one_row(values)
+        if row is None:
+            return None
         obj = state["model"].from_db(state["db"], state["init_list"], row[state["start"] : state["end"]])
         for populator in state["populators"]:
             populator.populate(row, obj)
@@ -81,42 +96,9 @@ class PreparedValues(PreparedGet):
     values_list() query for those values as a tuple (converted as values_list converts), or None: for
     lookups that join what is not a model's forward relation (a FilteredRelation's LEFT JOIN)."""
 
-    def _state(self) -> dict:
-        state = getattr(self._local, "state", None)
-        if state is None or state["connection"] is not connections[state["db"]]:
-            arity = self._queryset_for.__code__.co_argcount
-            queryset = self._queryset_for(*_SENTINELS[:arity])
-            db = queryset.db
-            compiler = queryset.query.get_compiler(using=db)
-            sql, params = compiler.as_sql()
-            params = list(params)
-            if any(params.count(sentinel) != 1 for sentinel in _SENTINELS[:arity]):
-                raise ValueError("PreparedValues needs a query using each of its values exactly once")
-            state = {
-                "db": db,
-                "connection": connections[db],
-                "compiler": compiler,
-                "sql": sql,
-                "params": params,
-                "indexes": [params.index(sentinel) for sentinel in _SENTINELS[:arity]],
-                "converters": compiler.get_converters(
-                    [s[0] for s in compiler.select[0 : compiler.col_count]]
-                ),
-                "count": compiler.col_count,
-            }
-            self._local.state = state
-        return state
+    def _row_reader(self, queryset, compiler, db) -> dict:
+        return {"count": compiler.col_count}
 
     def get(self, *values):
-        state = self._state()
-        params = list(state["params"])
-        for index, value in zip(state["indexes"], values, strict=True):
-            params[index] = value
-        with state["connection"].cursor() as cursor:
-            cursor.execute(state["sql"], params)
-            rows = cursor.fetchmany(2)
-        if len(rows) != 1:
-            return None
-        if state["converters"]:
-            rows = state["compiler"].apply_converters(rows, state["converters"])
-        return tuple(next(iter(rows)))[: state["count"]]
+        state, row = self._one_row(values)
+        return None if row is None else tuple(row)[: state["count"]]
