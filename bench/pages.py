@@ -17,7 +17,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -25,7 +24,7 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 sys.path[:0] = [str(BENCH), str(ROOT)]
 
-from thread_page import check, free_port  # noqa: E402
+from thread_page import bench_environment, check, free_port  # noqa: E402
 
 TARGET = 0.50
 MEMBER_EMAIL = "practitioner@km4b.example"
@@ -274,20 +273,7 @@ def main() -> int:
     if shutil.which("wrk") is None:
         print("wrk is missing: scripts/apt-ensure.sh wrk", file=sys.stderr)
         return 2
-    if options.keep_db:
-        workdir = Path(tempfile.gettempdir()) / "km4b-bench-pages"
-        workdir.mkdir(exist_ok=True)
-    else:
-        workdir = Path(tempfile.mkdtemp(prefix="km4b-bench-pages-"))
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "thread_page_app",
-        "BENCH_DB": str(workdir / "db.sqlite3"),
-        "MEDIA_ROOT": str(workdir / "media"),
-        "PYTHONPATH": os.pathsep.join([str(BENCH), str(ROOT)]),
-        "LOG_LEVEL": "WARNING",
-    }
-    os.environ.update({k: env[k] for k in ("DJANGO_SETTINGS_MODULE", "BENCH_DB", "MEDIA_ROOT", "LOG_LEVEL")})
+    workdir, env = bench_environment("pages", keep_db=options.keep_db)
     print("Building the database (migrations, the demo site, generated data)...", flush=True)
     started = time.monotonic()
     data = build_data(options.keep_db)

@@ -154,6 +154,26 @@ def write_results(text: str) -> None:
     results.write_text(updated if updated.endswith("\n") else updated + "\n")
 
 
+def bench_environment(name: str, *, keep_db: bool) -> tuple[Path, dict]:
+    """The bench's working folder (kept in /tmp and reused with keep_db) and the environment of its
+    servers (the bench app's settings, its database and media there), also applied to this process."""
+    if keep_db:
+        workdir = Path(tempfile.gettempdir()) / f"km4b-bench-{name}"
+        workdir.mkdir(exist_ok=True)
+    else:
+        workdir = Path(tempfile.mkdtemp(prefix=f"km4b-bench-{name}-"))
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "thread_page_app",
+        "BENCH_DB": str(workdir / "db.sqlite3"),
+        "MEDIA_ROOT": str(workdir / "media"),
+        "PYTHONPATH": os.pathsep.join([str(BENCH), str(ROOT)]),
+        "LOG_LEVEL": "WARNING",
+    }
+    os.environ.update({k: env[k] for k in ("DJANGO_SETTINGS_MODULE", "BENCH_DB", "MEDIA_ROOT", "LOG_LEVEL")})
+    return workdir, env
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=3)
@@ -167,20 +187,7 @@ def main() -> int:
         print("wrk is missing: scripts/apt-ensure.sh wrk", file=sys.stderr)
         return 2
 
-    if options.keep_db:
-        workdir = Path(tempfile.gettempdir()) / "km4b-bench-forums"
-        workdir.mkdir(exist_ok=True)
-    else:
-        workdir = Path(tempfile.mkdtemp(prefix="km4b-bench-forums-"))
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "thread_page_app",
-        "BENCH_DB": str(workdir / "db.sqlite3"),
-        "MEDIA_ROOT": str(workdir / "media"),
-        "PYTHONPATH": os.pathsep.join([str(BENCH), str(ROOT)]),
-        "LOG_LEVEL": "WARNING",
-    }
-    os.environ.update({k: env[k] for k in ("DJANGO_SETTINGS_MODULE", "BENCH_DB", "MEDIA_ROOT", "LOG_LEVEL")})
+    workdir, env = bench_environment("forums", keep_db=options.keep_db)
     sys.path[:0] = [str(BENCH), str(ROOT)]
     print("Building the database (migrations, a 5,000-post thread)...", flush=True)
     data = build_data(options.keep_db)
