@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     # Our apps first, so their templates override those of Wagtail and allauth.
     "home",
     "cop",
+    "cop.network",
     "forums",
     "forums.live",
     "events",
