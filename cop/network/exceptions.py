@@ -1,0 +1,82 @@
+"""Refused actions of the practitioner network; the edge (cop.edge) shows their message and status."""
+
+import math
+
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from cop.errors import DomainError, Forbidden
+
+
+class NetworkError(DomainError):
+    pass
+
+
+class ContactRefused(Forbidden):
+    default_message = _("This person does not accept messages through the contact form.")
+
+
+class ContactRateLimited(NetworkError):
+    status = 429
+    default_message = _("You have sent many messages in a short time. Please wait and try again.")
+
+    def __init__(self, message=None, *, retry_after: int | None = None):
+        if message is None and retry_after is not None:
+            minutes = max(1, math.ceil(retry_after / 60))
+            message = ngettext(
+                "You have sent many messages in a short time. Please wait %(minutes)d minute and try again.",
+                "You have sent many messages in a short time. Please wait %(minutes)d minutes and try again.",
+                minutes,
+            ) % {"minutes": minutes}
+        super().__init__(message, retry_after=retry_after)
+
+
+class NotFocalPoint(Forbidden):
+    default_message = _("Only the organisation's focal points may do this.")
+
+
+class NotModerator(Forbidden):
+    default_message = _("Only network moderators and site staff may do this.")
+
+
+class NotYours(Forbidden):
+    default_message = _("Only its author, the focal points of its organisation and network moderators may do this.")
+
+
+class ClaimPending(NetworkError):
+    status = 409
+    default_message = _("You have already asked to be a focal point of this organisation; an organiser will answer.")
+
+
+class AlreadyFocalPoint(NetworkError):
+    status = 409
+    default_message = _("You are already a focal point of this organisation.")
+
+
+class ClaimDecided(NetworkError):
+    status = 409
+    default_message = _("This request was already answered.")
+
+
+class WrongStatus(NetworkError):
+    status = 409
+    default_message = _("This cannot be done in its current state; reload the page to see it.")
+
+
+class NotPublished(NetworkError):
+    status = 409
+    default_message = _("Only published needs and offers can be matched.")
+
+
+class NotASide(Forbidden):
+    default_message = _("You can express interest only from one of your own published needs or offers.")
+
+
+class TransitionRefused(NetworkError):
+    status = 409
+    default_message = _("A match cannot move to that step from where it is now.")
+
+
+class StaleTransition(NetworkError):
+    status = 409
+    default_message = _("Someone moved this match on while you were looking at it. Reload the page and try again.")

@@ -1,0 +1,193 @@
+"""Filters of the network's lists (django-filter, lenient like cop's). The practitioner filter knows its
+viewer: it matches a part of a profile only where the viewer may see that part, so a filter never
+reveals what the profile hides."""
+
+import django_filters
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from cop.filters import LenientFilterSet, RegionFilter, region_and_subregions
+from cop.models import CountryRegion, GBFTarget, KMComponent, Language, StakeholderGroup
+
+from . import permissions
+from .models import Need, Organisation, OrganisationKind, Scope, SupportKind, Topic
+
+OPEN_TO = [
+    ("mentoring", _("Mentoring")),
+    ("collaboration", _("Collaboration")),
+    ("speaking", _("Speaking")),
+    ("reviewing", _("Reviewing")),
+]
+
+
+def _countries_in(region):
+    return CountryRegion.objects.filter(region_id__in=region_and_subregions(region)).values("country")
+
+
+class PractitionerFilter(LenientFilterSet):
+    """The practitioner directory (cop.network.selectors.practitioner_directory)."""
+
+    q = django_filters.CharFilter(method="filter_name", label=_("Name or organisation"), max_length=100)
+    country = django_filters.ChoiceFilter(
+        method="filter_country", label=_("Country"), choices=countries, empty_label=_("Any country")
+    )
+    region = RegionFilter(method="filter_region")
+    language = django_filters.ModelChoiceFilter(
+        method="filter_language",
+        queryset=Language.objects.all(),
+        to_field_name="code",
+        label=_("Works in language"),
+        empty_label=_("Any language"),
+    )
+    stakeholder = django_filters.ModelChoiceFilter(
+        method="filter_stakeholder",
+        queryset=StakeholderGroup.objects.all(),
+        to_field_name="slug",
+        label=_("Stakeholder group"),
+        empty_label=_("Any group"),
+    )
+    target = django_filters.ModelChoiceFilter(
+        method="filter_target",
+        queryset=GBFTarget.objects.all(),
+        to_field_name="number",
+        label=_("Works on GBF target"),
+        empty_label=_("Any target"),
+    )
+    component = django_filters.ModelChoiceFilter(
+        method="filter_component",
+        queryset=KMComponent.objects.all(),
+        to_field_name="slug",
+        label=_("Knowledge-management component"),
+        empty_label=_("Any component"),
+    )
+    topic = django_filters.ModelChoiceFilter(
+        method="filter_topic",
+        queryset=Topic.objects.all(),
+        to_field_name="slug",
+        label=_("Topic"),
+        empty_label=_("Any topic"),
+    )
+    open_to = django_filters.ChoiceFilter(
+        method="filter_open_to", label=_("Open to"), choices=OPEN_TO, empty_label=_("Anything")
+    )
+
+    class Meta:
+        model = get_user_model()
+        fields = []
+
+    def __init__(self, data=None, queryset=None, *, viewer=None, **kwargs):
+        self.viewer = viewer
+        super().__init__(data, queryset, **kwargs)
+
+    def _visible(self, queryset, part: str, condition: Q):
+        return queryset.filter(condition & permissions.visible_part_q(self.viewer, part))
+
+    def filter_name(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        by_name = Q(display_name__icontains=value) | Q(first_name__icontains=value) | Q(last_name__icontains=value)
+        by_organisation = (
+            Q(organisation__icontains=value) | Q(network_profile__organisation_record__name__icontains=value)
+        ) & permissions.visible_part_q(self.viewer, "organisation")
+        return queryset.filter(by_name | by_organisation)
+
+    def filter_country(self, queryset, name, value):
+        return self._visible(queryset, "country", Q(country=value))
+
+    def filter_region(self, queryset, name, value):
+        return self._visible(queryset, "country", Q(country__in=_countries_in(value)))
+
+    def filter_language(self, queryset, name, value):
+        return self._visible(queryset, "languages", Q(languages=value))
+
+    def filter_stakeholder(self, queryset, name, value):
+        return self._visible(queryset, "expertise", Q(stakeholder_group=value))
+
+    def filter_target(self, queryset, name, value):
+        return self._visible(queryset, "expertise", Q(expertise=value))
+
+    def filter_component(self, queryset, name, value):
+        return self._visible(queryset, "expertise", Q(network_profile__km_components=value))
+
+    def filter_topic(self, queryset, name, value):
+        return self._visible(queryset, "expertise", Q(network_profile__topics=value))
+
+    def filter_open_to(self, queryset, name, value):
+        return self._visible(queryset, "open_to", Q(**{f"network_profile__open_to_{value}": True}))
+
+
+class OrganisationFilter(LenientFilterSet):
+    q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("Name"), max_length=100)
+    kind = django_filters.ChoiceFilter(choices=OrganisationKind.choices, label=_("Type"), empty_label=_("Any type"))
+    scope = django_filters.ChoiceFilter(choices=Scope.choices, label=_("Scope"), empty_label=_("Any scope"))
+    country = django_filters.ChoiceFilter(
+        method="filter_country", label=_("Country"), choices=countries, empty_label=_("Any country")
+    )
+    target = django_filters.ModelChoiceFilter(
+        field_name="gbf_targets",
+        queryset=GBFTarget.objects.all(),
+        to_field_name="number",
+        label=_("GBF target"),
+        empty_label=_("Any target"),
+    )
+
+    class Meta:
+        model = Organisation
+        fields = []
+
+    def filter_country(self, queryset, name, value):
+        # CountryField(multiple=True) stores "KE,TZ": match the code as a whole item.
+        return queryset.filter(
+            Q(countries=value)
+            | Q(countries__startswith=f"{value},")
+            | Q(countries__endswith=f",{value}")
+            | Q(countries__contains=f",{value},")
+        )
+
+
+class ExchangeFilter(LenientFilterSet):
+    """Needs and offers lists."""
+
+    q = django_filters.CharFilter(method="filter_words", label=_("Words"), max_length=100)
+    support_kind = django_filters.ChoiceFilter(
+        choices=SupportKind.choices, label=_("Kind of support"), empty_label=_("Any kind")
+    )
+    target = django_filters.ModelChoiceFilter(
+        field_name="gbf_targets",
+        queryset=GBFTarget.objects.all(),
+        to_field_name="number",
+        label=_("GBF target"),
+        empty_label=_("Any target"),
+    )
+    component = django_filters.ModelChoiceFilter(
+        field_name="km_components",
+        queryset=KMComponent.objects.all(),
+        to_field_name="slug",
+        label=_("Knowledge-management component"),
+        empty_label=_("Any component"),
+    )
+    country = django_filters.ChoiceFilter(label=_("Country"), choices=countries, empty_label=_("Any country"))
+    region = RegionFilter(method="filter_region")
+    language = django_filters.ModelChoiceFilter(
+        field_name="language",
+        queryset=Language.objects.all(),
+        to_field_name="code",
+        label=_("Language"),
+        empty_label=_("Any language"),
+    )
+
+    class Meta:
+        model = Need
+        fields = []
+
+    def filter_words(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(title__icontains=value) | Q(description__icontains=value))
+
+    def filter_region(self, queryset, name, value):
+        return queryset.filter(country__in=_countries_in(value))

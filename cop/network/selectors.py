@@ -1,0 +1,423 @@
+"""Reads of the practitioner network. Each returns what one page shows in a number of queries that does
+not grow with the data (asserted in tests/network)."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.contrib.auth import get_user_model
+from django.db.models import Prefetch, Q, QuerySet
+from django.db.models.functions import Lower
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.utils.translation import ngettext
+
+from cop.models import CountryRegion, GBFTarget, KMComponent
+
+from . import permissions
+from .filters import ExchangeFilter, OrganisationFilter, PractitionerFilter
+from .models import (
+    ClaimStatus,
+    ExchangeStatus,
+    FocalPointClaim,
+    Match,
+    MatchFeedback,
+    MatchMessage,
+    MatchStatus,
+    Need,
+    Offer,
+    Organisation,
+    Profile,
+    SupportKind,
+)
+
+# PROFILES ----
+
+
+@dataclass
+class ProfileView:
+    """What one viewer sees of one person: hidden parts are simply absent (None or empty)."""
+
+    person: object
+    profile: Profile | None
+    parts: dict
+    region: str = ""
+    headline: str = ""
+    photo: bool = False
+    organisation: str = ""
+    organisation_record: Organisation | None = None
+    country: object = None
+    stakeholder_group: object = None
+    targets: list = field(default_factory=list)
+    km_components: list = field(default_factory=list)
+    topics: list = field(default_factory=list)
+    languages: list = field(default_factory=list)
+    bio: str = ""
+    links: list = field(default_factory=list)
+    orcid: str = ""
+    open_to: list = field(default_factory=list)
+
+    @property
+    def pk(self):
+        return self.person.pk
+
+    @property
+    def name(self) -> str:
+        return self.person.public_name
+
+
+def _profile_of(person) -> Profile | None:
+    try:
+        return person.network_profile
+    except Profile.DoesNotExist:
+        return None
+
+
+def profile_view(viewer, person, regions: Mapping[str, str]) -> ProfileView:
+    """The parts of `person`'s profile `viewer` may see (person loaded by people_queryset)."""
+    profile = _profile_of(person)
+    parts = permissions.visible_parts(viewer, person, profile)
+    view = ProfileView(person=person, profile=profile, parts=parts)
+    if parts["headline"] and profile:
+        view.headline = profile.headline
+    if parts["photo"] and profile and profile.photo:
+        view.photo = True
+    if parts["organisation"]:
+        view.organisation_record = profile.organisation_record if profile else None
+        view.organisation = person.organisation
+    if parts["country"] and person.country:
+        view.country = person.country
+        view.region = regions.get(person.country.code, "")
+    if parts["expertise"]:
+        view.stakeholder_group = person.stakeholder_group
+        view.targets = list(person.expertise.all())
+        if profile:
+            view.km_components = list(profile.km_components.all())
+            view.topics = list(profile.topics.all())
+    if parts["languages"]:
+        view.languages = list(person.languages.all())
+    if parts["bio"]:
+        view.bio = person.bio
+    if parts["links"] and profile:
+        view.links = profile.link_list
+        view.orcid = profile.orcid
+    if parts["open_to"] and profile:
+        view.open_to = [
+            str(label)
+            for flag, label in (
+                (profile.open_to_mentoring, _("Mentoring")),
+                (profile.open_to_collaboration, _("Collaboration")),
+                (profile.open_to_speaking, _("Speaking")),
+                (profile.open_to_reviewing, _("Reviewing")),
+            )
+            if flag
+        ]
+    return view
+
+
+def people_queryset() -> QuerySet:
+    return (
+        get_user_model()
+        .objects.select_related(
+            "stakeholder_group", "network_profile", "network_profile__organisation_record"
+        )
+        .prefetch_related(
+            "expertise", "languages", "network_profile__km_components", "network_profile__topics"
+        )
+    )
+
+
+def country_regions(codes) -> dict[str, str]:
+    """Country code -> M49 sub-region name, for the countries given (one query)."""
+    codes = {str(code) for code in codes if code}
+    if not codes:
+        return {}
+    return dict(
+        CountryRegion.objects.filter(country__in=codes).values_list("country", "region__name")
+    )
+
+
+def practitioner_directory(*, viewer, filters: Mapping | None = None) -> QuerySet:
+    """Listed, active practitioners, narrowed by `filters` (PractitionerFilter honours each part's
+    visibility for the viewer: a filter never matches on a part the viewer may not see)."""
+    people = get_user_model().objects.filter(is_active=True, listed_in_directory=True)
+    if filters:
+        people = PractitionerFilter(filters, people, viewer=viewer).qs
+    return people.order_by(Lower("display_name"), "pk")
+
+
+def directory_page(viewer, people) -> list[ProfileView]:
+    """The visible cards of one page of the directory (a page of user ids)."""
+    ids = [person.pk for person in people]
+    loaded = people_queryset().in_bulk(ids)
+    persons = [loaded[pk] for pk in ids if pk in loaded]
+    regions = country_regions(person.country for person in persons)
+    return [profile_view(viewer, person, regions) for person in persons]
+
+
+def profile_page(viewer, person) -> ProfileView:
+    person = people_queryset().get(pk=person.pk)
+    return profile_view(viewer, person, country_regions([person.country]))
+
+
+# ORGANISATIONS ----
+
+
+def organisation_list(*, filters: Mapping | None = None) -> QuerySet:
+    organisations = Organisation.objects.all()
+    if filters:
+        organisations = OrganisationFilter(filters, organisations).qs
+    return organisations.prefetch_related("gbf_targets").order_by(Lower("name"), "pk")
+
+
+def organisation_detail(organisation_id: int) -> Organisation:
+    listed_people = get_user_model().objects.filter(is_active=True, listed_in_directory=True)
+    return (
+        Organisation.objects.prefetch_related(
+            "gbf_targets",
+            "member_organisations",
+            "member_of",
+            Prefetch("focal_points", queryset=listed_people.order_by(Lower("display_name"))),
+        )
+        .filter(pk=organisation_id)
+        .first()
+    )
+
+
+def pending_claims() -> QuerySet:
+    return FocalPointClaim.objects.filter(status=ClaimStatus.PENDING).select_related("organisation", "user")
+
+
+def focal_organisations(user) -> QuerySet:
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(focal_points=user).order_by(Lower("name"))
+
+
+# NEEDS AND OFFERS ----
+
+
+def _exchange_model(kind: str):
+    return {"need": Need, "offer": Offer}[kind]
+
+
+def exchange_list(*, kind: str, filters: Mapping | None = None) -> QuerySet:
+    """Published needs or offers, newest first, narrowed by `filters`."""
+    items = _exchange_model(kind).objects.filter(status=ExchangeStatus.PUBLISHED)
+    if filters:
+        items = ExchangeFilter(filters, items).qs
+    return items.select_related("language", "organisation").prefetch_related("gbf_targets").order_by(
+        "-created_at", "-pk"
+    )
+
+
+def exchange_detail(kind: str, item_id: int):
+    return (
+        _exchange_model(kind)
+        .objects.select_related("language", "organisation", "author")
+        .prefetch_related("gbf_targets", "km_components")
+        .filter(pk=item_id)
+        .first()
+    )
+
+
+def my_exchanges(user) -> dict:
+    mine = Q(author=user) | Q(organisation__focal_points=user)
+    return {
+        "needs": list(Need.objects.filter(mine).distinct().order_by("-created_at")),
+        "offers": list(Offer.objects.filter(mine).distinct().order_by("-created_at")),
+    }
+
+
+def moderation_queue() -> dict:
+    return {
+        kind: list(
+            _exchange_model(kind)
+            .objects.filter(status=ExchangeStatus.SUBMITTED)
+            .select_related("author", "organisation", "language")
+            .order_by("created_at")
+        )
+        for kind in ("need", "offer")
+    }
+
+
+# MATCHMAKING ----
+
+WEIGHTS = {"target": 3, "component": 2, "kind": 4, "language": 2, "country": 2, "region": 1, "open": 1}
+
+OFFERS_PHRASES = {
+    SupportKind.TRAINING: gettext_lazy("Offers training"),
+    SupportKind.ADVICE: gettext_lazy("Offers advice"),
+    SupportKind.DATA: gettext_lazy("Offers data"),
+    SupportKind.TECHNOLOGY: gettext_lazy("Offers technology"),
+    SupportKind.FUNDING: gettext_lazy("Offers funding"),
+    SupportKind.PARTNERSHIP: gettext_lazy("Offers a partnership"),
+}
+NEEDS_PHRASES = {
+    SupportKind.TRAINING: gettext_lazy("Needs training"),
+    SupportKind.ADVICE: gettext_lazy("Needs advice"),
+    SupportKind.DATA: gettext_lazy("Needs data"),
+    SupportKind.TECHNOLOGY: gettext_lazy("Needs technology"),
+    SupportKind.FUNDING: gettext_lazy("Needs funding"),
+    SupportKind.PARTNERSHIP: gettext_lazy("Needs a partnership"),
+}
+
+
+@dataclass(frozen=True)
+class Reason:
+    text: str
+    points: int
+
+
+@dataclass
+class Suggestion:
+    item: object
+    score: int
+    reasons: list[Reason]
+
+
+def _join(words: list[str]) -> str:
+    if len(words) == 1:
+        return words[0]
+    return _("%(first)s and %(last)s") % {"first": ", ".join(words[:-1]), "last": words[-1]}
+
+
+def _region_names() -> dict[str, tuple[int, str]]:
+    return {
+        country: (region_id, name)
+        for country, region_id, name in CountryRegion.objects.values_list("country", "region_id", "region__name")
+    }
+
+
+def match_suggestions(item, *, viewer=None, limit: int = 10, today: date | None = None) -> list[Suggestion]:
+    """Published, open items of the other kind that could answer `item` (an offer for a need, a need
+    for an offer), best first, each with the reasons of its score in words. Pairs the viewer marked
+    "not relevant" are left out. Eight queries, whatever the number of candidates."""
+    today = today or timezone.localdate()
+    other = Offer if item.kind == "need" else Need
+    other_key = "offer" if item.kind == "need" else "need"
+    targets = {target.pk: target.number for target in GBFTarget.objects.filter(pk__in=item.gbf_targets.values("pk"))}
+    components = {
+        component.pk: component.name
+        for component in KMComponent.objects.filter(pk__in=item.km_components.values("pk"))
+    }
+    candidates = other.objects.filter(status=ExchangeStatus.PUBLISHED).filter(
+        Q(expires_on__isnull=True) | Q(expires_on__gte=today)
+    )
+    candidates = candidates.exclude(author_id=item.author_id)
+    if viewer is not None and viewer.is_authenticated:
+        hidden = MatchFeedback.objects.filter(user=viewer, **{item.kind: item}).values(f"{other_key}_id")
+        candidates = candidates.exclude(pk__in=hidden)
+    rows = list(candidates.values_list("pk", "support_kind", "language_id", "country", "expires_on"))
+    ids = [row[0] for row in rows]
+    shared_targets: dict[int, list[int]] = {}
+    shared_components: dict[int, list[int]] = {}
+    if targets and ids:
+        through = other.gbf_targets.through
+        column = f"{other_key}_id"
+        for owner, target in through.objects.filter(gbftarget_id__in=targets, **{f"{column}__in": ids}).values_list(
+            column, "gbftarget_id"
+        ):
+            shared_targets.setdefault(owner, []).append(target)
+    if components and ids:
+        through = other.km_components.through
+        column = f"{other_key}_id"
+        for owner, component in through.objects.filter(
+            kmcomponent_id__in=components, **{f"{column}__in": ids}
+        ).values_list(column, "kmcomponent_id"):
+            shared_components.setdefault(owner, []).append(component)
+    regions = _region_names()
+    own_region = regions.get(str(item.country)) if item.country else None
+    language_name = item.language.name
+    scored = []
+    for pk, kind, language_id, country, expires_on in rows:
+        reasons = []
+        numbers = sorted(targets[target] for target in shared_targets.get(pk, []))
+        if numbers:
+            reasons.append(
+                Reason(
+                    ngettext("Both work on Target %(targets)s", "Both work on Targets %(targets)s", len(numbers))
+                    % {"targets": _join([str(number) for number in numbers])},
+                    WEIGHTS["target"] * len(numbers),
+                )
+            )
+        names = sorted(components[component] for component in shared_components.get(pk, []))
+        if names:
+            reasons.append(
+                Reason(_("Both cover %(components)s") % {"components": _join(names)}, WEIGHTS["component"] * len(names))
+            )
+        same_language = language_id == item.language_id
+        if kind == item.support_kind:
+            phrase = str((OFFERS_PHRASES if other_key == "offer" else NEEDS_PHRASES)[kind])
+            if same_language:
+                phrase = _("%(phrase)s in %(language)s") % {"phrase": phrase, "language": language_name}
+            reasons.append(Reason(phrase, WEIGHTS["kind"] + (WEIGHTS["language"] if same_language else 0)))
+        elif same_language:
+            reasons.append(Reason(_("Works in %(language)s") % {"language": language_name}, WEIGHTS["language"]))
+        if item.country and country == str(item.country):
+            reasons.append(Reason(_("Both in %(country)s") % {"country": item.country.name}, WEIGHTS["country"]))
+        elif own_region and country and regions.get(country, (None,))[0] == own_region[0]:
+            reasons.append(Reason(_("Both in %(region)s") % {"region": own_region[1]}, WEIGHTS["region"]))
+        if not reasons:
+            continue
+        if expires_on is None:
+            reasons.append(Reason(_("No closing date"), WEIGHTS["open"]))
+        elif item.expires_on is None or expires_on >= item.expires_on:
+            reasons.append(
+                Reason(
+                    _("Open until %(date)s") % {"date": formats.date_format(expires_on, "DATE_FORMAT")},
+                    WEIGHTS["open"],
+                )
+            )
+        scored.append((sum(reason.points for reason in reasons), pk, reasons))
+    scored.sort(key=lambda entry: (-entry[0], -entry[1]))
+    best = scored[:limit]
+    loaded = other.objects.select_related("language", "organisation").in_bulk([pk for _score, pk, _r in best])
+    return [Suggestion(item=loaded[pk], score=score, reasons=reasons) for score, pk, reasons in best]
+
+
+def match_participants(match: Match) -> list:
+    """The people on both sides of a match: authors and their organisations' focal points."""
+    User = get_user_model()
+    sides = Q(pk__in=[match.need.author_id, match.offer.author_id])
+    organisations = [org for org in (match.need.organisation_id, match.offer.organisation_id) if org]
+    if organisations:
+        sides |= Q(focal_point_of__in=organisations)
+    return list(User.objects.filter(sides, is_active=True).distinct())
+
+
+def match_detail(match_id: int) -> Match | None:
+    return (
+        Match.objects.select_related("need__language", "offer__language", "need__author", "offer__author")
+        .prefetch_related(Prefetch("messages", queryset=MatchMessage.objects.select_related("author")))
+        .filter(pk=match_id)
+        .first()
+    )
+
+
+def my_matches(user) -> QuerySet:
+    mine = (
+        Q(need__author=user)
+        | Q(offer__author=user)
+        | Q(need__organisation__focal_points=user)
+        | Q(offer__organisation__focal_points=user)
+    )
+    return Match.objects.filter(mine).distinct().select_related("need", "offer").order_by("-updated_at")
+
+
+def match_board() -> QuerySet:
+    """Every match, for organisers, open ones first."""
+    return Match.objects.select_related("need", "offer").order_by("status", "-updated_at")
+
+
+def completed_cooperations() -> QuerySet:
+    """Completed matches both sides agreed to list publicly."""
+    return (
+        Match.objects.filter(
+            status=MatchStatus.COMPLETED, need_side_agrees_public=True, offer_side_agrees_public=True
+        )
+        .select_related("need__organisation", "offer__organisation")
+        .order_by("-updated_at")
+    )
+

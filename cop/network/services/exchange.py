@@ -1,0 +1,86 @@
+"""Needs and offers: written by their author (for themselves or their organisation), submitted,
+moderated before they are public, closed, and expired by a daily task."""
+
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from .. import permissions
+from ..exceptions import NotFocalPoint, NotModerator, NotYours, WrongStatus
+from ..models import ExchangeStatus, Need, Offer
+
+EXCHANGE_FIELDS = (
+    "title",
+    "description",
+    "rationale",
+    "support_kind",
+    "country",
+    "language",
+    "expires_on",
+    "organisation",
+    "urgency",
+)
+EXCHANGE_MANY = ("gbf_targets", "km_components")
+
+
+def _model(kind: str):
+    return {"need": Need, "offer": Offer}[kind]
+
+
+@transaction.atomic
+def exchange_save(*, kind: str, author, values: dict, item=None, submit: bool = False):
+    """Creates (item None) or edits a need or an offer; `submit` sends it to moderation."""
+    if item is None:
+        item = _model(kind)(author=author)
+    elif not permissions.can_edit_exchange(author, item):
+        raise NotYours()
+    if not permissions.can_post_for(author, values.get("organisation")):
+        raise NotFocalPoint()
+    for name in EXCHANGE_FIELDS:
+        if name in values and hasattr(item, name):
+            setattr(item, name, values[name])
+    item.status = ExchangeStatus.SUBMITTED if submit else ExchangeStatus.DRAFT
+    item.save()
+    for name in EXCHANGE_MANY:
+        if name in values:
+            getattr(item, name).set(values[name])
+    return item
+
+
+@transaction.atomic
+def exchange_moderate(*, item, by, approve: bool, note: str = "") -> None:
+    """Publishes or rejects a submitted need or offer (organisers only)."""
+    if not permissions.can_moderate(by):
+        raise NotModerator()
+    updated = type(item).objects.filter(pk=item.pk, status=ExchangeStatus.SUBMITTED).update(
+        status=ExchangeStatus.PUBLISHED if approve else ExchangeStatus.REJECTED,
+        moderated_by=by,
+        moderated_at=timezone.now(),
+        moderation_note=note.strip()[:2000],
+    )
+    if not updated:
+        raise WrongStatus()
+    item.refresh_from_db()
+
+
+@transaction.atomic
+def exchange_close(*, item, by) -> None:
+    """Its side or an organiser closes a published need or offer (found, or no longer wanted)."""
+    if not (permissions.is_side(by, item) or permissions.can_moderate(by)):
+        raise NotYours()
+    if not type(item).objects.filter(pk=item.pk, status=ExchangeStatus.PUBLISHED).update(
+        status=ExchangeStatus.CLOSED
+    ):
+        raise WrongStatus()
+    item.refresh_from_db()
+
+
+def exchanges_expire(*, today: date) -> int:
+    """Published needs and offers whose date has passed become expired; returns how many changed."""
+    changed = 0
+    for model in (Need, Offer):
+        changed += model.objects.filter(status=ExchangeStatus.PUBLISHED, expires_on__lt=today).update(
+            status=ExchangeStatus.EXPIRED
+        )
+    return changed

@@ -1,0 +1,68 @@
+"""Celery tasks of the practitioner network: they take ids, call a service or the mailer, and are
+idempotent (cop.mail records what was sent)."""
+
+from celery import shared_task
+from django.utils import timezone
+
+from cop.mail import absolute_url, mail_send
+
+from .models import ContactMessage, MatchMessage
+
+
+@shared_task
+def send_contact_message(message_id: int) -> None:
+    """Sends a relayed contact message to its recipient, Reply-To its sender."""
+    message = ContactMessage.objects.select_related("sender", "recipient").filter(pk=message_id).first()
+    if message is None:
+        return
+    from django.urls import reverse
+
+    mail_send(
+        kind="network-contact",
+        key=str(message.pk),
+        template="cop_network/email/contact",
+        context=lambda: {
+            "message": message,
+            "sender_name": message.sender.public_name,
+            "sender_profile_url": absolute_url(reverse("cop_network:profile", args=[message.sender_id])),
+        },
+        recipient=message.recipient,
+        headers={"Reply-To": message.sender.email},
+    )
+
+
+@shared_task
+def notify_match_message(message_id: int) -> None:
+    """Tells the people on the other side of a match (and nobody else) that a message is waiting."""
+    from django.urls import reverse
+
+    from .selectors import match_participants
+
+    message = (
+        MatchMessage.objects.select_related("match__need", "match__offer", "author").filter(pk=message_id).first()
+    )
+    if message is None:
+        return
+    for person in match_participants(message.match):
+        if person.pk == message.author_id:
+            continue
+        mail_send(
+            kind="network-match-message",
+            key=str(message.pk),
+            template="cop_network/email/match_message",
+            context=lambda: {
+                "match": message.match,
+                "author_name": message.author.public_name if message.author else "",
+                "match_url": absolute_url(reverse("cop_network:match", args=[message.match_id])),
+            },
+            recipient=person,
+        )
+
+
+@shared_task
+def expire_exchanges() -> int:
+    """Daily: published needs and offers past their date become expired (running it twice changes
+    nothing more)."""
+    from .services.exchange import exchanges_expire
+
+    return exchanges_expire(today=timezone.localdate())
