@@ -1,0 +1,107 @@
+"""The moderation workflow of the libraries, "Traditional knowledge review": first the holder
+community (HolderCommunityReviewTask: the consent's custodians or the community's facilitators; skipped
+for items without traditional knowledge), then Wagtail's GroupApprovalTask for the "Library editors"
+group. Every library is assigned it when created (a receiver below; `workflow_assign` for existing ones).
+
+The submitter is told at each step by e-mail through cop.mail (cop.library.tasks.send_workflow_step):
+with the holder community, approved by it, changes requested (with the reviewer's comment), published.
+"""
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+from wagtail.models import GroupApprovalTask, TaskState, Workflow, WorkflowPage, WorkflowTask
+from wagtail.signals import task_approved, task_rejected, task_submitted, workflow_approved
+
+from cop.commit import enqueue_after_commit
+
+from .models import CaseStudyPage, LibraryPage
+from .models.workflow import HolderCommunityReviewTask
+
+WORKFLOW_NAME = "Traditional knowledge review"
+HOLDER_TASK_NAME = "Review by the holder community"
+EDITORS_TASK_NAME = "Review by the library editors"
+EDITORS_GROUP = "Library editors"
+
+
+@transaction.atomic
+def library_workflow() -> Workflow:
+    """The workflow, its two tasks and the editors' group (created on first use; idempotent)."""
+    group, created = Group.objects.get_or_create(name=EDITORS_GROUP)
+    if created:
+        group.permissions.add(
+            *Permission.objects.filter(content_type__app_label="wagtailadmin", codename="access_admin")
+        )
+    workflow = Workflow.objects.filter(name=WORKFLOW_NAME).first()
+    if workflow is not None:
+        return workflow
+    holder_task = HolderCommunityReviewTask.objects.filter(name=HOLDER_TASK_NAME).first()
+    if holder_task is None:
+        holder_task = HolderCommunityReviewTask.objects.create(name=HOLDER_TASK_NAME)
+    editors_task = GroupApprovalTask.objects.filter(name=EDITORS_TASK_NAME).first()
+    if editors_task is None:
+        editors_task = GroupApprovalTask.objects.create(name=EDITORS_TASK_NAME)
+        editors_task.groups.set([group])
+    workflow = Workflow.objects.create(name=WORKFLOW_NAME, active=True)
+    WorkflowTask.objects.create(workflow=workflow, task=holder_task, sort_order=0)
+    WorkflowTask.objects.create(workflow=workflow, task=editors_task, sort_order=1)
+    return workflow
+
+
+def workflow_assign(library: LibraryPage) -> None:
+    """Gives a library (and the case studies below it) the traditional-knowledge review workflow."""
+    WorkflowPage.objects.get_or_create(page_id=library.pk, defaults={"workflow": library_workflow()})
+
+
+@receiver(post_save, sender=LibraryPage, dispatch_uid="cop_library_assign_workflow")
+def assign_workflow_to_new_library(sender, instance, created, raw=False, **kwargs):
+    if created and not raw:
+        workflow_assign(instance)
+
+
+# TELLING THE SUBMITTER ----
+
+
+def _case_study_of(task_state) -> CaseStudyPage | None:
+    content = task_state.workflow_state.content_object
+    specific = getattr(content, "specific", content)
+    return specific if isinstance(specific, CaseStudyPage) else None
+
+
+def _tell(task_state, step: str) -> None:
+    if _case_study_of(task_state) is None:
+        return
+    from .tasks import send_workflow_step
+
+    enqueue_after_commit(send_workflow_step, task_state.pk, step)
+
+
+@receiver(task_submitted, dispatch_uid="cop_library_task_submitted")
+def on_task_submitted(sender, instance, user=None, **kwargs):
+    if instance.status == TaskState.STATUS_IN_PROGRESS:
+        _tell(instance, "submitted")
+        if isinstance(instance.task.specific, HolderCommunityReviewTask):
+            from .tasks import notify_holder_reviewers
+
+            if _case_study_of(instance) is not None:
+                enqueue_after_commit(notify_holder_reviewers, instance.pk)
+
+
+@receiver(task_approved, dispatch_uid="cop_library_task_approved")
+def on_task_approved(sender, instance, user=None, **kwargs):
+    # The last task's approval publishes: "published" (below) says it, not this.
+    if instance.workflow_state.status == instance.workflow_state.STATUS_IN_PROGRESS:
+        _tell(instance, "approved")
+
+
+@receiver(task_rejected, dispatch_uid="cop_library_task_rejected")
+def on_task_rejected(sender, instance, user=None, **kwargs):
+    _tell(instance, "changes_requested")
+
+
+@receiver(workflow_approved, dispatch_uid="cop_library_workflow_approved")
+def on_workflow_approved(sender, instance, user=None, **kwargs):
+    task_state = instance.task_states.order_by("-pk").first()
+    if task_state is not None:
+        _tell(task_state, "published")
