@@ -24,7 +24,7 @@ from cop.errors import DomainError
 
 from . import selectors, services
 from .exceptions import StreamForbidden, StreamNotFound
-from .hub import hub_for
+from .hub import event_frame, hub_for
 from .limits import limit
 from .permissions import stream_access
 from .rendering import pick_language
@@ -118,14 +118,9 @@ async def _release_database_if_idle() -> None:
         await database_sync_to_async(connections.close_all)()
 
 
-def _csrf_secret(scope) -> str:
-    """The page's CSRF cookie, so that forms inside fragments rendered for this viewer can be sent."""
-    value = scope.get("cookies", {}).get(settings.CSRF_COOKIE_NAME, "")
-    return value if len(value) in (32, 64) and value.isalnum() else ""
-
-
 class LiveConsumer(AsyncWebsocketConsumer):
-    """Also the viewer that fragments are rendered for: .user, .user_id, .language, .csrf_token."""
+    """Also the viewer that fragments are rendered for (hub.Hub.render): .user, .user_id, .language and
+    each stream's audience (its kind of viewer)."""
 
     # CONNECTION ----
 
@@ -134,7 +129,6 @@ class LiveConsumer(AsyncWebsocketConsumer):
         self.user_id = self.user.pk if self.user.is_authenticated else None
         self.session_key = getattr(self.scope.get("session"), "session_key", None)
         self.language = _language(self.scope, self.user)
-        self.csrf_token = _csrf_secret(self.scope)
         self.streams: dict[str, dict] = {}
         self.outbox: asyncio.Queue = asyncio.Queue()
         self.rate = RateLimiter(limit("LIVE_RATE_COUNT"), limit("LIVE_RATE_SECONDS"))
@@ -153,9 +147,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
             await _release_database_if_idle()
             return
         for access in started:
-            self.streams[access.key].update(
-                community_id=access.community_id, can_post=access.can_post, can_moderate=access.can_moderate
-            )
+            self._allow(self.streams[access.key], access)
         await self.accept()
         _OpenSockets.count += 1
         self.counted = True
@@ -177,6 +169,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
                     "community_id": None,
                     "can_post": False,
                     "can_moderate": False,
+                    "audience": "",
                 }
                 await self.hub.subscribe(key, self)
                 positions[key] = loop.create_future()
@@ -318,7 +311,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
                 self._enqueue(("frame", json.dumps({"type": "revoked", "stream": key})))
                 revoked = True
                 continue
-            state.update(can_post=access.can_post, can_moderate=access.can_moderate)
+            self._allow(state, access)
             self._enqueue(
                 ("frame", json.dumps({"type": "access", "stream": key, "can_post": access.can_post}))
             )
@@ -348,16 +341,22 @@ class LiveConsumer(AsyncWebsocketConsumer):
 
     async def _follow(self, access, after: int | None) -> None:
         key = access.key
-        self.streams[key] = {
-            "last": None,
-            "community_id": access.community_id,
-            "can_post": access.can_post,
-            "can_moderate": access.can_moderate,
-        }
+        self.streams[key] = self._allow({"last": None}, access)
         # Registered before reading the log, so nothing published in between is lost; the writer
         # drops what the log already gave.
         await self.hub.subscribe(key, self)
         self._enqueue(("start", key, after, None))
+
+    @staticmethod
+    def _allow(state: dict, access) -> dict:
+        """Records on a stream's state what the viewer may do there, and their kind of viewer."""
+        state.update(
+            community_id=access.community_id,
+            can_post=access.can_post,
+            can_moderate=access.can_moderate,
+            audience=access.audience,
+        )
+        return state
 
     async def _unfollow(self, key: str) -> None:
         self.streams.pop(key, None)
@@ -487,16 +486,16 @@ class LiveConsumer(AsyncWebsocketConsumer):
             await self._send_event(key, state, event)
 
     async def _send_event(self, key: str, state: dict, event: dict) -> None:
-        """Sends one event from the log or rendered per viewer, after checking access where it may change."""
+        """Sends one event from the log or rendered for this viewer's kind, after checking access where it
+        may change."""
         kind, _object_id = parse_stream_key(key)
         if event["kind"] in kind.access_changing_kinds and not await self._still_allowed(key):
             return
         if "i18n" in event:
-            data = pick_language(event["i18n"], self.language)
+            frame = event_frame(key, event, pick_language(event["i18n"], self.language))
         else:
-            data = await self.hub.render(key, event, self)
-        frame = {"type": "event", "stream": key, "seq": event["seq"], "kind": event["kind"], "data": data}
-        await self.send(text_data=json.dumps(frame, ensure_ascii=False))
+            frame = await self.hub.render(key, event, self)
+        await self.send(text_data=frame)
         state["last"] = event["seq"]
 
     async def _still_allowed(self, key: str) -> bool:
@@ -508,5 +507,5 @@ class LiveConsumer(AsyncWebsocketConsumer):
             return False
         state = self.streams.get(key)
         if state is not None:
-            state.update(can_post=access.can_post, can_moderate=access.can_moderate)
+            self._allow(state, access)
         return True

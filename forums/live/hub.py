@@ -18,7 +18,7 @@ from channels.db import database_sync_to_async
 from . import selectors, services
 from .limits import limit
 from .rendering import pick_language
-from .streams import parse_stream_key, stream_group
+from .streams import Rendering, parse_stream_key, stream_group
 
 logger = logging.getLogger(__name__)
 
@@ -35,9 +35,34 @@ def hub_for(channel_layer) -> "Hub":
     return hub
 
 
-def render_event(key: str, event: dict, viewer) -> dict:
+def render_event(key: str, event: dict, user, language: str) -> Rendering:
     kind, object_id = parse_stream_key(key)
-    return kind.render(object_id, event, viewer)
+    return kind.render(object_id, event, user=user, language=language)
+
+
+def event_frame(key: str, event: dict, data: dict) -> str:
+    return json.dumps(
+        {"type": "event", "stream": key, "seq": event["seq"], "kind": event["kind"], "data": data},
+        ensure_ascii=False,
+    )
+
+
+class _Rendered:
+    """One event rendered for one audience and language, and its frames (serialised once each)."""
+
+    def __init__(self, key: str, event: dict, rendering: Rendering):
+        self.rendering = rendering
+        self.frame = event_frame(key, event, rendering.data)
+        self._nothing = None
+        self._nothing_args = (key, event)
+
+    def frame_for(self, user_id: int | None) -> str:
+        only = self.rendering.only_user_id
+        if only is None or only == user_id:
+            return self.frame
+        if self._nothing is None:
+            self._nothing = event_frame(*self._nothing_args, {})
+        return self._nothing
 
 
 class Hub:
@@ -92,7 +117,7 @@ class Hub:
         if not local:
             return
         if kind == "live.event" and "i18n" not in message:
-            # Rendered per viewer (e.g. a forum post with each viewer's own actions): see render().
+            # Rendered when delivered, once per kind of viewer and language (a forum post): see render().
             for consumer in list(local):
                 consumer.push_event(key, message["seq"], None, message)
         elif kind == "live.event":
@@ -100,17 +125,7 @@ class Hub:
             for consumer in list(local):
                 language = consumer.language
                 if language not in frames:
-                    data = pick_language(message["i18n"], language)
-                    frames[language] = json.dumps(
-                        {
-                            "type": "event",
-                            "stream": key,
-                            "seq": message["seq"],
-                            "kind": message["kind"],
-                            "data": data,
-                        },
-                        ensure_ascii=False,
-                    )
+                    frames[language] = event_frame(key, message, pick_language(message["i18n"], language))
                 consumer.push_event(key, message["seq"], frames[language], None)
         elif kind == "live.typing":
             frame = json.dumps({"type": "typing", "stream": key, "name": message["name"]}, ensure_ascii=False)
@@ -121,20 +136,28 @@ class Hub:
             self._presence_due.add(key)
             self._tasks.append(asyncio.create_task(self._send_presence(key)))
 
-    async def render(self, key: str, event: dict, viewer) -> dict:
-        """An event's data for one viewer; viewers who would get the same markup share one rendering."""
-        cache_key = (key, event["seq"], viewer.language, viewer.user_id, viewer.csrf_token)
+    async def render(self, key: str, event: dict, viewer) -> str:
+        """An event's frame for one viewer (a LiveConsumer: .user, .user_id, .language and the stream's
+        audience). It is rendered once per audience and language, by the first viewer to need it, and
+        the same text goes to every viewer of that kind: what differs per person is set by the page."""
+        audience = viewer.streams.get(key, {}).get("audience", "")
+        cache_key = (key, event["seq"], viewer.language, audience)
         future = self._renders.get(cache_key)
         if future is None:
-            future = asyncio.ensure_future(database_sync_to_async(render_event)(key, event, viewer))
+            future = asyncio.ensure_future(self._render(key, event, viewer.user, viewer.language))
             self._renders[cache_key] = future
             while len(self._renders) > RENDER_CACHE_SIZE:
                 self._renders.popitem(last=False)
         try:
-            return await asyncio.shield(future)
+            rendered = await asyncio.shield(future)
         except Exception:
             self._renders.pop(cache_key, None)
             raise
+        return rendered.frame_for(viewer.user_id)
+
+    async def _render(self, key: str, event: dict, user, language: str) -> _Rendered:
+        rendering = await database_sync_to_async(render_event)(key, event, user, language)
+        return _Rendered(key, event, rendering)
 
     async def _send_presence(self, key: str) -> None:
         """Gathers presence changes for a moment, then tells this process's viewers with one query."""

@@ -20,6 +20,7 @@ class StreamAccess:
     community_id: int | None
     can_post: bool
     can_moderate: bool
+    audience: str = ""  # the kind of viewer: one rendering of each event per audience and language
 
 
 def stream_access(user, key: str) -> StreamAccess:
@@ -36,6 +37,7 @@ def stream_access(user, key: str) -> StreamAccess:
         community_id=target.community_id,
         can_post=target.can_post(user),
         can_moderate=target.can_moderate(user),
+        audience=target.audience(user),
     )
 
 

@@ -2,17 +2,22 @@
 
 A kind of stream says, for one object id: who may view, post and moderate (asking the permission
 module of the pages), what its last sequence number is, which events came after a number, and, for
-kinds whose events are not rendered in advance, how to render one event for one viewer.
+kinds whose events are not rendered in advance, how to render one event once for every viewer of one
+kind (the audience: what the rendering's permission checks depend on) and language.
 """
 
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .exceptions import StreamNotFound
 
 _KEY = re.compile(r"^([a-z]{2,16}):([1-9][0-9]{0,17})$")
+
+
+def _one_audience(user) -> str:
+    return ""
 
 
 @dataclass(frozen=True)
@@ -22,6 +27,17 @@ class StreamTarget:
     can_view: Callable
     can_post: Callable
     can_moderate: Callable
+    # The user's kind of viewer: viewers of one kind and language share one rendering of each event.
+    audience: Callable = _one_audience
+
+
+@dataclass(frozen=True)
+class Rendering:
+    """An event's data, the same for every viewer of one kind and language. `only_user_id`: the data
+    is for that one viewer (a post waiting for approval, to its author); the others get nothing."""
+
+    data: dict = field(default_factory=dict)
+    only_user_id: int | None = None
 
 
 class StreamKind(ABC):
@@ -44,9 +60,10 @@ class StreamKind(ABC):
         """Deletes the logged events older than `before` (a datetime); returns how many. A client that
         comes back from further away is told to reload (consumers._catch_up sees the gap)."""
 
-    def render(self, object_id: int, event: dict, viewer) -> dict:
-        """The data of an event not rendered in advance, for one viewer (see consumers.Viewer).
-        Kinds whose events all carry "i18n" (rooms) never get here."""
+    def render(self, object_id: int, event: dict, *, user, language: str) -> Rendering:
+        """The data of an event not rendered in advance, for every viewer of `user`'s audience in
+        `language` (`user` is any one of them). Kinds whose events all carry "i18n" (rooms) never get
+        here."""
         raise TypeError(f"{self.name} events are rendered in advance")
 
     # Event kinds after which a viewer's access is checked again (e.g. a thread hidden or moved).

@@ -2,8 +2,10 @@
 
 forums/ keeps the event log (ThreadEvent, numbered per thread by cop.eventlog in the same transaction
 as the change) and sends forums.signals.thread_event after commit; we relay that to the thread's group.
-Each viewer gets the post rendered with the forums' own partial (forums/includes/post.html) and their
-own permissions, so a live page and a reloaded one show the same markup.
+Each event is rendered once per kind of viewer (forums.postlist.Viewer: moderator, may post...) and
+language with the forums' own partial (forums/includes/post.html), so a live page and a reloaded one show
+the same markup; what differs per person (own posts' controls, flags, CSRF token, own reactions) is set
+by the page's script from data attributes.
 """
 
 from django.db.models import Prefetch
@@ -13,15 +15,22 @@ from django.utils.translation import gettext
 
 from cop import eventlog
 from forums import permissions as forum_permissions
+from forums import postlist
 from forums import selectors as forum_selectors
 from forums.models import Attachment, Post, PostStatus, Thread, ThreadEvent
 from forums.models.threads import THREAD_LOG
-from forums.postlist import post_html_for
 from forums.signals import thread_event
 
 from .exceptions import StreamNotFound
 from .publish import group_send
-from .streams import StreamKind, StreamTarget, delete_in_batches, register_stream_kind, stream_group
+from .streams import (
+    Rendering,
+    StreamKind,
+    StreamTarget,
+    delete_in_batches,
+    register_stream_kind,
+    stream_group,
+)
 
 NEW_POST_KINDS = ("post_created", "thread_created")
 
@@ -41,6 +50,7 @@ class ThreadStream(StreamKind):
             can_view=lambda user: forum_permissions.can_view_thread(user, thread),
             can_post=lambda user: forum_permissions.can_post_in_board(user, board),
             can_moderate=lambda user: forum_permissions.can_moderate_board(user, board),
+            audience=lambda user: postlist.viewer_for(user, thread).key,
         )
 
     def last_seq(self, object_id: int) -> int:
@@ -52,19 +62,17 @@ class ThreadStream(StreamKind):
     def prune(self, before) -> int:
         return delete_in_batches(ThreadEvent.objects.filter(created_at__lt=before))
 
-    def render(self, object_id: int, event: dict, viewer) -> dict:
-        with translation.override(viewer.language):
-            return self._render(object_id, event, viewer)
+    def render(self, object_id: int, event: dict, *, user, language: str) -> Rendering:
+        with translation.override(language):
+            return self._render(object_id, event, user)
 
-    def _render(self, object_id: int, event: dict, viewer) -> dict:
-        user, kind = viewer.user, event["kind"]
+    def _render(self, object_id: int, event: dict, user) -> Rendering:
+        kind = event["kind"]
         thread = forum_selectors.thread_for_page(object_id)
         if thread is None or event.get("post_id") is None:
-            return (
-                {"announce": gettext("A moderator updated this thread.")}
-                if kind in self.access_changing_kinds
-                else {}
-            )
+            if kind in self.access_changing_kinds:
+                return Rendering({"announce": gettext("A moderator updated this thread.")})
+            return Rendering()
         post = (
             Post.objects.select_related("author", "quoted_post", "quoted_post__author")
             .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("pk")))
@@ -72,35 +80,59 @@ class ThreadStream(StreamKind):
             .first()
         )
         if post is None:
-            return {}
-        board = thread.board
-        moderator = forum_permissions.can_moderate_board(user, board)
-        is_author = user.is_authenticated and post.author_id == user.pk
-        if post.status == PostStatus.PENDING and not (moderator or is_author):
-            return {}  # waiting for approval: only its author and the moderators see it
+            return Rendering()
+        only_user_id = None
+        if post.status == PostStatus.PENDING and not forum_permissions.can_moderate_board(user, thread.board):
+            # Waiting for approval: only its author and the moderators see it. The author's kind of
+            # viewer gets it rendered as its author sees it, and only the author receives it.
+            user, only_user_id = post.author, post.author_id
         is_new = kind in NEW_POST_KINDS
-        # The forums' own rendering of one post for one viewer (same partial and markers as the page).
-        html = post_html_for(
-            post=post,
-            thread=thread,
-            user=user,
-            csrf_token=viewer.csrf_token,
-            last_read=post.number - int(is_new),
-        )
         data = {
             "ops": [
                 {
                     "op": "append" if is_new else "replace",
                     "target": "posts",
                     "id": f"post-{post.number}",
-                    "html": html,
+                    "html": _post_html_for_every_viewer(post, thread, user, is_new=is_new),
+                    "new": is_new,
                 }
             ],
             "message": {"id": post.pk, "author_id": post.author_id},
         }
         if is_new:
             data["announce"] = gettext("New reply from %(name)s.") % {"name": post.author.public_name}
-        return data
+        return Rendering(data, only_user_id)
+
+
+def _post_html_for_every_viewer(post: Post, thread: Thread, user, *, is_new: bool) -> str:
+    """One post as every viewer of `user`'s kind sees it on the thread page (the forums' own partial),
+    with what differs per person left to the page's script (static/js/live.js): the author's own
+    controls in <template data-live-own="author id">, other people's (flag, the "new" badge of a new
+    post) in <template data-live-other="author id">, forms' CSRF token left empty for the page's."""
+    post.thread = thread
+    parts = postlist.split(postlist._render_posts(thread, [post], postlist.viewer_for(user, thread), user))
+    out: list[str] = []
+    _client_marks(parts, out, is_new=is_new, signed_in=user.is_authenticated)
+    return "".join(out)
+
+
+def _client_marks(parts: list, out: list, *, is_new: bool, signed_in: bool) -> None:
+    """forums.postlist's holes of a post (see postlist.split) as markup the page's script fills; the
+    per-person sections are for signed-in viewers only (as forums.postlist.fill keeps them)."""
+    for part in parts:
+        if part.__class__ is str:
+            out.append(part)
+        elif part[0] == "section" and signed_in:
+            name, author_id = part[1], part[2][1] if len(part[2]) > 1 else 0
+            if name == "own":
+                out.append(f'<template data-live-own="{author_id}">')
+            elif name == "other" or (name == "new" and is_new):
+                out.append(f'<template data-live-other="{author_id}">')
+            else:
+                continue  # the "new" badge of an edited post, or a page-level section
+            _client_marks(part[3], out, is_new=is_new, signed_in=signed_in)
+            out.append("</template>")
+        # Holes (the CSRF token, the "post--new" class set from the op's "new") are left empty.
 
 
 register_stream_kind(ThreadStream())
@@ -108,7 +140,8 @@ register_stream_kind(ThreadStream())
 
 @receiver(thread_event, dispatch_uid="forums_live_thread_event")
 def relay_thread_event(sender, thread_id: int, seq: int, kind: str, post_id: int | None, **kwargs):
-    """forums sends this after commit: one message to the thread's group, rendered per viewer later."""
+    """forums sends this after commit: one message to the thread's group, rendered when delivered, once
+    per kind of viewer and language (hub.Hub.render)."""
     key = f"thread:{thread_id}"
     group_send(
         stream_group(key), {"type": "live.event", "stream": key, "seq": seq, "kind": kind, "post_id": post_id}

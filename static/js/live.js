@@ -4,6 +4,8 @@
  * per-stream sequence number; we keep the last one applied, ignore repeats, and on reconnect (with
  * exponential backoff and jitter) ask the server for everything after it, so nothing is lost or shown
  * twice. Event data holds HTML fragments rendered by the server, applied with a few DOM operations.
+ * A fragment is the same for every viewer of one kind and language; what is personal is set here
+ * (personalise): the author's own controls, other people's (flag, "new"), the CSRF token, own reactions.
  */
 (function () {
   "use strict";
@@ -45,27 +47,68 @@
     return template.content;
   }
 
+  // PERSONAL BITS: the server sends one fragment to every viewer of a kind ----
+
+  function csrfToken() {
+    var field = document.querySelector("input[name='csrfmiddlewaretoken']:not([value=''])");
+    if (field) { return field.value; }
+    var cookie = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return cookie ? decodeURIComponent(cookie[1]) : "";
+  }
+
+  function keptFor(template, me) {
+    if (!me) { return false; }
+    var own = template.getAttribute("data-live-own");
+    return own !== null ? own === me : template.getAttribute("data-live-other") !== me;
+  }
+
+  function personalise(content, op, existing, author) {
+    var me = userId || "";
+    var template;
+    // <template data-live-own="author id"> holds the author's controls, data-live-other everyone else's.
+    while ((template = content.querySelector("template[data-live-own], template[data-live-other]"))) {
+      if (keptFor(template, me)) { template.replaceWith(template.content); } else { template.remove(); }
+    }
+    var token = null;
+    content.querySelectorAll("input[name='csrfmiddlewaretoken']").forEach(function (input) {
+      if (!input.value) { input.value = token === null ? (token = csrfToken()) : token; }
+    });
+    var element = op.id ? content.getElementById(op.id) : null;
+    if (element && op["new"] && me && String(author) !== me) { element.classList.add("post--new"); }
+    if (existing) {
+      // My reactions, as the page showed them: the fragment shows every reaction as not mine.
+      existing.querySelectorAll("button[data-mine][aria-pressed='true']").forEach(function (mine) {
+        var key = mine.getAttribute("data-mine");
+        content.querySelectorAll("[data-mine='" + key + "']").forEach(function (el) {
+          if (el.tagName === "BUTTON") { el.setAttribute("aria-pressed", "true"); } else { el.value = "remove"; }
+        });
+      });
+    }
+    return content;
+  }
+
   // DOM OPERATIONS ----
 
-  function applyOp(stream, op) {
+  function applyOp(stream, op, author) {
     var existing = op.id ? document.getElementById(op.id) : null;
+    var content = personalise(fragment(op.html || ""), op, existing, author);
     if (op.op === "append") {
       var list = target(stream, op.target);
       if (!list) { return; }
       var empty = $(list, "[data-live-empty]");
       if (empty) { empty.remove(); }
-      if (existing) { existing.replaceWith(fragment(op.html)); } else { list.appendChild(fragment(op.html)); }
+      if (existing) { existing.replaceWith(content); } else { list.appendChild(content); }
     } else if (op.op === "prepend") {
       var top = target(stream, op.target);
       if (!top) { return; }
-      if (existing) { existing.replaceWith(fragment(op.html)); } else { top.insertBefore(fragment(op.html), top.firstChild); }
+      if (existing) { existing.replaceWith(content); } else { top.insertBefore(content, top.firstChild); }
     } else if (op.op === "replace") {
-      if (existing) { existing.replaceWith(fragment(op.html)); }
+      if (existing) { existing.replaceWith(content); }
     } else if (op.op === "remove") {
       if (existing) { existing.remove(); }
     } else if (op.op === "fill") {
       var box = target(stream, op.target);
-      if (box) { box.replaceChildren(fragment(op.html)); }
+      if (box) { box.replaceChildren(content); }
     }
   }
 
@@ -179,7 +222,8 @@
       return;
     }
     var data = frame.data || {};
-    (data.ops || []).forEach(function (op) { applyOp(stream, op); });
+    var author = data.message ? data.message.author_id : null;
+    (data.ops || []).forEach(function (op) { applyOp(stream, op, author); });
     localiseTimes(stream.el);
     stream.last = frame.seq;
     stream.el.setAttribute("data-live-seq", String(frame.seq));

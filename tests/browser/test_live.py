@@ -73,7 +73,10 @@ def test_reply_posted_in_one_page_appears_in_the_other_without_reload(new_page, 
     speaker = login(new_page(), community["speaker"])
     speaker.goto(url)
     _live(speaker)
-    expect(listener.locator("[data-live-viewers]")).to_have_text("2 people viewing")
+    speaker_tab = speaker.context.new_page()  # the speaker's second tab stays on the thread
+    speaker_tab.goto(url)
+    _live(speaker_tab)
+    expect(listener.locator("[data-live-viewers]")).to_have_text("3 people viewing")
     speaker.get_by_label("Your reply").fill("We use **pan traps** and transect walks.")
     expect(listener.locator("[data-live-typing]")).to_contain_text("Tupac Mamani is typing")
     speaker.get_by_role("button", name="Post reply").click()
@@ -83,8 +86,19 @@ def test_reply_posted_in_one_page_appears_in_the_other_without_reload(new_page, 
     expect(reply.locator(".post__author")).to_have_text("Tupac Mamani")
     assert listener.evaluate("() => window.__notReloaded") is True
     expect(listener.locator("[data-live-announcer]")).to_have_text("New reply from Tupac Mamani.")
-    # The live fragment carries the listener's own actions, as a reload would.
+    # One fragment for every member; the page sets the listener's own actions, as a reload would.
     expect(reply.get_by_role("link", name="Flag")).to_be_visible()
+    expect(reply.get_by_role("link", name="Edit")).to_have_count(0)
+    expect(reply.locator(".badge--new")).to_be_visible()
+    token = reply.locator("input[name='csrfmiddlewaretoken']").first
+    assert len(token.input_value()) >= 32
+    # ... and the author's own: edit and remove their post, no flag, not "new".
+    own = speaker_tab.locator("#post-2")
+    expect(own.locator("strong")).to_have_text("pan traps")
+    expect(own.get_by_role("link", name="Edit")).to_be_visible()
+    expect(own.get_by_role("link", name="Remove")).to_be_visible()
+    expect(own.get_by_role("link", name="Flag")).to_have_count(0)
+    expect(own.locator(".badge--new")).to_have_count(0)
 
 
 def test_room_message_appears_live_for_everyone(new_page, login, community):

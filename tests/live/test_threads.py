@@ -222,3 +222,78 @@ async def test_a_removed_post_is_replaced_by_its_placeholder_live(people):
     assert (op["op"], op["id"]) == ("replace", f"post-{reply.number}")
     assert "Post removed." in op["html"] and "by mistake" not in op["html"]
     await ws.disconnect()
+
+
+async def test_a_reply_is_rendered_once_per_kind_of_viewer_and_language(people, monkeypatch):
+    """Eight sockets, two kinds of viewer (anonymous, member) in two languages: four renderings, and each
+    viewer of one kind and language gets the very same frame; personal controls are left to the page."""
+    from forums.live.threads import ThreadStream
+
+    thread, replier = people["thread"], people["replier"]
+
+    def more_members():
+        members = {"en": [replier], "fr": []}
+        for language, name in (("en", "Aroha Ngata"), ("fr", "Claire Dubois"), ("fr", "Moussa Traoré")):
+            user = UserFactory(display_name=name, preferred_language=language)
+            forums_member(user, thread.board)
+            members[language].append(user)
+        return {language: [session_cookie(user) for user in users] for language, users in members.items()}
+
+    sessions = await database_sync_to_async(more_members)()
+    sockets = {}  # (kind, language) -> sockets
+    for language in ("en", "fr"):
+        for _n in range(2):
+            sockets.setdefault(("anonymous", language), []).append(
+                communicator(f"/ws/live/?streams=thread:{thread.pk}&lang={language}")
+            )
+        for session in sessions[language]:
+            sockets.setdefault(("member", language), []).append(
+                communicator(f"/ws/live/?streams=thread:{thread.pk}", session=session)
+            )
+    every_socket = [ws for group in sockets.values() for ws in group]
+    assert len(every_socket) == 8
+    for ws in every_socket:
+        assert (await ws.connect())[0]
+        await receive_until(ws, "subscribed")
+
+    renders = []
+    real_render = ThreadStream._render
+
+    def counted_render(self, object_id, event, user):
+        renders.append(event["seq"])
+        return real_render(self, object_id, event, user)
+
+    monkeypatch.setattr(ThreadStream, "_render", counted_render)
+    post = await database_sync_to_async(forum_services.post_create)(
+        thread=thread, author=replier, body="We publish **quarterly**."
+    )
+    frames = {
+        group: [await event_of(ws, "post_created") for ws in group_sockets]
+        for group, group_sockets in sockets.items()
+    }
+    assert len(renders) == 4
+
+    for group, received in frames.items():
+        assert all(frame == received[0] for frame in received), group  # the replier's own socket too
+    announces = {group: received[0]["data"]["announce"] for group, received in frames.items()}
+    assert announces[("member", "en")] == announces[("anonymous", "en")] == "New reply from Layla Hassan."
+    assert (
+        announces[("member", "fr")] == announces[("anonymous", "fr")] == "Nouvelle réponse de Layla Hassan."
+    )
+
+    member_html = frames[("member", "en")][0]["data"]["ops"][0]["html"]
+    anonymous_html = frames[("anonymous", "en")][0]["data"]["ops"][0]["html"]
+    # Members' fragment: the author's controls and everyone else's (flag, "new") for the page to keep.
+    own = member_html.split(f'<template data-live-own="{replier.pk}">', 1)[1].split("</template>", 1)[0]
+    assert reverse("forums:post_edit", args=[post.pk]) in own
+    other = member_html.split(f'<template data-live-other="{replier.pk}">')[1:]
+    assert any(reverse("forums:post_flag", args=[post.pk]) in part for part in other)
+    assert 'name="csrfmiddlewaretoken" value=""' in member_html  # the page fills in its own token
+    assert frames[("member", "en")][0]["data"]["ops"][0]["new"] is True
+    # Anonymous readers get no controls at all, and no fragment carries a marker of the page cache.
+    assert "data-live-own" not in anonymous_html and "data-live-other" not in anonymous_html
+    from forums.postlist import MARK
+
+    assert all(MARK not in frame["data"]["ops"][0]["html"] for group in frames.values() for frame in group)
+    for ws in every_socket:
+        await ws.disconnect()
