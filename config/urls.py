@@ -26,6 +26,7 @@ urlpatterns += i18n_patterns(
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("accounts/", include("allauth.urls")),
     path("", include("home.urls")),
+    path("", include("cop.network.urls")),
     path("", include("cop.urls")),
     path("forums/live/", include("forums.live.urls")),
     path("forums/", include("forums.urls")),

@@ -40,12 +40,16 @@ class NotModerator(Forbidden):
 
 
 class NotYours(Forbidden):
-    default_message = _("Only its author, the focal points of its organisation and network moderators may do this.")
+    default_message = _(
+        "Only its author, the focal points of its organisation and network moderators may do this."
+    )
 
 
 class ClaimPending(NetworkError):
     status = 409
-    default_message = _("You have already asked to be a focal point of this organisation; an organiser will answer.")
+    default_message = _(
+        "You have already asked to be a focal point of this organisation; an organiser will answer."
+    )
 
 
 class AlreadyFocalPoint(NetworkError):
@@ -79,4 +83,6 @@ class TransitionRefused(NetworkError):
 
 class StaleTransition(NetworkError):
     status = 409
-    default_message = _("Someone moved this match on while you were looking at it. Reload the page and try again.")
+    default_message = _(
+        "Someone moved this match on while you were looking at it. Reload the page and try again."
+    )

@@ -88,7 +88,9 @@ class PractitionerFilter(LenientFilterSet):
         value = value.strip()
         if not value:
             return queryset
-        by_name = Q(display_name__icontains=value) | Q(first_name__icontains=value) | Q(last_name__icontains=value)
+        by_name = (
+            Q(display_name__icontains=value) | Q(first_name__icontains=value) | Q(last_name__icontains=value)
+        )
         by_organisation = (
             Q(organisation__icontains=value) | Q(network_profile__organisation_record__name__icontains=value)
         ) & permissions.visible_part_q(self.viewer, "organisation")
@@ -121,7 +123,9 @@ class PractitionerFilter(LenientFilterSet):
 
 class OrganisationFilter(LenientFilterSet):
     q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("Name"), max_length=100)
-    kind = django_filters.ChoiceFilter(choices=OrganisationKind.choices, label=_("Type"), empty_label=_("Any type"))
+    kind = django_filters.ChoiceFilter(
+        choices=OrganisationKind.choices, label=_("Type"), empty_label=_("Any type")
+    )
     scope = django_filters.ChoiceFilter(choices=Scope.choices, label=_("Scope"), empty_label=_("Any scope"))
     country = django_filters.ChoiceFilter(
         method="filter_country", label=_("Country"), choices=countries, empty_label=_("Any country")

@@ -10,8 +10,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from cop.models import CountryRegion, GBFTarget, KMComponent
 
@@ -133,9 +132,7 @@ def country_regions(codes) -> dict[str, str]:
     codes = {str(code) for code in codes if code}
     if not codes:
         return {}
-    return dict(
-        CountryRegion.objects.filter(country__in=codes).values_list("country", "region__name")
-    )
+    return dict(CountryRegion.objects.filter(country__in=codes).values_list("country", "region__name"))
 
 
 def practitioner_directory(*, viewer, filters: Mapping | None = None) -> QuerySet:
@@ -207,8 +204,10 @@ def exchange_list(*, kind: str, filters: Mapping | None = None) -> QuerySet:
     items = _exchange_model(kind).objects.filter(status=ExchangeStatus.PUBLISHED)
     if filters:
         items = ExchangeFilter(filters, items).qs
-    return items.select_related("language", "organisation").prefetch_related("gbf_targets").order_by(
-        "-created_at", "-pk"
+    return (
+        items.select_related("language", "organisation")
+        .prefetch_related("gbf_targets")
+        .order_by("-created_at", "-pk")
     )
 
 
@@ -286,7 +285,9 @@ def _join(words: list[str]) -> str:
 def _region_names() -> dict[str, tuple[int, str]]:
     return {
         country: (region_id, name)
-        for country, region_id, name in CountryRegion.objects.values_list("country", "region_id", "region__name")
+        for country, region_id, name in CountryRegion.objects.values_list(
+            "country", "region_id", "region__name"
+        )
     }
 
 
@@ -297,7 +298,9 @@ def match_suggestions(item, *, viewer=None, limit: int = 10, today: date | None 
     today = today or timezone.localdate()
     other = Offer if item.kind == "need" else Need
     other_key = "offer" if item.kind == "need" else "need"
-    targets = {target.pk: target.number for target in GBFTarget.objects.filter(pk__in=item.gbf_targets.values("pk"))}
+    targets = {
+        target.pk: target.number for target in GBFTarget.objects.filter(pk__in=item.gbf_targets.values("pk"))
+    }
     components = {
         component.pk: component.name
         for component in KMComponent.objects.filter(pk__in=item.km_components.values("pk"))
@@ -316,9 +319,9 @@ def match_suggestions(item, *, viewer=None, limit: int = 10, today: date | None 
     if targets and ids:
         through = other.gbf_targets.through
         column = f"{other_key}_id"
-        for owner, target in through.objects.filter(gbftarget_id__in=targets, **{f"{column}__in": ids}).values_list(
-            column, "gbftarget_id"
-        ):
+        for owner, target in through.objects.filter(
+            gbftarget_id__in=targets, **{f"{column}__in": ids}
+        ).values_list(column, "gbftarget_id"):
             shared_targets.setdefault(owner, []).append(target)
     if components and ids:
         through = other.km_components.through
@@ -337,7 +340,9 @@ def match_suggestions(item, *, viewer=None, limit: int = 10, today: date | None 
         if numbers:
             reasons.append(
                 Reason(
-                    ngettext("Both work on Target %(targets)s", "Both work on Targets %(targets)s", len(numbers))
+                    ngettext(
+                        "Both work on Target %(targets)s", "Both work on Targets %(targets)s", len(numbers)
+                    )
                     % {"targets": _join([str(number) for number in numbers])},
                     WEIGHTS["target"] * len(numbers),
                 )
@@ -345,7 +350,10 @@ def match_suggestions(item, *, viewer=None, limit: int = 10, today: date | None 
         names = sorted(components[component] for component in shared_components.get(pk, []))
         if names:
             reasons.append(
-                Reason(_("Both cover %(components)s") % {"components": _join(names)}, WEIGHTS["component"] * len(names))
+                Reason(
+                    _("Both cover %(components)s") % {"components": _join(names)},
+                    WEIGHTS["component"] * len(names),
+                )
             )
         same_language = language_id == item.language_id
         if kind == item.support_kind:
@@ -354,9 +362,13 @@ def match_suggestions(item, *, viewer=None, limit: int = 10, today: date | None 
                 phrase = _("%(phrase)s in %(language)s") % {"phrase": phrase, "language": language_name}
             reasons.append(Reason(phrase, WEIGHTS["kind"] + (WEIGHTS["language"] if same_language else 0)))
         elif same_language:
-            reasons.append(Reason(_("Works in %(language)s") % {"language": language_name}, WEIGHTS["language"]))
+            reasons.append(
+                Reason(_("Works in %(language)s") % {"language": language_name}, WEIGHTS["language"])
+            )
         if item.country and country == str(item.country):
-            reasons.append(Reason(_("Both in %(country)s") % {"country": item.country.name}, WEIGHTS["country"]))
+            reasons.append(
+                Reason(_("Both in %(country)s") % {"country": item.country.name}, WEIGHTS["country"])
+            )
         elif own_region and country and regions.get(country, (None,))[0] == own_region[0]:
             reasons.append(Reason(_("Both in %(region)s") % {"region": own_region[1]}, WEIGHTS["region"]))
         if not reasons:
@@ -420,4 +432,3 @@ def completed_cooperations() -> QuerySet:
         .select_related("need__organisation", "offer__organisation")
         .order_by("-updated_at")
     )
-

@@ -39,7 +39,9 @@ def notify_match_message(message_id: int) -> None:
     from .selectors import match_participants
 
     message = (
-        MatchMessage.objects.select_related("match__need", "match__offer", "author").filter(pk=message_id).first()
+        MatchMessage.objects.select_related("match__need", "match__offer", "author")
+        .filter(pk=message_id)
+        .first()
     )
     if message is None:
         return

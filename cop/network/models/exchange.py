@@ -36,7 +36,9 @@ class Exchange(models.Model):
     description = models.TextField(_("what support"), max_length=5000)
     rationale = models.TextField(_("why"), max_length=3000, blank=True)
     support_kind = models.CharField(_("kind of support"), max_length=12, choices=SupportKind.choices)
-    gbf_targets = models.ManyToManyField("cop.GBFTarget", verbose_name=_("GBF targets"), blank=True, related_name="+")
+    gbf_targets = models.ManyToManyField(
+        "cop.GBFTarget", verbose_name=_("GBF targets"), blank=True, related_name="+"
+    )
     km_components = models.ManyToManyField(
         "cop.KMComponent", verbose_name=_("knowledge-management components"), blank=True, related_name="+"
     )

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class MatchFeedback(models.Model):
-    """"Not relevant": hides the pair from the suggestions `user` sees."""
+    """Feedback "not relevant": hides the pair from the suggestions `user` sees."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     need = models.ForeignKey("cop_network.Need", on_delete=models.CASCADE, related_name="+")
@@ -15,7 +15,12 @@ class MatchFeedback(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "need", "offer"], name="one_feedback_per_pair")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "need", "offer"], name="one_feedback_per_pair")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.need_id} / {self.offer_id}"
 
 
 class MatchStatus(models.TextChoices):
@@ -37,7 +42,9 @@ class Match(models.Model):
     report = models.TextField(_("short report"), blank=True, max_length=5000)
     need_side_agrees_public = models.BooleanField(default=False)
     offer_side_agrees_public = models.BooleanField(default=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -55,9 +62,14 @@ class MatchMessage(models.Model):
     """A message in a match's private conversation (the two sides and organisers)."""
 
     match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="messages")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     body = models.TextField(_("message"), max_length=5000)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.body[:60]

@@ -32,7 +32,11 @@ class Organisation(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("focal points"), blank=True, related_name="focal_point_of"
     )
     member_organisations = models.ManyToManyField(
-        "self", verbose_name=_("member organisations"), blank=True, symmetrical=False, related_name="member_of"
+        "self",
+        verbose_name=_("member organisations"),
+        blank=True,
+        symmetrical=False,
+        related_name="member_of",
     )
     website = models.URLField(_("website"), blank=True)
     feed_url = models.URLField(_("news feed"), blank=True)
@@ -79,3 +83,6 @@ class FocalPointClaim(models.Model):
                 name="one_pending_claim_per_person",
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.organisation}"

@@ -63,7 +63,10 @@ class Profile(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="network_profile"
     )
     headline = models.CharField(
-        _("headline"), max_length=160, blank=True, help_text=_("One line on what you do, e.g. 'Wetland ecologist'.")
+        _("headline"),
+        max_length=160,
+        blank=True,
+        help_text=_("One line on what you do, e.g. 'Wetland ecologist'."),
     )
     photo = models.ImageField(_("photo"), upload_to="network/photos/", blank=True)
     organisation_record = models.ForeignKey(
@@ -80,7 +83,11 @@ class Profile(models.Model):
     topics = models.ManyToManyField(Topic, verbose_name=_("topics"), blank=True, related_name="profiles")
     orcid = models.CharField(_("ORCID iD"), max_length=19, blank=True, validators=[validate_orcid])
     links = models.TextField(
-        _("links"), blank=True, max_length=2000, validators=[validate_links], help_text=_("One web address per line.")
+        _("links"),
+        blank=True,
+        max_length=2000,
+        validators=[validate_links],
+        help_text=_("One web address per line."),
     )
     open_to_mentoring = models.BooleanField(_("open to mentoring"), default=False)
     open_to_collaboration = models.BooleanField(_("open to collaboration"), default=False)
@@ -133,3 +140,6 @@ class ContactMessage(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("contact message")
         verbose_name_plural = _("contact messages")
+
+    def __str__(self) -> str:
+        return self.subject

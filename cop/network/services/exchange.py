@@ -53,11 +53,15 @@ def exchange_moderate(*, item, by, approve: bool, note: str = "") -> None:
     """Publishes or rejects a submitted need or offer (organisers only)."""
     if not permissions.can_moderate(by):
         raise NotModerator()
-    updated = type(item).objects.filter(pk=item.pk, status=ExchangeStatus.SUBMITTED).update(
-        status=ExchangeStatus.PUBLISHED if approve else ExchangeStatus.REJECTED,
-        moderated_by=by,
-        moderated_at=timezone.now(),
-        moderation_note=note.strip()[:2000],
+    updated = (
+        type(item)
+        .objects.filter(pk=item.pk, status=ExchangeStatus.SUBMITTED)
+        .update(
+            status=ExchangeStatus.PUBLISHED if approve else ExchangeStatus.REJECTED,
+            moderated_by=by,
+            moderated_at=timezone.now(),
+            moderation_note=note.strip()[:2000],
+        )
     )
     if not updated:
         raise WrongStatus()
@@ -69,8 +73,10 @@ def exchange_close(*, item, by) -> None:
     """Its side or an organiser closes a published need or offer (found, or no longer wanted)."""
     if not (permissions.is_side(by, item) or permissions.can_moderate(by)):
         raise NotYours()
-    if not type(item).objects.filter(pk=item.pk, status=ExchangeStatus.PUBLISHED).update(
-        status=ExchangeStatus.CLOSED
+    if (
+        not type(item)
+        .objects.filter(pk=item.pk, status=ExchangeStatus.PUBLISHED)
+        .update(status=ExchangeStatus.CLOSED)
     ):
         raise WrongStatus()
     item.refresh_from_db()

@@ -22,7 +22,7 @@ TRANSITIONS = {
 
 @transaction.atomic
 def match_feedback_hide(*, user, need, offer) -> None:
-    """"Not relevant": the pair no longer appears in the suggestions `user` sees."""
+    """Feedback "not relevant": the pair no longer appears in the suggestions `user` sees."""
     MatchFeedback.objects.get_or_create(user=user, need=need, offer=offer)
 
 

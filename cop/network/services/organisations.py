@@ -36,7 +36,9 @@ def focal_point_claim_request(*, organisation: Organisation, user, message: str)
         raise AlreadyFocalPoint()
     try:
         with transaction.atomic():
-            return FocalPointClaim.objects.create(organisation=organisation, user=user, message=message.strip())
+            return FocalPointClaim.objects.create(
+                organisation=organisation, user=user, message=message.strip()
+            )
     except IntegrityError:
         raise ClaimPending() from None
 
@@ -47,7 +49,9 @@ def focal_point_claim_decide(*, claim: FocalPointClaim, by, approve: bool) -> Fo
     if not permissions.is_network_organiser(by):
         raise NotModerator()
     updated = FocalPointClaim.objects.filter(pk=claim.pk, status=ClaimStatus.PENDING).update(
-        status=ClaimStatus.APPROVED if approve else ClaimStatus.DECLINED, decided_by=by, decided_at=timezone.now()
+        status=ClaimStatus.APPROVED if approve else ClaimStatus.DECLINED,
+        decided_by=by,
+        decided_at=timezone.now(),
     )
     if not updated:
         raise ClaimDecided()
