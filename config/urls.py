@@ -31,6 +31,7 @@ urlpatterns += i18n_patterns(
     path("forums/live/", include("forums.live.urls")),
     path("forums/", include("forums.urls")),
     path("events/", include("events.urls")),
+    path("library/", include("cop.library.urls")),
     # Wagtail serves the page tree: keep it last.
     path("", include(wagtail_urls)),
     prefix_default_language=True,

@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "home",
     "cop",
     "cop.network",
+    "cop.library",
     "forums",
     "forums.live",
     "events",
@@ -297,6 +298,9 @@ WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+# Every document and image upload is refused when it is a program or an SVG with script (cop.library.uploads).
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "cop.library.uploads.CheckedDocumentForm"
+WAGTAILIMAGES_IMAGE_FORM_BASE = "cop.library.uploads.CheckedImageForm"
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 # FORUMS ----
@@ -325,6 +329,11 @@ CELERY_BEAT_SCHEDULE["events-send-reminders"] = {"task": "events.tasks.send_due_
 CELERY_BEAT_SCHEDULE["events-expire-offers"] = {"task": "events.tasks.expire_seat_offers", "schedule": 300}
 CELERY_BEAT_SCHEDULE["events-import-feeds"] = {"task": "events.tasks.import_all_feeds", "schedule": 3600}
 CELERY_BEAT_SCHEDULE["events-extend-series"] = {"task": "events.tasks.extend_series", "schedule": 86400}
+
+# LIBRARY ----
+# New access requests a person may send: {window: (seconds, requests)}.
+LIBRARY_ACCESS_REQUEST_RATE_LIMITS = {"hour": (3600, 5), "day": (86400, 20)}
+CELERY_BEAT_SCHEDULE["library-expire-consents"] = {"task": "cop.library.tasks.expire_consents", "schedule": 24 * 3600}
 
 # LOGGING ----
 LOG_FORMAT = env("LOG_FORMAT", default="text")

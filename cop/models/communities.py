@@ -151,7 +151,7 @@ class CommunityPage(Page):
         index.FilterField("visibility"),
     ]
     parent_page_types = ["cop.CommunityIndexPage"]
-    subpage_types: list[str] = []
+    subpage_types = ["cop_library.LibraryPage"]
 
     class Meta:
         verbose_name = _("community")

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class LibraryConfig(AppConfig):
+    name = "cop.library"
+    label = "cop_library"
+    verbose_name = _("Case-study libraries")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # The consent lifecycle's receivers: custodianship passing, the publication guard, the
+        # moderation workflow's assignment and notices.
+        from . import publication, receivers, workflow  # noqa: F401

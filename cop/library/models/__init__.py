@@ -1,0 +1,50 @@
+from .blocks import BuildingBlock, BuildingBlockStatus
+from .consent import (
+    AccessRequest,
+    AccessRequestStatus,
+    Audience,
+    ConsentAction,
+    ConsentLogEntry,
+    ConsentProcess,
+    ConsentRecord,
+    ConsentStatus,
+    RestrictedView,
+)
+from .pages import (
+    CaseStudyBlockUse,
+    CaseStudyPage,
+    CaseStudyResource,
+    LibraryCollection,
+    LibraryCollectionItem,
+    LibraryPage,
+    Licence,
+    Scale,
+)
+from .vocabularies import Ecosystem, Label, LabelKind
+from .workflow import HolderCommunityReviewTask
+
+__all__ = [
+    "AccessRequest",
+    "AccessRequestStatus",
+    "Audience",
+    "BuildingBlock",
+    "BuildingBlockStatus",
+    "CaseStudyBlockUse",
+    "CaseStudyPage",
+    "CaseStudyResource",
+    "ConsentAction",
+    "ConsentLogEntry",
+    "ConsentProcess",
+    "ConsentRecord",
+    "ConsentStatus",
+    "Ecosystem",
+    "Label",
+    "LabelKind",
+    "LibraryCollection",
+    "LibraryCollectionItem",
+    "LibraryPage",
+    "HolderCommunityReviewTask",
+    "Licence",
+    "RestrictedView",
+    "Scale",
+]

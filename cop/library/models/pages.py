@@ -1,0 +1,441 @@
+"""Libraries and case studies (Wagtail pages), their resources, building-block uses and collections."""
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
+from wagtail.fields import StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from cop.blocks import BaseStreamBlock
+from cop.converters import UnicodeSlugConverter
+
+
+class Scale(models.TextChoices):
+    LOCAL = "local", _("Local")
+    SUBNATIONAL = "subnational", _("Subnational")
+    NATIONAL = "national", _("National")
+    TRANSBOUNDARY = "transboundary", _("Transboundary")
+    REGIONAL = "regional", _("Regional")
+    GLOBAL = "global", _("Global")
+
+
+class Licence(models.TextChoices):
+    CC_BY = "cc-by-4.0", _("Creative Commons Attribution 4.0 (CC BY 4.0)")
+    CC_BY_SA = "cc-by-sa-4.0", _("Creative Commons Attribution-ShareAlike 4.0 (CC BY-SA 4.0)")
+    CC_BY_NC = "cc-by-nc-4.0", _("Creative Commons Attribution-NonCommercial 4.0 (CC BY-NC 4.0)")
+    CC_BY_NC_SA = (
+        "cc-by-nc-sa-4.0",
+        _("Creative Commons Attribution-NonCommercial-ShareAlike 4.0 (CC BY-NC-SA 4.0)"),
+    )
+    CC_BY_ND = "cc-by-nd-4.0", _("Creative Commons Attribution-NoDerivatives 4.0 (CC BY-ND 4.0)")
+    CC_BY_NC_ND = (
+        "cc-by-nc-nd-4.0",
+        _("Creative Commons Attribution-NonCommercial-NoDerivatives 4.0 (CC BY-NC-ND 4.0)"),
+    )
+    CC0 = "cc0-1.0", _("Creative Commons Zero 1.0 (public domain dedication)")
+    ALL_RIGHTS_RESERVED = "all-rights-reserved", _("All rights reserved")
+
+
+LICENCE_URLS = {
+    Licence.CC_BY: "https://creativecommons.org/licenses/by/4.0/",
+    Licence.CC_BY_SA: "https://creativecommons.org/licenses/by-sa/4.0/",
+    Licence.CC_BY_NC: "https://creativecommons.org/licenses/by-nc/4.0/",
+    Licence.CC_BY_NC_SA: "https://creativecommons.org/licenses/by-nc-sa/4.0/",
+    Licence.CC_BY_ND: "https://creativecommons.org/licenses/by-nd/4.0/",
+    Licence.CC_BY_NC_ND: "https://creativecommons.org/licenses/by-nc-nd/4.0/",
+    Licence.CC0: "https://creativecommons.org/publicdomain/zero/1.0/",
+}
+
+doi_validator = RegexValidator(
+    r"^10\.\d{4,9}/\S+$", _("Enter a DOI such as 10.1234/abcd (without https://doi.org/).")
+)
+
+
+class LibraryPage(RoutablePageMixin, Page):
+    """A case-study library: the site-wide one below the home page, or a community's."""
+
+    intro = models.TextField(_("introduction"), max_length=1000, blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
+    parent_page_types = ["home.HomePage", "cop.CommunityPage"]
+    subpage_types = ["cop_library.CaseStudyPage"]
+
+    class Meta:
+        verbose_name = _("case-study library")
+        verbose_name_plural = _("case-study libraries")
+
+    @classmethod
+    def can_create_at(cls, parent) -> bool:
+        # At most one library per home page or community.
+        return super().can_create_at(parent) and not parent.get_children().type(cls).exists()
+
+    @property
+    def community(self):
+        """The community whose library this is, or None for the site-wide library."""
+        from cop.models import CommunityPage
+
+        if not hasattr(self, "_community"):
+            parent = self.get_parent()
+            self._community = (
+                CommunityPage.objects.filter(pk=parent.pk).first() if parent is not None else None
+            )
+        return self._community
+
+    @path("")
+    def listing(self, request):
+        from cop.library.views.listing import library_listing
+
+        return library_listing(request, self)
+
+    # The <uslug:...> converter's pattern (cop.converters): converters are registered after models load.
+    @re_path(rf"^collections/(?P<slug>{UnicodeSlugConverter.regex})/$")
+    def collection(self, request, slug):
+        from cop.library.views.listing import library_collection
+
+        return library_collection(request, self, slug)
+
+
+class CaseStudyPage(Page):
+    """A good practice or lesson learned, with structured fields that map onto the CHM case-study
+    record. Traditional knowledge in it is governed by its ConsentRecord (cop.library.permissions)."""
+
+    summary = models.TextField(_("summary"), max_length=1000)
+    story = StreamField(BaseStreamBlock(), verbose_name=_("story"), blank=True)
+    context = models.TextField(_("context and problem"), max_length=10000, blank=True)
+    solution = models.TextField(_("solution"), max_length=10000, blank=True)
+    results = models.TextField(_("results and impact"), max_length=10000, blank=True)
+    lessons = models.TextField(_("lessons learned"), max_length=10000, blank=True)
+    gbf_targets = ParentalManyToManyField(
+        "cop.GBFTarget", verbose_name=_("GBF targets"), blank=True, related_name="+"
+    )
+    km_components = ParentalManyToManyField(
+        "cop.KMComponent", verbose_name=_("knowledge-management components"), blank=True, related_name="+"
+    )
+    ecosystems = ParentalManyToManyField(
+        "cop_library.Ecosystem", verbose_name=_("ecosystems"), blank=True, related_name="case_studies"
+    )
+    country = CountryField(_("country"), blank=True)
+    region = models.ForeignKey(
+        "cop.Region",
+        verbose_name=_("region"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Filled in from the country when one is given."),
+    )
+    scale = models.CharField(_("scale"), max_length=16, choices=Scale.choices, blank=True)
+    stakeholder_groups = ParentalManyToManyField(
+        "cop.StakeholderGroup", verbose_name=_("stakeholder groups involved"), blank=True, related_name="+"
+    )
+    languages = ParentalManyToManyField(
+        "cop.Language", verbose_name=_("languages"), blank=True, related_name="+"
+    )
+    period_start = models.DateField(_("start of the period"), null=True, blank=True)
+    period_end = models.DateField(_("end of the period"), null=True, blank=True)
+    organisations = models.TextField(
+        _("organisations"), max_length=2000, blank=True, help_text=_("One organisation per line.")
+    )
+    contact_name = models.CharField(_("contact name"), max_length=200, blank=True)
+    contact_email = models.EmailField(
+        _("contact e-mail address"), blank=True, help_text=_("Never shown on the site.")
+    )
+    licence = models.CharField(_("licence"), max_length=24, choices=Licence.choices, default=Licence.CC_BY)
+    source_community = models.ForeignKey(
+        "cop.CommunityPage",
+        verbose_name=_("source community"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    attribution = models.TextField(_("attribution"), max_length=1000, blank=True)
+    doi = models.CharField(_("DOI"), max_length=200, blank=True, validators=[doi_validator])
+    external_url = models.URLField(_("external address"), max_length=500, blank=True)
+    location_name = models.CharField(_("place name"), max_length=200, blank=True)
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    location_sensitive = models.BooleanField(
+        _("sensitive location"),
+        default=False,
+        help_text=_("Outside the audience, only the country and region are shown."),
+    )
+    holds_traditional_knowledge = models.BooleanField(
+        _("holds traditional knowledge"),
+        default=False,
+        help_text=_("Cannot be published without a consent record of the holder community."),
+    )
+    labels = ParentalManyToManyField(
+        "cop_library.Label", verbose_name=_("Local Contexts labels and notices"), blank=True, related_name="+"
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        FieldPanel("story"),
+        MultiFieldPanel(
+            [FieldPanel("context"), FieldPanel("solution"), FieldPanel("results"), FieldPanel("lessons")],
+            heading=_("The case"),
+        ),
+        InlinePanel("block_uses", label=_("Building blocks")),
+        MultiFieldPanel(
+            [
+                FieldPanel("gbf_targets", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("km_components", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("ecosystems", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("stakeholder_groups", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("languages"),
+                FieldPanel("scale"),
+                FieldRowPanel([FieldPanel("period_start"), FieldPanel("period_end")]),
+            ],
+            heading=_("Classification"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("country"),
+                FieldPanel("region"),
+                FieldPanel("location_name"),
+                FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
+                FieldPanel("location_sensitive"),
+            ],
+            heading=_("Location"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("organisations"),
+                FieldPanel("contact_name"),
+                FieldPanel("contact_email"),
+                FieldPanel("source_community"),
+                FieldPanel("attribution"),
+                FieldPanel("licence"),
+                FieldPanel("doi"),
+                FieldPanel("external_url"),
+            ],
+            heading=_("Sources, rights and contact"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("holds_traditional_knowledge"),
+                FieldPanel("labels", widget=forms.CheckboxSelectMultiple),
+            ],
+            heading=_("Traditional knowledge"),
+        ),
+        InlinePanel("resources", label=_("Resources")),
+    ]
+    # The index holds only what anyone may read: see search_text (restricted text never enters it).
+    search_fields = [
+        index.SearchField("search_title", boost=2),
+        index.SearchField("search_text"),
+        index.FilterField("live"),
+        index.FilterField("holds_traditional_knowledge"),
+        index.FilterField("path"),
+        index.FilterField("depth"),
+        index.FilterField("locale"),
+        index.FilterField("content_type"),
+        index.FilterField("id"),
+    ]
+    parent_page_types = ["cop_library.LibraryPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("case study")
+        verbose_name_plural = _("case studies")
+
+    def clean(self):
+        super().clean()
+        if self.period_start and self.period_end and self.period_end < self.period_start:
+            raise ValidationError({"period_end": _("The period cannot end before it starts.")})
+        if (self.latitude is None) != (self.longitude is None):
+            raise ValidationError({"longitude": _("Give both the latitude and the longitude, or neither.")})
+
+    def save(self, *args, **kwargs):
+        if self.country and self.region_id is None:
+            from cop.models import CountryRegion
+
+            self.region_id = (
+                CountryRegion.objects.filter(country=self.country).values_list("region_id", flat=True).first()
+            )
+        return super().save(*args, **kwargs)
+
+    def search_title(self) -> str:
+        """The title, for non-TK items; the consent's notice title otherwise."""
+        if not self.holds_traditional_knowledge:
+            return self.title
+        consent = getattr_consent(self)
+        return consent.notice_title if consent is not None else ""
+
+    def search_text(self) -> str:
+        """What the search index holds: the whole text of a case study without traditional knowledge;
+        only the notice text (what outsiders may read) for one that holds some."""
+        if not self.holds_traditional_knowledge:
+            return "\n".join(
+                [
+                    self.summary,
+                    self.context,
+                    self.solution,
+                    self.results,
+                    self.lessons,
+                    self.organisations,
+                    self.location_name if not self.location_sensitive else "",
+                    " ".join(
+                        str(block.value.source) if hasattr(block.value, "source") else ""
+                        for block in self.story
+                    ),
+                ]
+            )
+        consent = getattr_consent(self)
+        return consent.notice_summary if consent is not None else ""
+
+    @property
+    def library(self):
+        if not hasattr(self, "_library"):
+            parent = self.get_parent()
+            self._library = parent.specific if parent is not None else None
+        return self._library
+
+    @property
+    def licence_url(self) -> str:
+        return LICENCE_URLS.get(self.licence, "")
+
+    @property
+    def organisation_list(self) -> list[str]:
+        return [line.strip() for line in self.organisations.splitlines() if line.strip()]
+
+    def serve(self, request, *args, **kwargs):
+        from cop.library.views.case_study import serve_case_study
+
+        return serve_case_study(request, self)
+
+    def serve_preview(self, request, mode_name):
+        from cop.library.views.case_study import serve_case_study
+
+        return serve_case_study(request, self, preview=True)
+
+
+def getattr_consent(item):
+    """The item's ConsentRecord or None (the reverse one-to-one raises when there is none)."""
+    from .consent import ConsentRecord
+
+    try:
+        return item.consent
+    except ConsentRecord.DoesNotExist:
+        return None
+
+
+class CaseStudyResource(Orderable):
+    """A document or a link attached to a case study."""
+
+    case_study = ParentalKey(CaseStudyPage, on_delete=models.CASCADE, related_name="resources")
+    title = models.CharField(_("title"), max_length=200)
+    document = models.ForeignKey(
+        "wagtaildocs.Document",
+        verbose_name=_("document"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    url = models.URLField(_("address"), max_length=500, blank=True)
+
+    panels = [FieldPanel("title"), FieldPanel("document"), FieldPanel("url")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("resource")
+        verbose_name_plural = _("resources")
+
+    def clean(self):
+        if bool(self.document_id) == bool(self.url):
+            raise ValidationError(_("Give either a document or an address, not both."))
+
+
+class CaseStudyBlockUse(Orderable):
+    """A building block used by a case study, in order."""
+
+    case_study = ParentalKey(CaseStudyPage, on_delete=models.CASCADE, related_name="block_uses")
+    block = models.ForeignKey(
+        "cop_library.BuildingBlock",
+        verbose_name=_("building block"),
+        on_delete=models.CASCADE,
+        related_name="uses",
+    )
+
+    panels = [FieldPanel("block")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("building block used")
+        verbose_name_plural = _("building blocks used")
+        constraints = [
+            models.UniqueConstraint(fields=["case_study", "block"], name="library_block_used_once")
+        ]
+
+
+class LibraryCollection(ClusterableModel):
+    """A curated collection of case studies in a library."""
+
+    library = models.ForeignKey(
+        LibraryPage, verbose_name=_("library"), on_delete=models.CASCADE, related_name="collections"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=100, allow_unicode=True)
+    description = models.TextField(_("description"), max_length=2000, blank=True)
+
+    panels = [
+        FieldPanel("library"),
+        FieldPanel("title"),
+        FieldPanel("slug"),
+        FieldPanel("description"),
+        InlinePanel("items", label=_("Case studies")),
+    ]
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("case-study collection")
+        verbose_name_plural = _("case-study collections")
+        constraints = [models.UniqueConstraint(fields=["library", "slug"], name="library_collection_slug")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class LibraryCollectionItem(Orderable):
+    collection = ParentalKey(LibraryCollection, on_delete=models.CASCADE, related_name="items")
+    case_study = models.ForeignKey(
+        CaseStudyPage, verbose_name=_("case study"), on_delete=models.CASCADE, related_name="+"
+    )
+
+    panels = [FieldPanel("case_study")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("case study in a collection")

@@ -1,0 +1,24 @@
+from django.urls import path
+
+from .views import blocks, consent
+
+app_name = "cop_library"
+
+urlpatterns = [
+    path("blocks/<id:pk>/", blocks.block_detail, name="block"),
+    # The consent lifecycle: custodians' pages and the access request (kind: "case-study" or "block").
+    path("consent/mine/", consent.my_custodianship, name="my_custodianship"),
+    path("consent/requests/<id:request_id>/decide/", consent.access_decide, name="access_decide"),
+    path("consent/<uslug:kind>/<id:pk>/", consent.consent_manage, name="consent_manage"),
+    path("consent/<uslug:kind>/<id:pk>/edit/", consent.consent_edit, name="consent_edit"),
+    path("consent/<uslug:kind>/<id:pk>/narrow/", consent.consent_narrow, name="consent_narrow"),
+    path("consent/<uslug:kind>/<id:pk>/withdraw/", consent.consent_withdraw, name="consent_withdraw"),
+    path("consent/<uslug:kind>/<id:pk>/restore/", consent.consent_restore, name="consent_restore"),
+    path("consent/<uslug:kind>/<id:pk>/custodians/add/", consent.custodian_add, name="custodian_add"),
+    path(
+        "consent/<uslug:kind>/<id:pk>/custodians/<id:person_id>/remove/",
+        consent.custodian_remove,
+        name="custodian_remove",
+    ),
+    path("consent/<uslug:kind>/<id:pk>/request-access/", consent.access_request, name="access_request"),
+]
