@@ -3,6 +3,7 @@ able to undo the change or turn the request into an error page."""
 
 import logging
 
+from celery import current_app
 from django.db import transaction
 
 logger = logging.getLogger(__name__)
@@ -23,5 +24,14 @@ def after_commit(func, *args, **kwargs) -> None:
 
 
 def enqueue_after_commit(task, *args) -> None:
-    """Queues a Celery task once the transaction commits (a broker that is down is logged, see above)."""
-    after_commit(task.delay, *args)
+    """Queues a Celery task once the transaction commits (a broker that is down is logged, see above).
+    `task` is the task or its registered name ("forums.tasks.send_digest"): services name the tasks they
+    queue, so that tasks import services and never the reverse (each app's ready() imports its tasks)."""
+    if isinstance(task, str):
+        after_commit(_delay_by_name, task, *args)
+    else:
+        after_commit(task.delay, *args)
+
+
+def _delay_by_name(name: str, *args) -> None:
+    current_app.tasks[name].delay(*args)

@@ -9,7 +9,9 @@ class ForumsConfig(AppConfig):
     def ready(self):
         from wagtail.signals import page_published
 
-        from . import sections  # noqa: F401 - registers the "latest discussions" sections
+        # sections registers the "latest discussions" sections, tasks the Celery tasks that
+        # forums.services queue by name.
+        from . import sections, tasks  # noqa: F401
         from .receivers import board_for_published_community
 
         page_published.connect(board_for_published_community, dispatch_uid="forums.board_for_community")

@@ -272,7 +272,7 @@ def _backdate(thread: Thread, days: int) -> None:
         Post.objects.filter(pk=post.pk).update(created_at=start + step * index)
     Thread.objects.filter(pk=thread.pk).update(created_at=start)
     thread.refresh_from_db()
-    services._thread_refresh(thread)
+    services.thread_refresh(thread)
 
 
 def _seed_thread(data: dict, board: Board, users: dict) -> bool:
