@@ -7,6 +7,8 @@ class CopConfig(AppConfig):
     verbose_name = _("Communities of practice")
 
     def ready(self):
-        from cop import converters, signals, site_sections  # noqa: F401  (connects receivers, registers sections)
+        # signals connects receivers, site_sections registers sections, tasks registers the Celery tasks
+        # that cop.services queue by name.
+        from cop import converters, signals, site_sections, tasks  # noqa: F401
 
         converters.register()  # <id:...>, <text:...>, <uslug:...> in every urls.py

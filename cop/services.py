@@ -227,9 +227,7 @@ def membership_request(*, user, community: CommunityPage, message: str = "") -> 
     membership.request_notified_at = None
     membership.decision_notified_at = None
     _save_membership(membership)
-    from cop.tasks import notify_membership_requested
-
-    enqueue_after_commit(notify_membership_requested, membership.pk)
+    enqueue_after_commit("cop.tasks.notify_membership_requested", membership.pk)
     return membership
 
 
@@ -256,9 +254,7 @@ def membership_approve(*, actor, membership_id: int, reason: str = "") -> Member
     membership.decision_notified_at = None
     _save_membership(membership)
     community_touch(community_id=membership.community_id)
-    from cop.tasks import notify_membership_decided
-
-    enqueue_after_commit(notify_membership_decided, membership.pk)
+    enqueue_after_commit("cop.tasks.notify_membership_decided", membership.pk)
     return membership
 
 
@@ -274,9 +270,7 @@ def membership_decline(*, actor, membership_id: int, reason: str) -> Membership:
     membership.decision_reason = reason.strip()
     membership.decision_notified_at = None
     _save_membership(membership)
-    from cop.tasks import notify_membership_decided
-
-    enqueue_after_commit(notify_membership_decided, membership.pk)
+    enqueue_after_commit("cop.tasks.notify_membership_decided", membership.pk)
     return membership
 
 
@@ -407,9 +401,7 @@ def invitation_create(
         invited_by=actor,
         language=get_language() or "en",
     )
-    from cop.tasks import send_invitation
-
-    enqueue_after_commit(send_invitation, invitation.pk)
+    enqueue_after_commit("cop.tasks.send_invitation", invitation.pk)
     return invitation
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from cop.mail import absolute_url, mail_send, sent_mail_prune
 from cop.models import Invitation, Membership, MembershipStatus, Role
+from cop.services import INVITATION_MAX_AGE, invitation_token
 
 logger = logging.getLogger(__name__)
 
@@ -109,8 +110,6 @@ def notify_membership_decided(membership_id: int) -> int:
 @shared_task(**RETRY_OPTIONS)
 def send_invitation(invitation_id: int) -> int:
     """Sends the signed invitation link to the invited address."""
-    from cop.services import INVITATION_MAX_AGE, invitation_token
-
     invitation = Invitation.objects.select_related("community", "invited_by").filter(pk=invitation_id).first()
     if invitation is None or not invitation.is_open or invitation.sent_at:
         return 0
