@@ -37,8 +37,9 @@ def exchange_save(*, kind: str, author, values: dict, item=None, submit: bool = 
         raise NotYours()
     if not permissions.can_post_for(author, values.get("organisation")):
         raise NotFocalPoint()
+    own_fields = {model_field.name for model_field in item._meta.concrete_fields}
     for name in EXCHANGE_FIELDS:
-        if name in values and hasattr(item, name):
+        if name in values and name in own_fields:
             setattr(item, name, values[name])
     item.status = ExchangeStatus.SUBMITTED if submit else ExchangeStatus.DRAFT
     item.save()
