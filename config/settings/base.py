@@ -330,6 +330,14 @@ CELERY_BEAT_SCHEDULE["events-expire-offers"] = {"task": "events.tasks.expire_sea
 CELERY_BEAT_SCHEDULE["events-import-feeds"] = {"task": "events.tasks.import_all_feeds", "schedule": 3600}
 CELERY_BEAT_SCHEDULE["events-extend-series"] = {"task": "events.tasks.extend_series", "schedule": 86400}
 
+# PRACTITIONER NETWORK ----
+# Messages a member may send through the contact relay: {window: (seconds, messages)}.
+NETWORK_CONTACT_RATE_LIMITS = {"hour": (3600, 5), "day": (86400, 20)}
+CELERY_BEAT_SCHEDULE["network-expire-needs-offers"] = {
+    "task": "cop.network.tasks.expire_exchanges",
+    "schedule": 24 * 3600,
+}
+
 # LIBRARY ----
 # New access requests a person may send: {window: (seconds, requests)}.
 LIBRARY_ACCESS_REQUEST_RATE_LIMITS = {"hour": (3600, 5), "day": (86400, 20)}

@@ -186,3 +186,13 @@ def test_list_queries_do_not_grow(client):
         client.get("/en/network/offers/")
     assert len(many.captured_queries) == len(few.captured_queries)
     assert Offer.objects.count() == 22
+
+
+def test_expiry_runs_daily_on_beat():
+    from django.conf import settings
+
+    from config.celery import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["network-expire-needs-offers"]
+    assert entry["schedule"] == 24 * 3600
+    assert entry["task"] in app.tasks
