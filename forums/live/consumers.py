@@ -12,6 +12,7 @@ import logging
 import time
 from urllib.parse import parse_qs
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
@@ -121,6 +122,15 @@ async def _release_database_if_idle() -> None:
 class LiveConsumer(AsyncWebsocketConsumer):
     """Also the viewer that fragments are rendered for (hub.Hub.render): .user, .user_id, .language and
     each stream's audience (its kind of viewer)."""
+
+    async def dispatch(self, message):
+        """As channels' own, without its trip to the database thread before every message (connect,
+        each frame) to close old connections: this consumer reaches the database only through
+        database_sync_to_async, which closes them around each call already."""
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     # CONNECTION ----
 
@@ -362,7 +372,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
         self.streams.pop(key, None)
         await self.hub.unsubscribe(key, self)
         await database_sync_to_async(services.presence_leave)(stream_key=key, channel_name=self.channel_name)
-        await self.channel_layer.group_send(stream_group(key), {"type": "live.presence", "stream": key})
+        await self.hub.presence_changed(key)
 
     def _enqueue(self, item) -> None:
         if self.outbox.qsize() >= limit("LIVE_OUTBOX_LIMIT"):
@@ -432,7 +442,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
             current, missed = await database_sync_to_async(_start_following)(
                 key=key, channel_name=self.channel_name, hub_id=self.hub.id, user_id=self.user_id, after=after
             )
-        await self.channel_layer.group_send(stream_group(key), {"type": "live.presence", "stream": key})
+        await self.hub.presence_changed(key)
         if key not in self.streams:
             return  # unsubscribed or revoked meanwhile
         if after is None or after > current:

@@ -74,6 +74,8 @@ class Hub:
         self._lock = asyncio.Lock()
         self._tasks: list[asyncio.Task] = []
         self._presence_due: set[str] = set()
+        self._presence_sent: dict[str, float] = {}  # stream -> when this process last told the others
+        self._presence_later: dict[str, asyncio.Task] = {}
         self._renders: OrderedDict = OrderedDict()
 
     async def subscribe(self, key: str, consumer) -> None:
@@ -158,6 +160,35 @@ class Hub:
     async def _render(self, key: str, event: dict, user, language: str) -> _Rendered:
         rendering = await database_sync_to_async(render_event)(key, event, user, language)
         return _Rendered(key, event, rendering)
+
+    async def presence_changed(self, key: str) -> None:
+        """Tells every process that the stream's viewers changed (they count again, _send_presence):
+        at once, then at most once per LIVE_PRESENCE_DEBOUNCE from this process, so 1,000 people joining
+        make a few messages on the channel layer instead of 1,000."""
+        if key in self._presence_later:
+            return  # already due
+        loop = asyncio.get_running_loop()
+        wait = self._presence_sent.get(key, float("-inf")) + limit("LIVE_PRESENCE_DEBOUNCE") - loop.time()
+        if wait <= 0:
+            await self._publish_presence(key)
+        else:
+            # Not one of self._tasks: it goes out even if this process's last viewer has just left.
+            self._presence_later[key] = asyncio.create_task(self._publish_presence_later(key, wait))
+
+    async def _publish_presence(self, key: str) -> None:
+        self._presence_sent[key] = asyncio.get_running_loop().time()
+        await self.layer.group_send(stream_group(key), {"type": "live.presence", "stream": key})
+        if not self.subscribers.get(key):
+            self._presence_sent.pop(key, None)  # no viewer left here: nothing to pace any more
+
+    async def _publish_presence_later(self, key: str, wait: float) -> None:
+        try:
+            await asyncio.sleep(wait)
+            await self._publish_presence(key)
+        except Exception:
+            logger.exception("live hub: presence change for %s", key)
+        finally:
+            self._presence_later.pop(key, None)
 
     async def _send_presence(self, key: str) -> None:
         """Gathers presence changes for a moment, then tells this process's viewers with one query."""
