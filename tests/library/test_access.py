@@ -27,7 +27,6 @@ from cop.library.permissions import Access, access
 from cop.library.services import access as services
 from cop.library.services.consent import consent_withdraw
 from tests.clock import FrozenClock
-from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -210,13 +209,3 @@ def test_anonymous_visitors_are_sent_to_sign_in(cast, client):
     )
     assert response.status_code == 302 and "login" in response["Location"]
     assert not AccessRequest.objects.filter(status="pending").exists()
-
-
-def test_restricted_views_are_counted_per_day(cast):
-    page, _consent = cast.tk_case_study()
-    member = cast.users["holder_member"]
-    services.restricted_view_record(viewer=member, item=page)
-    services.restricted_view_record(viewer=member, item=page)
-    services.restricted_view_record(viewer=UserFactory(), item=page)
-    rows = sorted(page.restricted_views.values_list("count", flat=True))
-    assert rows == [1, 2]

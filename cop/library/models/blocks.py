@@ -10,6 +10,8 @@ from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel
 from wagtail.search import index
 
+from cop.library.admin_forms import BuildingBlockAdminForm
+
 
 class BuildingBlockStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
@@ -46,6 +48,8 @@ class BuildingBlock(index.Indexed, ClusterableModel):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Refuses publishing traditional knowledge without an active consent record (cop.library.publication).
+    base_form_class = BuildingBlockAdminForm
     panels = [
         FieldPanel("title"),
         FieldPanel("summary"),

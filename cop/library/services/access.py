@@ -1,14 +1,13 @@
 """The access protocol: people outside an item's audience ask its custodians for access, who grant it
 (optionally until a date), decline it, or revoke it later. Every step is logged on the consent record;
 the requester and the custodians are told by e-mail after commit (cop.library.tasks, which checks the
-decision again at send time). Also the record of who viewed a restricted item."""
+decision again at send time)."""
 
 import datetime
 import math
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,7 +26,7 @@ from ..exceptions import (
     RequestNotPending,
     RequestRateLimited,
 )
-from ..models import AccessRequest, AccessRequestStatus, CaseStudyPage, ConsentRecord, RestrictedView
+from ..models import AccessRequest, AccessRequestStatus, CaseStudyPage, ConsentRecord
 from .consent import _changed, consent_is_effective, item_consent, today
 
 DEFAULT_RATE_LIMITS = {"hour": (3600, 5), "day": (86400, 20)}
@@ -172,20 +171,3 @@ def _tell_requester(access_request: AccessRequest) -> None:
     from ..tasks import send_access_decided
 
     enqueue_after_commit(send_access_decided, access_request.pk, access_request.status)
-
-
-def restricted_view_record(*, viewer, item) -> None:
-    """Counts one view of a restricted (traditional-knowledge) item by a signed-in person: one row per
-    item, viewer and day, one statement in the usual case."""
-    if viewer is None or not viewer.is_authenticated:
-        return
-    if not getattr(item, "holds_traditional_knowledge", False):
-        return
-    lookup = {**_item_lookup(item), "viewer": viewer, "day": today()}
-    if RestrictedView.objects.filter(**lookup).update(count=F("count") + 1):
-        return
-    try:
-        with transaction.atomic():
-            RestrictedView.objects.create(**lookup)
-    except IntegrityError:  # created meanwhile by a concurrent view
-        RestrictedView.objects.filter(**lookup).update(count=F("count") + 1)

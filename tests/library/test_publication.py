@@ -1,0 +1,135 @@
+"""The publication guard: traditional knowledge is never published without an active consent record,
+in every path (the Wagtail admin's publish, revision.publish() as the workflow's last approval and
+scheduled publishing use it, the building block's admin form and its save), and the draft is kept."""
+
+import pytest
+from django.urls import reverse
+from wagtail.admin.panels import get_edit_handler
+from wagtail.test.utils.form_data import nested_form_data, querydict_from_html, streamfield
+
+from cop.library.exceptions import ConsentRequired
+from cop.library.models import BuildingBlock, CaseStudyPage
+from cop.library.services.consent import consent_withdraw
+from tests.factories import UserFactory
+from tests.library.conftest import make_case_study, make_consent
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client(client):
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    return client
+
+
+def _draft(cast, **fields):
+    page = make_case_study(
+        cast.library, title="Seed exchange rituals", holds_traditional_knowledge=True, live=False, **fields
+    )
+    page.save_revision()
+    return CaseStudyPage.objects.get(pk=page.pk)
+
+
+def _admin_publish(admin_client, page):
+    url = reverse("wagtailadmin_pages:edit", args=[page.pk])
+    form = querydict_from_html(admin_client.get(url).content.decode(), form_id="page-edit-form")
+    form.update(nested_form_data({"story": streamfield([])}))  # built by the admin's script in a browser
+    form["holds_traditional_knowledge"] = "on"  # the helper reads a checked box without a value as ""
+    form["summary"] = "Edited in the admin before publishing"
+    form["action-publish"] = "action-publish"
+    return admin_client.post(url, form)
+
+
+def test_admin_publish_without_consent_is_refused_and_the_draft_kept(cast, admin_client):
+    page = _draft(cast)
+    revisions = page.revisions.count()
+    response = _admin_publish(admin_client, page)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("wagtailadmin_pages:edit", args=[page.pk])
+    page = CaseStudyPage.objects.get(pk=page.pk)
+    assert page.live is False
+    assert page.revisions.count() == revisions + 1
+    assert page.get_latest_revision_as_object().summary == "Edited in the admin before publishing"
+    messages = [str(m) for m in admin_client.get(response["Location"]).context["messages"]]
+    assert any("cannot be published without an active consent record" in m for m in messages)
+
+
+def test_admin_publish_with_active_consent_goes_live(cast, admin_client):
+    page = _draft(cast)
+    make_consent(page, holder=cast.holder, custodians=[cast.users["custodian"]], communities=[cast.holder])
+    response = _admin_publish(admin_client, page)
+    assert response.status_code == 302
+    assert CaseStudyPage.objects.get(pk=page.pk).live is True
+
+
+def test_revision_publish_is_refused_without_active_consent(cast):
+    page = _draft(cast)
+    with pytest.raises(ConsentRequired) as refused:
+        page.get_latest_revision().publish()
+    assert refused.value.status == 409
+    page = CaseStudyPage.objects.get(pk=page.pk)
+    assert page.live is False and page.get_latest_revision() is not None
+    consent = make_consent(
+        page, holder=cast.holder, custodians=[cast.users["custodian"]], communities=[cast.holder]
+    )
+    consent_withdraw(user=cast.users["custodian"], consent=consent, reason="Not yet")
+    with pytest.raises(ConsentRequired):
+        CaseStudyPage.objects.get(pk=page.pk).get_latest_revision().publish()
+
+
+def test_a_live_case_study_newly_marked_as_traditional_knowledge_needs_consent(cast):
+    page = make_case_study(cast.library, title="Mangrove nurseries")
+    page.holds_traditional_knowledge = True
+    revision = page.save_revision()
+    with pytest.raises(ConsentRequired):
+        revision.publish()
+    assert CaseStudyPage.objects.get(pk=page.pk).holds_traditional_knowledge is False
+
+
+def test_pages_without_traditional_knowledge_publish_as_usual(cast):
+    page = make_case_study(cast.library, title="Urban pollinator corridors", live=False)
+    page.save_revision().publish()
+    assert CaseStudyPage.objects.get(pk=page.pk).live is True
+
+
+def _block(cast, **fields):
+    return BuildingBlock.objects.create(
+        title="Community seed registry",
+        summary="A register of who keeps which seeds.",
+        library=cast.library,
+        holds_traditional_knowledge=True,
+        **fields,
+    )
+
+
+def test_a_building_block_cannot_be_saved_as_published_without_consent(cast):
+    block = _block(cast)
+    block.status = "published"
+    with pytest.raises(ConsentRequired):
+        block.save()
+    assert BuildingBlock.objects.get(pk=block.pk).status == "draft"
+    make_consent(block, holder=cast.holder, custodians=[cast.users["custodian"]], communities=[cast.holder])
+    block = BuildingBlock.objects.get(pk=block.pk)
+    block.status = "published"
+    block.save()
+    assert BuildingBlock.objects.get(pk=block.pk).status == "published"
+
+
+def test_the_building_block_admin_form_shows_the_refusal_on_the_status(cast):
+    block = _block(cast)
+    form_class = get_edit_handler(BuildingBlock).get_form_class()
+    data = {
+        "title": block.title,
+        "summary": block.summary,
+        "library": cast.library.pk,
+        "status": "published",
+        "holds_traditional_knowledge": "on",
+    }
+    form = form_class(data=data, instance=block, for_user=cast.users["custodian"])
+    assert not form.is_valid()
+    assert "cannot be published without an active consent record" in str(form.errors["status"])
+    assert BuildingBlock.objects.get(pk=block.pk).status == "draft"
+    new = form_class(data=data, instance=BuildingBlock(), for_user=cast.users["custodian"])
+    assert not new.is_valid() and "status" in new.errors
+    draft = form_class(data={**data, "status": "draft"}, instance=block, for_user=cast.users["custodian"])
+    assert draft.is_valid(), draft.errors
