@@ -10,7 +10,7 @@ NAVIGATION = [
     ("forums", _("Forums"), "forums:index"),
     ("events", _("Events"), "events:calendar"),
     ("network", _("Network"), "cop:network"),
-    ("case_studies", _("Case studies"), "cop:case_studies"),
+    ("case_studies", _("Case studies"), "cop_library:index"),
     ("search", _("Search"), "search"),
 ]
 

@@ -215,6 +215,23 @@ def may_manage_consent(user, consent) -> bool:
     )
 
 
+def may_see_location(user, page) -> bool:
+    """The precise place (name, coordinates) of a case study: anyone, unless it is marked sensitive;
+    then only its submitter, the custodians, and, for traditional knowledge, those let in by the
+    consent's audience (not everyone, even when the audience is public). Others see the country and
+    region only."""
+    if not page.location_sensitive:
+        return access(user, page) == Access.FULL
+    if user is None or not user.is_authenticated:
+        return False
+    consent = getattr_consent(page)
+    if page.submitted_by_id == user.pk or is_custodian(user, consent):
+        return True
+    if not page.holds_traditional_knowledge or not consent_in_force(consent):
+        return False
+    return consent.audience != Audience.PUBLIC and _in_audience(user, page, consent)
+
+
 def may_request_access(user, item) -> bool:
     """Signed in, seeing only the notice (secret/sacred items show none, so none is offered)."""
     if user is None or not user.is_authenticated:

@@ -1,7 +1,11 @@
 """Reads for the library's pages, every one through cop.library.permissions."""
 
+from django.db.models import Count, Prefetch
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
-from .models import BuildingBlock, CaseStudyPage
+from .models import BuildingBlock, CaseStudyBlockUse, CaseStudyPage, Label, LibraryCollection
 from .models.pages import getattr_consent
 from .permissions import Access, library_items_for
 
@@ -44,3 +48,237 @@ def block_citation(request, block) -> str:
     parts = [part for part in [author, block.title, block.library.title] if part]
     year = block.created_at.year
     return f"{'. '.join(parts)} ({year}). {request.build_absolute_uri(block.get_absolute_url())}"
+
+
+# --- The listing -------------------------------------------------------------------------------------
+
+PER_PAGE = 20
+
+
+def _facet_specs():
+    from django_countries import countries
+
+    from .models import Licence, Scale
+
+    through = CaseStudyPage
+    return [
+        (
+            "target",
+            through.gbf_targets.through,
+            "gbftarget__number",
+            lambda row: (
+                _("Target %(number)s: %(title)s")
+                % {"number": row["gbftarget__number"], "title": row["gbftarget__title"]}
+            ),
+            ["gbftarget__number", "gbftarget__title"],
+        ),
+        (
+            "ecosystem",
+            through.ecosystems.through,
+            "ecosystem__slug",
+            lambda row: gettext(row["ecosystem__name"]),
+            ["ecosystem__slug", "ecosystem__name", "ecosystem__sort_order"],
+        ),
+        (
+            "stakeholder",
+            through.stakeholder_groups.through,
+            "stakeholdergroup__slug",
+            lambda row: row["stakeholdergroup__name"],
+            ["stakeholdergroup__slug", "stakeholdergroup__name", "stakeholdergroup__sort_order"],
+        ),
+        (
+            "language",
+            through.languages.through,
+            "language__code",
+            lambda row: row["language__name"],
+            ["language__code", "language__name"],
+        ),
+        (
+            "label",
+            through.labels.through,
+            "label__code",
+            lambda row: gettext(row["label__name"]),
+            ["label__code", "label__name", "label__sort_order"],
+        ),
+        (
+            "region",
+            None,
+            "region__m49_code",
+            lambda row: row["region__name"],
+            ["region__m49_code", "region__name"],
+        ),
+        (
+            "country",
+            None,
+            "country",
+            lambda row: str(dict(countries).get(row["country"], row["country"])),
+            ["country"],
+        ),
+        ("licence", None, "licence", lambda row: str(Licence(row["licence"]).label), ["licence"]),
+        ("scale", None, "scale", lambda row: str(Scale(row["scale"]).label), ["scale"]),
+    ]
+
+
+def facet_counts(full_ids, selected: dict) -> list[dict]:
+    """For each facet, its values among the FULL case studies listed (`full_ids`, a subquery), with
+    their counts: one query per facet, whatever the number of case studies."""
+    facets = []
+    for name, through, key, label, fields in _facet_specs():
+        if through is not None:
+            rows = (
+                through.objects.filter(casestudypage_id__in=full_ids)
+                .values(*fields)
+                .annotate(count=Count("casestudypage_id", distinct=True))
+                .order_by(next((field for field in fields if field.endswith("sort_order")), key))
+            )
+        else:
+            rows = (
+                CaseStudyPage.objects.filter(pk__in=full_ids)
+                .exclude(**{f"{key}__isnull": True})
+                .exclude(**{key: ""})
+                .values(*fields)
+                .annotate(count=Count("pk"))
+                .order_by(key)
+            )
+        options = [
+            {"value": str(row[key]), "label": label(row), "count": row["count"]}
+            for row in rows
+            if row[key] not in (None, "")
+        ]
+        current = str(selected.get(name, "")) if selected.get(name) is not None else ""
+        for option in options:
+            option["selected"] = option["value"] == current
+        facets.append({"name": name, "options": options, "current": current})
+    return facets
+
+
+def _selected_values(filterset) -> dict:
+    """The facet values in the address, as the facets list them (codes, slugs, numbers)."""
+    values = {}
+    for name, value in filterset.facet_values().items():
+        for attribute in ("number", "slug", "code", "m49_code"):
+            if hasattr(value, attribute):
+                value = getattr(value, attribute)
+                break
+        values[name] = value
+    return values
+
+
+def library_listing(user, library, params) -> dict:
+    """The case studies of `library` that `user` may see, filtered, sorted and paginated, with the
+    facet counts (FULL items only). NOTICE items are listed, with their notice only, when no filter
+    narrows the list. A constant number of queries, whatever the number of case studies."""
+    from django.core.paginator import Paginator
+
+    from .filters import SORTS, CaseStudyFilter
+
+    filterset = CaseStudyFilter(params or None, queryset=CaseStudyPage.objects.live().child_of(library))
+    filtered = filterset.facet_values()
+    base = CaseStudyPage.objects.live().child_of(library)
+    if filtered:
+        base = filterset.filter_queryset(base)
+    items = library_items_for(user, base, minimum=Access.FULL if filtered else Access.NOTICE)
+    full_ids = library_items_for(user, base, minimum=Access.FULL).values("pk")
+    items = items.select_related("consent", "consent__holder_community", "region").prefetch_related(
+        Prefetch("labels", queryset=Label.objects.order_by("sort_order"))
+    )
+    items = items.order_by(*SORTS[filterset.sort_key()])
+    page = Paginator(items, PER_PAGE).get_page(params.get("page"))
+    query = params.copy()
+    query.pop("page", None)
+    facets = facet_counts(full_ids, _selected_values(filterset))
+    for facet in facets:
+        facet["label"] = filterset.form.fields[facet["name"]].label
+    return {
+        "filterset": filterset,
+        "page_obj": page,
+        "case_studies": list(page.object_list),
+        "facets": facets,
+        "is_filtered": bool(filtered),
+        "ignored": filterset.invalid_labels(),
+        "sort": filterset.sort_key(),
+        "querystring": query.urlencode(),
+    }
+
+
+def collection_listing(user, library, slug) -> dict | None:
+    """A curated collection of `library` with the case studies in it that `user` may see."""
+    collection = LibraryCollection.objects.filter(library=library, slug=slug).first()
+    if collection is None:
+        return None
+    ids = collection.items.order_by("sort_order").values_list("case_study_id", flat=True)
+    order = {pk: position for position, pk in enumerate(ids)}
+    items = library_items_for(
+        user, CaseStudyPage.objects.live().filter(pk__in=list(order)), minimum=Access.NOTICE
+    )
+    items = items.select_related("consent", "consent__holder_community", "region").prefetch_related(
+        Prefetch("labels", queryset=Label.objects.order_by("sort_order"))
+    )
+    return {"collection": collection, "case_studies": sorted(items, key=lambda page: order[page.pk])}
+
+
+def library_collections(library) -> list:
+    return list(LibraryCollection.objects.filter(library=library).order_by("title"))
+
+
+# --- A case study's page -----------------------------------------------------------------------------
+
+
+def case_study_blocks(user, page) -> list[BuildingBlock]:
+    """The building blocks the case study uses, in order, that `user` may read in full."""
+    uses = CaseStudyBlockUse.objects.filter(case_study=page).order_by("sort_order")
+    order = {block_id: position for position, block_id in enumerate(uses.values_list("block_id", flat=True))}
+    blocks = library_items_for(user, BuildingBlock.objects.filter(pk__in=list(order)), minimum=Access.FULL)
+    return sorted(blocks, key=lambda block: order[block.pk])
+
+
+def related_case_studies(user, page, limit: int = RELATED_LIMIT) -> list[CaseStudyPage]:
+    """Live case studies sharing a GBF target or an ecosystem with `page`, that `user` may read in full
+    (a restricted one is never suggested, not even by its notice)."""
+    targets = CaseStudyPage.gbf_targets.through.objects.filter(casestudypage_id=page.pk).values(
+        "gbftarget_id"
+    )
+    ecosystems = CaseStudyPage.ecosystems.through.objects.filter(casestudypage_id=page.pk).values(
+        "ecosystem_id"
+    )
+    sharing = (
+        CaseStudyPage.gbf_targets.through.objects.filter(gbftarget_id__in=targets)
+        .values_list("casestudypage_id", flat=True)
+        .union(
+            CaseStudyPage.ecosystems.through.objects.filter(ecosystem_id__in=ecosystems).values_list(
+                "casestudypage_id", flat=True
+            )
+        )
+    )
+    candidates = CaseStudyPage.objects.live().filter(pk__in=set(sharing)).exclude(pk=page.pk)
+    items = library_items_for(user, candidates, minimum=Access.FULL).order_by("-first_published_at", "-pk")
+    return list(items[:limit])
+
+
+def resources_of(page) -> list:
+    return list(page.resources.select_related("document").order_by("sort_order"))
+
+
+def case_study_citation(request, page) -> str:
+    """The "cite as" text: who, when, what, where."""
+    authors = "; ".join(page.organisation_list) or (
+        page.source_community.title if page.source_community_id else ""
+    )
+    year = (page.first_published_at or page.latest_revision_created_at or timezone.now()).year
+    parts = [
+        f"{authors} ({year})." if authors else f"({year}).",
+        f"{page.title}.",
+        f"{page.library.title}, KM4B Communities.",
+    ]
+    if page.doi:
+        parts.append(f"https://doi.org/{page.doi}")
+    else:
+        parts.append(request.build_absolute_uri(page.url))
+    return " ".join(parts)
+
+
+def site_library():
+    """The site-wide library: the live library right below the site's home page."""
+    from .models import LibraryPage
+
+    return LibraryPage.objects.live().filter(depth=3).order_by("path").first()

@@ -1,11 +1,13 @@
 from django.urls import path
 
-from .views import blocks, consent
+from .views import blocks, case_study, consent, listing
 
 app_name = "cop_library"
 
 urlpatterns = [
+    path("", listing.site_library, name="index"),
     path("blocks/<id:pk>/", blocks.block_detail, name="block"),
+    path("case-studies/<id:pk>/", case_study.item_by_id, name="item"),
     # The consent lifecycle: custodians' pages and the access request (kind: "case-study" or "block").
     path("consent/mine/", consent.my_custodianship, name="my_custodianship"),
     path("consent/requests/<id:request_id>/decide/", consent.access_decide, name="access_decide"),

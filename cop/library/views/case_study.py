@@ -1,0 +1,64 @@
+"""A case study's page, its preview, and the neutral address of an item (by id, for lists that show
+only its notice: a page's address is made from its title, which the notice must not reveal)."""
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+
+from cop.library import selectors
+from cop.library.models import CaseStudyPage
+from cop.library.permissions import Access, access, may_download, may_request_access, may_see_location
+from cop.library.services.views import restricted_view_record
+
+
+def render_notice(request, item):
+    context = selectors.notice_context(request.user, item, may_request=may_request_access(request.user, item))
+    return TemplateResponse(request, "cop_library/notice.html", context)
+
+
+def serve_case_study(request, page, *, preview=False):
+    user = request.user
+    # A preview shows unsaved edits: the decision is taken on the saved page (its consent, its state).
+    saved = CaseStudyPage.objects.select_related("consent").filter(pk=page.pk).first() if page.pk else None
+    if saved is None:
+        if not preview:
+            raise Http404
+        level = Access.FULL  # a new page's preview, by the editor creating it
+    else:
+        level = access(user, saved)
+    if level == Access.HIDDEN:
+        raise Http404
+    if level == Access.NOTICE:
+        return render_notice(request, saved)
+    if not preview:
+        restricted_view_record(user=user, item=saved)
+    context = page.get_context(request)
+    context.update(
+        page=page,
+        self=page,
+        blocks=selectors.case_study_blocks(user, page) if page.pk else [],
+        resources=selectors.resources_of(page) if page.pk else [],
+        may_download=may_download(user, saved) if saved else True,
+        labels=list(page.labels.all()),
+        consent=getattr(saved, "consent", None) if saved and saved.holds_traditional_knowledge else None,
+        precise_location=may_see_location(user, saved) if saved else True,
+        related=selectors.related_case_studies(user, page) if page.pk else [],
+        citation=selectors.case_study_citation(request, page),
+        library=page.library,
+        breadcrumbs=[
+            {"title": page.library.title, "url": page.library.url},
+            {"title": page.title, "url": ""},
+        ],
+    )
+    return TemplateResponse(request, page.get_template(request), context)
+
+
+def item_by_id(request, pk):
+    """/library/case-studies/<id>/: the page for those who may read it, its notice for the others."""
+    page = get_object_or_404(CaseStudyPage.objects.live().select_related("consent"), pk=pk)
+    level = access(request.user, page)
+    if level == Access.HIDDEN:
+        raise Http404
+    if level == Access.NOTICE:
+        return render_notice(request, page)
+    return redirect(page.url)
