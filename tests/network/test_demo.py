@@ -1,0 +1,34 @@
+"""The network's demo content: believable, at every state, and idempotent."""
+
+import pytest
+
+from cop.network import demo
+from cop.network.models import ExchangeStatus, Match, MatchStatus, Need, Offer, Organisation, Profile
+
+pytestmark = pytest.mark.django_db
+
+
+def counts():
+    return [model.objects.count() for model in (Organisation, Profile, Need, Offer, Match)]
+
+
+def test_demo_is_idempotent_and_covers_every_state():
+    demo.seed({})
+    first = counts()
+    demo.seed({})
+    assert counts() == first == [15, len(demo.PRACTITIONERS), 10, 10, len(demo.MATCHES)]
+    assert set(Match.objects.values_list("status", flat=True)) == set(MatchStatus.values)
+    statuses = set(Need.objects.values_list("status", flat=True)) | set(
+        Offer.objects.values_list("status", flat=True)
+    )
+    assert {
+        ExchangeStatus.PUBLISHED,
+        ExchangeStatus.SUBMITTED,
+        ExchangeStatus.DRAFT,
+        ExchangeStatus.REJECTED,
+        ExchangeStatus.CLOSED,
+    } <= statuses
+    assert {"public", "members", "nobody"} == set(
+        Profile.objects.values_list("country_visibility", flat=True)
+    )
+    assert Organisation.objects.get(name="Andean Páramo Alliance").member_organisations.count() == 2
