@@ -11,7 +11,14 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
-from wagtail.models import GroupApprovalTask, TaskState, Workflow, WorkflowPage, WorkflowTask
+from wagtail.models import (
+    GroupApprovalTask,
+    GroupPagePermission,
+    TaskState,
+    Workflow,
+    WorkflowPage,
+    WorkflowTask,
+)
 from wagtail.signals import task_approved, task_rejected, task_submitted, workflow_approved
 
 from cop.commit import enqueue_after_commit
@@ -50,8 +57,13 @@ def library_workflow() -> Workflow:
 
 
 def workflow_assign(library: LibraryPage) -> None:
-    """Gives a library (and the case studies below it) the traditional-knowledge review workflow."""
+    """Gives a library (and the case studies below it) the traditional-knowledge review workflow, and
+    the library editors the right to edit and publish there (the last approval publishes as them)."""
     WorkflowPage.objects.get_or_create(page_id=library.pk, defaults={"workflow": library_workflow()})
+    group = Group.objects.get(name=EDITORS_GROUP)
+    for codename in ("change_page", "publish_page"):
+        permission = Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
+        GroupPagePermission.objects.get_or_create(group=group, page_id=library.pk, permission=permission)
 
 
 @receiver(post_save, sender=LibraryPage, dispatch_uid="cop_library_assign_workflow")
