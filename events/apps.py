@@ -8,7 +8,9 @@ class EventsConfig(AppConfig):
 
     def ready(self):
         from cop.permissions import register_community_page
-        from events import sections, signals  # noqa: F401  (registers the sections and receivers)
+
+        # Registers the sections, the receivers and the Celery tasks (services queue them by name).
+        from events import sections, signals, tasks  # noqa: F401
         from events.models import EventPage
 
         # Site search hides the events of communities the visitor may not read.

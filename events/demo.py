@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from cop.models import CommunityPage, GBFTarget, Language
 from events import services
-from events.importer import feed_import
+from events.importer.runs import feed_import
 from events.models import (
     EventPage,
     EventPartner,

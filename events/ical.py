@@ -20,20 +20,20 @@ from urllib.parse import quote, urlencode, urlsplit
 import icalendar
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.html import strip_tags
 from django.utils.http import RFC3986_SUBDELIMS
-from django.utils.translation import gettext_lazy as _
 from icalendar import Timezone, vRecur
 from wagtail.models import Site
 
 from events.emails import absolute, event_url
+from events.expressible import BROKEN_DATA_ERRORS, EventNotExpressible, check_expressible
 from events.models import EventPage, EventType
-from events.recurrence import check_rule_parts, normalise_rule
+from events.permissions import can_see_online_link
+from events.recurrence import normalise_rule
 from events.timezones import zone
-from events.validation import EARLIEST_YEAR, LATEST_YEAR, InvalidEventData, year_in_range
+from events.validation import EARLIEST_YEAR, LATEST_YEAR
 
 logger = logging.getLogger(__name__)
 
@@ -433,50 +433,6 @@ def build_calendar(written: list[_Written], *, name: str) -> bytes:
     ).encode()
 
 
-class EventNotExpressible(InvalidEventData):
-    """An event stored with data no calendar can hold (written before the bounds, or by hand)."""
-
-    status = 409
-    default_message = _(
-        "This event's calendar file cannot be made: its dates are not valid. Its organisers can correct them."
-    )
-
-
-# What the data of an event stored before the bounds (or edited by hand) can raise while it is written
-# out: it is then left out of a feed, never failing the feed for everyone.
-BROKEN_DATA_ERRORS = (InvalidEventData, ValidationError, ValueError, TypeError, OverflowError)
-
-
-def check_expressible(event: EventPage, occurrences=()) -> None:
-    """Raises EventNotExpressible when the event's stored instants, zone or rule cannot be written as
-    iCalendar: years outside EARLIEST_YEAR-LATEST_YEAR (in UTC or in its own zone), or a rule that is not
-    valid."""
-    instants = [event.start_utc, event.end_utc]
-    for occ in occurrences:
-        instants.extend((occ.recurrence_id, occ.start_utc, occ.end_utc))
-    tz = zone(event.time_zone)
-    for instant in instants:
-        try:
-            in_range = (
-                instant is not None and year_in_range(instant) and year_in_range(instant.astimezone(tz))
-            )
-        except (OverflowError, ValueError):
-            in_range = False
-        if not in_range:
-            raise EventNotExpressible(
-                _(
-                    "This event's calendar file cannot be made: its dates are outside the years "
-                    "%(earliest)s to %(latest)s. Its organisers can correct them."
-                )
-                % {"earliest": EARLIEST_YEAR, "latest": LATEST_YEAR}
-            )
-    if event.recurrence_rule:
-        try:
-            check_rule_parts(normalise_rule(event.recurrence_rule))
-        except ValidationError as exc:
-            raise EventNotExpressible(" ".join(exc.messages)) from exc
-
-
 def _skip(event: EventPage, error: Exception) -> None:
     logger.warning(
         "Event %s (%r) left out of an iCalendar file or feed: its stored data cannot be written (%s)",
@@ -512,8 +468,6 @@ def feed_ics(events, *, name: str) -> bytes:
 
 def personal_ics(user, registrations, *, name: str) -> bytes:
     """The user's own registrations; the join link only where permissions.can_see_online_link allows."""
-    from events.permissions import can_see_online_link
-
     stamp, urls = _stamp(), PageUrls()
     written = []
     for r in registrations:

@@ -5,7 +5,8 @@ as its organising community, and the community's facilitators are its organisers
 from django.db.models import Q, QuerySet
 
 from cop import permissions as cop_permissions
-from cop.models import Visibility
+from cop.models import Membership, MembershipStatus, Role, Visibility
+from events.models.registration import RegistrationStatus
 
 
 def _is_staff(user) -> bool:
@@ -52,8 +53,6 @@ def organisable_communities(user) -> QuerySet:
         return cop_permissions.visible_communities(user).none()
     if _is_staff(user):
         return cop_permissions.visible_communities(user)
-    from cop.models import Membership, MembershipStatus, Role
-
     managed = Membership.objects.filter(
         user=user, status=MembershipStatus.ACTIVE, role=Role.FACILITATOR
     ).values("community_id")
@@ -80,8 +79,6 @@ def can_see_online_link(user, event, registration=None) -> bool:
         return False
     if can_manage_event(user, event):
         return True
-    from events.models import RegistrationStatus
-
     return (
         registration is not None
         and registration.user_id == user.pk

@@ -9,7 +9,7 @@ from dateutil.rrule import DAILY, MONTHLY, WEEKLY, YEARLY, rrule, rrulestr
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from events.validation import LATEST_YEAR
+from events.years import LATEST_YEAR
 
 # Expansion is capped: a rule with COUNT=100000 or no end must not fill the database.
 MAX_OCCURRENCES = 200

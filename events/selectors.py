@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from events import permissions
+from cop.permissions import can_see_profile
+from events import ical, permissions
 from events.filters import CalendarFilter
 from events.models import (
     EventPage,
@@ -22,6 +23,7 @@ from events.models import (
     RegistrationStatus,
 )
 from events.models.registration import ACTIVE, SEAT_HOLDING
+from forums.live.selectors import room_for_event_ref
 
 
 def visible_events(user) -> QuerySet:
@@ -203,15 +205,11 @@ def _live_room(event: EventPage):
     """The event's live discussion room (forums.live), if it has one."""
     if not event.live_discussion:
         return None
-    from forums.live.selectors import room_for_event_ref
-
     return room_for_event_ref(f"event:{event.pk}")
 
 
 def _speakers(user, event: EventPage) -> list:
     """Speakers, with a link to the member's profile where the viewer may see it."""
-    from cop.permissions import can_see_profile
-
     speakers = list(event.speakers.select_related("member"))
     for speaker in speakers:
         member = speaker.member
@@ -225,8 +223,6 @@ def _speakers(user, event: EventPage) -> list:
 
 def event_page_context(user, event: EventPage, *, now=None) -> dict:
     """Everything an event page shows, in a bounded number of queries."""
-    from events import ical
-
     now = now or timezone.now()
     can_manage = permissions.can_manage_event(user, event)
     occurrences = event_occurrences(event, now=now, include_past=can_manage)
@@ -284,8 +280,6 @@ def tag_has_public_events(tag_slug: str) -> bool:
 def feed_events() -> QuerySet:
     """Live events anyone may read that ended at most FEED_PAST_DAYS ago, in the order a feed lists them
     (narrow it with .filter(), then read it with feed_event_rows)."""
-    from events import ical
-
     now = timezone.now()
     return (
         EventPage.objects.live()
@@ -298,8 +292,6 @@ def feed_events() -> QuerySet:
 
 def feed_event_rows(events: QuerySet, *, limit: int) -> list:
     """The first `limit` of `events` as events.ical.FeedEvent, with their occurrences (two queries)."""
-    from events import ical
-
     rows = list(events.values(*ical.FEED_EVENT_FIELDS)[:limit])
     occurrences = {row["pk"]: [] for row in rows}
     for event_id, *fields in Occurrence.objects.filter(event_id__in=list(occurrences)).values_list(
@@ -322,8 +314,6 @@ def feed_registrations(user) -> list[Registration]:
 def shared_feed_scopes(events: QuerySet) -> set[str]:
     """The shared feeds (events.ical scopes) that may list these events now: the site's and their
     communities', types' and tags' (two queries)."""
-    from events import ical
-
     scopes = {ical.SITE_SCOPE}
     for community_id, event_type in events.values_list("community_id", "event_type"):
         scopes.add(ical.type_scope(event_type))
@@ -338,7 +328,22 @@ def shared_feed_scopes(events: QuerySet) -> set[str]:
 
 def registrant_feed_scopes(events: QuerySet) -> set[str]:
     """The personal feeds of everyone holding a registration or waiting-list place for these events."""
-    from events import ical
-
     users = Registration.objects.filter(occurrence__event__in=events.values("pk"), status__in=ACTIVE)
     return {ical.personal_scope(user_id) for user_id in users.values_list("user_id", flat=True).distinct()}
+
+
+def shared_feed_ics(scope: str, events, *, name: str) -> bytes:
+    """A shared feed's iCalendar text, cached per scope (events.ical). `events` is a callable that builds
+    the queryset only on a cache miss (Wagtail's .public() queries on creation)."""
+
+    def build():
+        return ical.feed_ics(feed_event_rows(events(), limit=ical.FEED_MAX_EVENTS), name=name)
+
+    return ical.cached_feed(scope, build)
+
+
+def personal_feed_ics(user, *, name: str) -> bytes:
+    """The user's private feed of their registrations, join links included, cached until they change."""
+    return ical.cached_feed(
+        ical.personal_scope(user.pk), lambda: ical.personal_ics(user, feed_registrations(user), name=name)
+    )

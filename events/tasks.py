@@ -14,7 +14,10 @@ from django.urls import reverse
 
 from cop.mail import Attachment, absolute_url, ics_attachment
 from events import emails, ical, permissions, services
-from events.models import ImportedFeed, Occurrence, Registration, RegistrationStatus
+from events.expressible import BROKEN_DATA_ERRORS
+from events.importer.common import FeedBusy
+from events.importer.runs import IMPORT_SOFT_TIME_LIMIT, IMPORT_TIME_LIMIT, feed_import, feed_removals_apply
+from events.models import EventPage, ImportedFeed, Occurrence, Registration, RegistrationStatus
 
 logger = logging.getLogger(__name__)
 
@@ -28,12 +31,6 @@ RETRY_OPTIONS = {
 
 OFFER_SALT = "events.seat-offer"
 
-# An import's time limits: the soft one stops it cleanly (its report says so, nothing is removed, the
-# feed's run lock is released); the hard one ends the worker's process a minute later. Both are under
-# importer.RUN_LOCK, so no second run starts while one is still working. Downloads have their own limit
-# (importer.TOTAL_TIME); an eager Celery (no worker) applies neither task limit.
-IMPORT_SOFT_TIME_LIMIT = 10 * 60
-IMPORT_TIME_LIMIT = IMPORT_SOFT_TIME_LIMIT + 60
 
 # The status a notice announces: it is sent only while the registration is still in that state.
 _NOTICE_STATUS = {
@@ -62,7 +59,7 @@ def _calendar(occurrence, *, online: bool) -> list[Attachment]:
         content = ical.build_calendar(
             [ical.occurrence_vevent(occurrence, online=online)], name=occurrence.event.title
         )
-    except ical.BROKEN_DATA_ERRORS as error:
+    except BROKEN_DATA_ERRORS as error:
         logger.warning("events: occurrence %s e-mailed without its .ics (%r)", occurrence.pk, error)
         return []
     return [ics_attachment(content, filename=f"{occurrence.event.slug or 'event'}.ics")]
@@ -218,8 +215,6 @@ def import_feed(feed_id: int) -> None:
     """Imports one subscribed feed, in batches of short transactions; the run's report is stored even
     when the feed is bad. Idempotent: events are matched on UID and subscription, and a run that finds
     another one under way for the same feed leaves it to that one."""
-    from events.importer import feed_import
-
     feed = ImportedFeed.objects.filter(pk=feed_id, is_active=True).first()
     if feed is not None:
         feed_import(feed=feed)
@@ -228,8 +223,6 @@ def import_feed(feed_id: int) -> None:
 @shared_task(bind=True, max_retries=10)
 def apply_held_removals(self, feed_id: int, uids: list[str]) -> None:
     """Removes the held events the organiser confirmed (those still held); waits for a run under way."""
-    from events.importer import FeedBusy, feed_removals_apply
-
     feed = ImportedFeed.objects.filter(pk=feed_id).first()
     if feed is None:
         return
@@ -251,8 +244,6 @@ def import_all_feeds() -> int:
 def announce_followup(event_id: int) -> int:
     """Tells the registrants that recording, slides and a discussion thread are there: one e-mail task
     per person (through their first registration). Returns the number queued."""
-    from events.models import EventPage
-
     event = EventPage.objects.filter(pk=event_id, followup_published_at__isnull=False).first()
     if event is None:
         return 0

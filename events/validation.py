@@ -15,12 +15,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from cop.errors import DomainError
-
-EARLIEST_YEAR = 1900
-LATEST_YEAR = 2200
-# The naive (local) instants the bounds allow, for comparisons with datetimes.
-EARLIEST = datetime(EARLIEST_YEAR, 1, 1)
-LATEST = datetime(LATEST_YEAR, 12, 31, 23, 59, 59)
+from events.recurrence import HORIZON, MAX_OCCURRENCES, expand, parse_rule
+from events.years import EARLIEST_YEAR, LATEST_YEAR
 
 MIN_LATITUDE, MAX_LATITUDE = Decimal(-90), Decimal(90)
 MIN_LONGITUDE, MAX_LONGITUDE = Decimal(-180), Decimal(180)
@@ -84,8 +80,6 @@ def check_recurrence_rule(*, rule: str, start: datetime, end: datetime | None = 
     outside the bounded years, or whose occurrences would (the ones a series materialises: at most
     MAX_OCCURRENCES within HORIZON of the start). `start` (and `end`, for the duration) are the naive
     local bounds of the first occurrence."""
-    from events.recurrence import HORIZON, MAX_OCCURRENCES, expand, parse_rule
-
     if not rule or not rule.strip():
         return
     if start is None:

@@ -120,7 +120,7 @@ class EventIndexPage(Page):
         verbose_name = _("events calendar")
 
     def serve(self, request, *args, **kwargs):
-        from events.views import calendar
+        from events.views.calendar import calendar
 
         return calendar(request)
 

@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from events.importer import feed_import
+from events.importer.runs import feed_import
 from events.models import ImportedFeed
 from tests.factories import UserFactory
 

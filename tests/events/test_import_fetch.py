@@ -10,11 +10,12 @@ import pytest
 from celery.exceptions import SoftTimeLimitExceeded
 from django.core.exceptions import ValidationError
 
-from events import importer, tasks
+from events import tasks
+from events.importer import addresses, apply, common, download, runs
 from events.models import EventPage, ImportedFeed, ImportOutcome
 from tests.events.test_importer import ics, run, vevent
 
-DEADLINE = 1  # seconds, instead of the 60 of importer.TOTAL_TIME
+DEADLINE = 1  # seconds, instead of the 60 of download.TOTAL_TIME
 MARGIN = 0.5  # how late after the deadline the fetch may give up
 PACE = 0.1  # seconds between two bytes the server trickles: well within any socket timeout
 
@@ -51,7 +52,7 @@ class Server(socketserver.ThreadingTCPServer):
 def trickle(settings, monkeypatch):
     """Serves Trickle on 127.0.0.1 (allowed for the test) with the overall time cut to DEADLINE."""
     settings.EVENTS_IMPORT_ALLOWED_HOSTS = ["127.0.0.1"]
-    monkeypatch.setattr(importer, "TOTAL_TIME", DEADLINE)
+    monkeypatch.setattr(download, "TOTAL_TIME", DEADLINE)
     servers = []
 
     def start(quickly: bytes, slowly: bytes) -> str:
@@ -69,8 +70,8 @@ def trickle(settings, monkeypatch):
 
 def fetch_time(url: str) -> tuple[str, float]:
     started = time.monotonic()
-    with pytest.raises(importer.FeedError) as caught:
-        importer.fetch(url)
+    with pytest.raises(common.FeedError) as caught:
+        download.fetch(url)
     return caught.value.message, time.monotonic() - started
 
 
@@ -113,10 +114,10 @@ def test_a_redirect_does_not_restart_the_clock(trickle):
 
 
 def test_a_feed_that_comes_in_time_is_read_whole_in_small_reads(trickle, monkeypatch):
-    monkeypatch.setattr(importer, "READ_SIZE", 7)
+    monkeypatch.setattr(download, "READ_SIZE", 7)
     body = ics(vevent("quick@p", "Quick partner"))
     url = trickle(HEAD + f"Content-Length: {len(body)}\r\n\r\n".encode() + body[:-3], body[-3:])
-    assert importer.fetch(url) == body
+    assert download.fetch(url) == body
 
 
 # The import task's time limit ----
@@ -133,7 +134,7 @@ def test_the_import_task_has_time_limits_within_the_run_lock():
     assert tasks.import_feed.soft_time_limit == tasks.IMPORT_SOFT_TIME_LIMIT
     assert tasks.import_feed.time_limit == tasks.IMPORT_TIME_LIMIT
     assert tasks.IMPORT_SOFT_TIME_LIMIT < tasks.IMPORT_TIME_LIMIT
-    assert importer.RUN_LOCK.total_seconds() > tasks.IMPORT_TIME_LIMIT
+    assert runs.RUN_LOCK.total_seconds() > tasks.IMPORT_TIME_LIMIT
 
 
 def test_running_out_of_time_while_fetching_changes_nothing_and_says_so(feed):
@@ -142,7 +143,7 @@ def test_running_out_of_time_while_fetching_changes_nothing_and_says_so(feed):
     def slow_fetcher(url):
         raise SoftTimeLimitExceeded()
 
-    report = importer.feed_import(feed=feed, fetcher=slow_fetcher)
+    report = runs.feed_import(feed=feed, fetcher=slow_fetcher)
     assert report.outcome == ImportOutcome.FAILED
     assert report.messages == [
         "The import was stopped because it took more than 10 minutes.",
@@ -159,7 +160,7 @@ def test_running_out_of_time_while_applying_keeps_what_was_saved_and_removes_not
     settings.EVENTS_IMPORT_BATCH_SIZE = 2
     old = [vevent(f"old{n}@p", f"Old {n}", start=f"203003{10 + n}T100000") for n in range(2)]
     assert run(feed, ics(*old)).created == 2
-    real_apply_batch = importer._apply_batch
+    real_apply_batch = apply.apply_batch
     batches = []
 
     def apply_batch(feed, items, report):
@@ -168,7 +169,7 @@ def test_running_out_of_time_while_applying_keeps_what_was_saved_and_removes_not
         batches.append(items)
         real_apply_batch(feed, items, report)
 
-    monkeypatch.setattr(importer, "_apply_batch", apply_batch)
+    monkeypatch.setattr(apply, "apply_batch", apply_batch)
     new = [vevent(f"new{n}@p", f"New {n}", start=f"203004{10 + n}T100000") for n in range(4)]
     report = run(feed, ics(*new))  # the old events are gone from the feed: they would be removed
     assert report.outcome == ImportOutcome.STOPPED
@@ -211,7 +212,7 @@ def test_running_out_of_time_while_applying_keeps_what_was_saved_and_removes_not
     ],
 )
 def test_addresses_that_lead_to_a_private_one_are_refused(address):
-    assert not importer._address_is_public(address)
+    assert not addresses._address_is_public(address)
 
 
 @pytest.mark.parametrize(
@@ -227,13 +228,13 @@ def test_addresses_that_lead_to_a_private_one_are_refused(address):
     ],
 )
 def test_public_addresses_pass(address):
-    assert importer._address_is_public(address)
+    assert addresses._address_is_public(address)
 
 
 def test_a_host_resolving_to_a_nat64_loopback_is_refused(monkeypatch):
     def resolver(host, port, *args, **kwargs):
         return [(10, 1, 6, "", ("64:ff9b::7f00:1", port, 0, 0))]
 
-    monkeypatch.setattr(importer.socket, "getaddrinfo", resolver)
+    monkeypatch.setattr(download.socket, "getaddrinfo", resolver)
     with pytest.raises(ValidationError, match="private or local address"):
-        importer.check_url("https://partner.example/cal.ics")
+        addresses.check_url("https://partner.example/cal.ics")

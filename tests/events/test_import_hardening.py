@@ -12,8 +12,10 @@ import urllib3
 from django.db import connection
 from django.urls import reverse
 
-from events import importer, services
+from events import services
+from events.importer import apply, common, download, runs
 from events.models import EventPage, ImportedFeed, ImportOutcome, ImportReport
+from events.services import events as event_services
 from tests.events.test_importer import ics, run, vevent
 
 
@@ -89,8 +91,8 @@ def test_a_download_shorter_than_announced_is_refused(settings):
     thread.start()
     try:
         settings.EVENTS_IMPORT_ALLOWED_HOSTS = ["127.0.0.1"]
-        with pytest.raises(importer.FeedError, match="could not be downloaded whole"):
-            importer.fetch(f"http://127.0.0.1:{server.server_port}/cal.ics")
+        with pytest.raises(common.FeedError, match="could not be downloaded whole"):
+            download.fetch(f"http://127.0.0.1:{server.server_port}/cal.ics")
     finally:
         server.shutdown()
         server.server_close()
@@ -172,8 +174,8 @@ def test_only_facilitators_answer_held_removals(client, feed):
     for action in ("confirm_removals", "keep_removed"):
         response = client.post(reverse("events:import_feed", args=[feed.pk]), {"action": action})
         assert response.status_code == 403
-    with pytest.raises(importer.ImportNotAllowed):
-        importer.feed_removals_dismiss(feed=feed, by=UserFactory())
+    with pytest.raises(common.ImportNotAllowed):
+        runs.feed_removals_dismiss(feed=feed, by=UserFactory())
     assert imported_uids(feed) == {"a@p", "b@p", "c@p"}
 
 
@@ -242,7 +244,7 @@ def test_an_event_the_site_refuses_is_skipped_by_name_and_the_rest_saved(feed, m
             raise IntegrityError("UNIQUE constraint failed: events_occurrence")
         return real_create(page=page, **kwargs)
 
-    monkeypatch.setattr(services, "event_create", create)
+    monkeypatch.setattr(event_services, "event_create", create)
     report = run(feed, three_events())
     assert imported_uids(feed) == {"a@p", "c@p"}
     assert report.skipped == 1
@@ -256,15 +258,15 @@ def test_large_feeds_are_applied_in_batches_each_its_own_transaction(feed, setti
     settings.EVENTS_IMPORT_BATCH_SIZE = 3
     outside = len(connection.savepoint_ids)  # the test's own transaction
     depths = []
-    real_apply_event = importer._apply_event
+    real_apply_event = apply.apply_event
 
     def apply_event(*args, **kwargs):
         depths.append(len(connection.savepoint_ids) - outside)
         return real_apply_event(*args, **kwargs)
 
-    monkeypatch.setattr(importer, "_apply_event", apply_event)
+    monkeypatch.setattr(apply, "apply_event", apply_event)
     batches = []
-    real_batch = importer._apply_batch
+    real_batch = apply.apply_batch
 
     def apply_batch(feed, items, report):
         batches.append(len(items))
@@ -272,7 +274,7 @@ def test_large_feeds_are_applied_in_batches_each_its_own_transaction(feed, setti
         assert len(connection.savepoint_ids) == outside
         return real_batch(feed, items, report)
 
-    monkeypatch.setattr(importer, "_apply_batch", apply_batch)
+    monkeypatch.setattr(apply, "apply_batch", apply_batch)
     data = ics(*(vevent(f"{i}@p", f"E{i}", start=f"203004{10 + i}T100000") for i in range(7)))
     report = run(feed, data)
     assert batches == [3, 3, 1]
@@ -379,8 +381,8 @@ def test_the_fetcher_connects_to_the_address_it_checked(monkeypatch):
 
     monkeypatch.setattr(socket, "getaddrinfo", rebinding_resolver)
     monkeypatch.setattr(urllib3.util.connection, "create_connection", create_connection)
-    with pytest.raises(importer.FeedError, match="could not be reached"):
-        importer.fetch("http://partner.example/cal.ics")
+    with pytest.raises(common.FeedError, match="could not be reached"):
+        download.fetch("http://partner.example/cal.ics")
     assert connected == [PUBLIC]
     assert answers["n"] == 1
 
@@ -411,7 +413,7 @@ def test_the_pinned_request_carries_the_original_host(monkeypatch, settings):
     monkeypatch.setattr(socket, "getaddrinfo", resolver)
     settings.EVENTS_IMPORT_ALLOWED_HOSTS = ["calendar.partner.example"]
     try:
-        body = importer.fetch(f"http://calendar.partner.example:{server.server_port}/cal.ics")
+        body = download.fetch(f"http://calendar.partner.example:{server.server_port}/cal.ics")
     finally:
         server.shutdown()
         server.server_close()

@@ -7,9 +7,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from events import importer, services, tasks
+from events import services, tasks
+from events.importer import addresses, common, download, runs
 from events.models import EventPage, ImportedFeed, ImportOutcome, Occurrence
 from events.recurrence import MAX_OCCURRENCES
+from events.services import events as event_services
+from events.services import imported_feeds
 from tests.factories import UserFactory
 
 DATA = Path(__file__).parent / "data"
@@ -24,7 +27,7 @@ def feed(community):
 
 
 def run(feed, data: bytes, now=PAST):
-    return importer.feed_import(feed=feed, fetcher=lambda url: data, now=now)
+    return runs.feed_import(feed=feed, fetcher=lambda url: data, now=now)
 
 
 def ics(*vevents: str, extra: str = "") -> bytes:
@@ -146,7 +149,7 @@ def test_removed_event_with_registrations_is_cancelled_not_deleted(
     event.refresh_from_db()
     assert not event.cancelled
     with django_capture_on_commit_callbacks(execute=True):
-        importer.feed_removals_confirm(feed=feed, by=facilitator)
+        runs.feed_removals_confirm(feed=feed, by=facilitator)
     event.refresh_from_db()
     assert event.cancelled and "Partner calendar" in event.cancellation_reason
 
@@ -243,7 +246,7 @@ def test_a_failure_midway_keeps_the_saved_batches_removes_nothing_and_a_rerun_co
             raise RuntimeError("disk full")
         return real_create(**kwargs)
 
-    monkeypatch.setattr(services, "event_create", flaky_create)
+    monkeypatch.setattr(event_services, "event_create", flaky_create)
     report = run(feed, data)
     assert report.outcome == ImportOutcome.STOPPED
     assert "after 2 of 4 events; nothing was removed" in report.messages[0]
@@ -252,7 +255,7 @@ def test_a_failure_midway_keeps_the_saved_batches_removes_nothing_and_a_rerun_co
     assert uids == {"old@p", "n0@p", "n1@p"}
     feed.refresh_from_db()
     assert feed.status == "failed" and feed.running_since is None
-    monkeypatch.setattr(services, "event_create", real_create)
+    monkeypatch.setattr(event_services, "event_create", real_create)
     report = run(feed, data)
     assert (report.created, report.unchanged, report.removed) == (2, 2, 1)
     assert sorted(EventPage.objects.filter(import_feed=feed).values_list("import_uid", flat=True)) == [
@@ -279,7 +282,7 @@ def test_a_failure_midway_keeps_the_saved_batches_removes_nothing_and_a_rerun_co
 )
 def test_private_and_odd_addresses_are_refused(url):
     with pytest.raises(ValidationError):
-        importer.check_url(url)
+        addresses.check_url(url)
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
@@ -313,15 +316,15 @@ def local_server():
 def test_fetch_real_http_with_allow_list_size_limit_and_redirect_check(local_server, settings, feed):
     _Handler.body = ics(vevent("net@p", "Over the network"))
     base = f"http://127.0.0.1:{local_server.server_port}"
-    with pytest.raises(importer.FeedError):
-        importer.fetch(f"{base}/cal.ics")  # loopback is refused by default
+    with pytest.raises(common.FeedError):
+        download.fetch(f"{base}/cal.ics")  # loopback is refused by default
     settings.EVENTS_IMPORT_ALLOWED_HOSTS = ["127.0.0.1"]
-    assert b"Over the network" in importer.fetch(f"{base}/cal.ics")
-    with pytest.raises(importer.FeedError, match="private or local"):
-        importer.fetch(f"{base}/redirect")
+    assert b"Over the network" in download.fetch(f"{base}/cal.ics")
+    with pytest.raises(common.FeedError, match="private or local"):
+        download.fetch(f"{base}/redirect")
     settings.EVENTS_IMPORT_MAX_BYTES = 100
-    with pytest.raises(importer.FeedError, match="larger than"):
-        importer.fetch(f"{base}/cal.ics")
+    with pytest.raises(common.FeedError, match="larger than"):
+        download.fetch(f"{base}/cal.ics")
     settings.EVENTS_IMPORT_MAX_BYTES = 10_000
     feed.url = f"{base}/cal.ics"
     feed.save()
@@ -333,8 +336,8 @@ def test_fetch_real_http_with_allow_list_size_limit_and_redirect_check(local_ser
 def test_facilitator_subscribes_and_reads_the_report(
     client, community, facilitator, monkeypatch, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setattr(importer, "fetch", lambda url: ics(vevent("v@p", "Via the form")))
-    monkeypatch.setattr(importer, "check_url", lambda url: None)
+    monkeypatch.setattr(download, "fetch", lambda url: ics(vevent("v@p", "Via the form")))
+    monkeypatch.setattr(imported_feeds, "check_url", lambda url: None)
     client.force_login(facilitator)
     url = reverse("events:imports", args=[community.pk])
     assert client.get(url).status_code == 200
