@@ -49,6 +49,13 @@ def item_url(item) -> str:
     return item.url if isinstance(item, CaseStudyPage) else item.get_absolute_url()
 
 
+def neutral_url(item) -> str:
+    """An item's address that does not reveal its title (a page's own address is made from it)."""
+    if isinstance(item, CaseStudyPage):
+        return reverse("cop_library:item", args=[item.pk])
+    return item.get_absolute_url()
+
+
 def manage_url(item) -> str:
     return reverse("cop_library:consent_manage", args=[kind_of(item), item.pk])
 
@@ -297,10 +304,10 @@ def access_request(request, kind: str, pk: int):
     form = AccessRequestForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
-        return redirect(item_url(item))
+        return redirect(neutral_url(item))
     access_services.access_request(user=request.user, item=item, message=form.cleaned_data["message"])
     messages.success(request, _("Your request is sent. The custodians will answer you by e-mail."))
-    return redirect(item_url(item))
+    return redirect(neutral_url(item))
 
 
 @login_required
