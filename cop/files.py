@@ -15,9 +15,14 @@ renditions.
 A file nothing uses at all is served only to those editors, not to the public: the index holds only
 saved live content, so "unused" is also the state of a private page's file once the page is deleted,
 once its field points to another file, or while it sits only in an unpublished revision of a live page.
+
+Apps with their own rules for some files (cop.library: traditional knowledge, consent evidence) add a
+checker with `register_file_checker`: it answers a FileAccess for the files it governs, or None for the
+others, and is asked before the rules above (cop imports no app: they register themselves).
 """
 
 import enum
+from collections.abc import Callable
 
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
@@ -80,8 +85,22 @@ def _may_handle_in_admin(user, file, page_ids) -> bool:
     return any(page.permissions_for_user(user).can_edit() for page in drafts)
 
 
+_CHECKERS: list[Callable] = []
+
+
+def register_file_checker(checker: Callable) -> Callable:
+    """Registers `checker(request, file) -> FileAccess | None`, asked first by file_access."""
+    if checker not in _CHECKERS:
+        _CHECKERS.append(checker)
+    return checker
+
+
 def file_access(request, file) -> FileAccess:
     """May the requesting user fetch this Wagtail document or image?"""
+    for checker in _CHECKERS:
+        verdict = checker(request, file)
+        if verdict is not None:
+            return verdict
     used, page_ids = _users(file)
     user = request.user
     if not used:

@@ -1,10 +1,123 @@
 """The library in the Wagtail admin."""
 
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from .models import BuildingBlock, Ecosystem, Label, LibraryCollection
 from .publication import before_publish_page as refuse_publishing_without_consent
 
 # PUBLICATION (the consent lifecycle) ----
 # A case study holding traditional knowledge is not published without an active consent record: the
 # editor is sent back to the edit view with the reason, the draft just saved is kept.
 hooks.register("before_publish_page", refuse_publishing_without_consent)
+
+# ACCESS IN THE ADMIN (the core) ----
+# Editors see and open traditional-knowledge items only as cop.library.permissions.access allows: an
+# item they may not read in full is left out of the explorer, its search and the page chooser, and its
+# edit, delete, copy and move views refuse them (its preview answers as the page does: the notice or a
+# 404). Superusers are NOT custodians: Wagtail lets them edit anything, but the library shows them a
+# TK item only when the consent's audience includes them (or they are among its custodians). Titles of
+# TK items in admin listings are their notice titles (CaseStudyPage.get_admin_display_title), and the
+# building-block snippets show theirs (BuildingBlock.__str__).
+
+
+def _unreadable_tk_pages(user):
+    from .models import CaseStudyPage
+    from .permissions import Access, library_items_for
+
+    tk_pages = CaseStudyPage.objects.filter(holds_traditional_knowledge=True)
+    readable = library_items_for(user, tk_pages, minimum=Access.FULL).values("pk")
+    return tk_pages.exclude(pk__in=readable).values("pk")
+
+
+@hooks.register("construct_explorer_page_queryset")
+def hide_unreadable_tk_in_explorer(parent_page, pages, request):
+    return pages.exclude(pk__in=_unreadable_tk_pages(request.user))
+
+
+@hooks.register("construct_page_chooser_queryset")
+def hide_unreadable_tk_in_chooser(pages, request):
+    return pages.exclude(pk__in=_unreadable_tk_pages(request.user))
+
+
+def _refuse_unreadable_page(request, page, *args, **kwargs):
+    from django.core.exceptions import PermissionDenied
+
+    from .models import CaseStudyPage
+    from .permissions import Access, access
+
+    specific = page.specific_deferred if not isinstance(page, CaseStudyPage) else page
+    if isinstance(specific, CaseStudyPage) and access(request.user, specific) != Access.FULL:
+        raise PermissionDenied
+
+
+for _hook_name in ("before_edit_page", "before_delete_page", "before_copy_page", "before_move_page"):
+    hooks.register(_hook_name, _refuse_unreadable_page)
+
+
+def _refuse_unreadable_block(request, instance, *args, **kwargs):
+    from django.core.exceptions import PermissionDenied
+
+    from .models import BuildingBlock
+    from .permissions import Access, access
+
+    if isinstance(instance, BuildingBlock) and access(request.user, instance) != Access.FULL:
+        raise PermissionDenied
+
+
+for _hook_name in ("before_edit_snippet", "before_delete_snippet"):
+    hooks.register(_hook_name, _refuse_unreadable_block)
+
+
+class BuildingBlockViewSet(SnippetViewSet):
+    model = BuildingBlock
+    icon = "cogs"
+    list_display = ["__str__", "status", "library", "updated_at"]
+    list_filter = ["status", "holds_traditional_knowledge"]
+    search_backend_name = None  # the ORM, over the rows get_queryset leaves
+    search_fields = ["title", "summary"]
+
+    def get_queryset(self, request):
+        """Blocks without traditional knowledge, and those with it that the editor may read."""
+        from .permissions import Access, library_items_for
+
+        return library_items_for(
+            request.user, BuildingBlock.objects.all(), minimum=Access.FULL
+        ).select_related("library", "consent")
+
+
+class LibraryCollectionViewSet(SnippetViewSet):
+    model = LibraryCollection
+    icon = "list-ul"
+    list_display = ["title", "library"]
+    search_backend_name = None
+    search_fields = ["title"]
+
+
+class LabelViewSet(SnippetViewSet):
+    model = Label
+    icon = "tag"
+    list_display = ["name", "kind", "code"]
+    list_filter = ["kind"]
+    search_backend_name = None
+    search_fields = ["name"]
+
+
+class EcosystemViewSet(SnippetViewSet):
+    model = Ecosystem
+    icon = "globe"
+    list_display = ["name", "slug", "sort_order"]
+    search_backend_name = None
+    search_fields = ["name"]
+
+
+class LibraryAdminGroup(SnippetViewSetGroup):
+    menu_label = _("Case-study libraries")
+    menu_icon = "doc-full"
+    menu_order = 260
+    items = (BuildingBlockViewSet, LibraryCollectionViewSet, LabelViewSet, EcosystemViewSet)
+
+
+register_snippet(LibraryAdminGroup)

@@ -289,6 +289,13 @@ class CaseStudyPage(Page):
             )
         return super().save(*args, **kwargs)
 
+    def get_admin_display_title(self):
+        """In the admin's listings, choosers and breadcrumbs a TK case study shows its notice title
+        (cop.library.wagtail_hooks): its own title is read only in its edit form."""
+        if self.holds_traditional_knowledge:
+            return self.search_title() or str(_("Case study with traditional knowledge"))
+        return super().get_admin_display_title()
+
     def search_title(self) -> str:
         """The title, for non-TK items; the consent's notice title otherwise."""
         if not self.holds_traditional_knowledge:

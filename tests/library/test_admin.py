@@ -1,0 +1,81 @@
+"""The Wagtail admin asks the same decision: editors without rights on a traditional-knowledge item see
+neither its title nor its text in the explorer, the page chooser or the snippets, and cannot open its
+edit view; its preview answers like the page."""
+
+import pytest
+from django.urls import reverse
+
+from cop.library.models import BuildingBlock
+from tests.library.conftest import make_case_study, make_consent
+
+
+@pytest.fixture
+def tk(cast):
+    page, consent = cast.tk_case_study()
+    open_page = make_case_study(cast.library, title="Open village map")
+    return page, consent, open_page
+
+
+@pytest.mark.django_db
+def test_explorer_and_chooser_leave_out_unreadable_tk(client, cast, tk):
+    page, _consent, open_page = tk
+    client.force_login(cast.users["editor"])
+    for url in (
+        reverse("wagtailadmin_explore", args=[cast.library.pk]),
+        reverse("wagtailadmin_choose_page_child", args=[cast.library.pk]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert "Open village map" in body
+        assert "Healing plants" not in body and "Medicinal plant knowledge" not in body, url
+    response = client.get(reverse("wagtailadmin_pages:search"), {"q": "Medicinal"})
+    assert "Healing plants" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_editor_without_rights_cannot_open_edit_or_preview(client, cast, tk):
+    page, _consent, _open_page = tk
+    client.force_login(cast.users["editor"])
+    response = client.get(reverse("wagtailadmin_pages:edit", args=[page.pk]))
+    # Wagtail's admin answers a refusal by sending the editor back to the dashboard.
+    assert response.status_code == 302 and response["Location"] == reverse("wagtailadmin_home")
+    assert "RESTRICTED" not in response.content.decode()
+    response = client.get(reverse("wagtailadmin_pages:view_draft", args=[page.pk]))
+    assert "RESTRICTED" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_editor_in_the_audience_edits(client, cast, tk):
+    page, consent, _open_page = tk
+    editor = cast.users["editor"]
+    consent.audience_people.add(editor)
+    consent.audience = "people"
+    consent.save()
+    client.force_login(editor)
+    response = client.get(reverse("wagtailadmin_pages:edit", args=[page.pk]))
+    assert response.status_code == 200
+    body = client.get(reverse("wagtailadmin_explore", args=[cast.library.pk])).content.decode()
+    # Listed, under its notice title.
+    assert "Medicinal plant knowledge of the holder community" in body and "Healing plants" not in body
+
+
+@pytest.mark.django_db
+def test_building_block_snippets(client, cast):
+    secret = BuildingBlock.objects.create(
+        title="Ritual calendar",
+        summary="RESTRICTED",
+        library=cast.library,
+        status="published",
+        holds_traditional_knowledge=True,
+    )
+    make_consent(secret, holder=cast.holder, custodians=[cast.users["custodian"]], communities=[cast.holder])
+    BuildingBlock.objects.create(
+        title="Village mapping", summary="Maps.", library=cast.library, status="published"
+    )
+    client.force_login(cast.users["editor"])
+    body = client.get(reverse("wagtailsnippets_cop_library_buildingblock:list")).content.decode()
+    assert "Village mapping" in body and "Ritual calendar" not in body
+    response = client.get(reverse("wagtailsnippets_cop_library_buildingblock:edit", args=[secret.pk]))
+    assert response.status_code in (302, 404)
+    assert "Ritual calendar" not in response.content.decode()

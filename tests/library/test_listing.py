@@ -1,0 +1,135 @@
+"""The library listing: facets count FULL items only, NOTICE items only without a filter, sort,
+pagination, and a constant number of queries."""
+
+import datetime
+
+import pytest
+
+from cop.library.models import Ecosystem, Label
+from cop.models import GBFTarget, Language
+from tests.library.conftest import make_case_study
+
+
+def listed_titles(response) -> list[str]:
+    return [page.title if page.library_access == 2 else "NOTICE" for page in response.context["case_studies"]]
+
+
+def facet(response, name) -> dict:
+    found = next(f for f in response.context["facets"] if f["name"] == name)
+    return {option["value"]: option["count"] for option in found["options"]}
+
+
+@pytest.fixture
+def listing(cast):
+    wetlands = Ecosystem.objects.get(slug="terrestrial-freshwater")
+    reefs = Ecosystem.objects.get(slug="coral-reefs")
+    target = GBFTarget.objects.get(number=22)
+    make_case_study(
+        cast.library,
+        title="Wetland guardians",
+        ecosystems=[wetlands],
+        gbf_targets=[target],
+        country="PE",
+        period_start=datetime.date(2015, 1, 1),
+    )
+    make_case_study(cast.library, title="Atoll reef wardens", ecosystems=[reefs], country="FJ")
+    page, _consent = cast.tk_case_study()
+    page.ecosystems.set([wetlands])
+    page.gbf_targets.set([target])
+    page.labels.set([Label.objects.get(code="tk-culturally-sensitive")])
+    page.save()
+    return cast
+
+
+@pytest.mark.django_db
+def test_outsider_sees_notice_without_filters_and_counts_exclude_it(client, listing):
+    response = listing.client(client, "outsider").get(listing.library.url)
+    assert response.status_code == 200
+    assert sorted(listed_titles(response)) == ["Atoll reef wardens", "NOTICE", "Wetland guardians"]
+    body = response.content.decode()
+    assert "Healing plants" not in body and "RESTRICTED" not in body
+    assert "Medicinal plant knowledge of the holder community" in body
+    assert facet(response, "ecosystem") == {"terrestrial-freshwater": 1, "coral-reefs": 1}
+    assert facet(response, "target") == {"22": 1}
+    assert facet(response, "label") == {}  # only the restricted item carries a label
+    # Filtered: FULL items only; the notice is not listed under any facet.
+    response = client.get(listing.library.url, {"ecosystem": "terrestrial-freshwater"})
+    assert listed_titles(response) == ["Wetland guardians"]
+    response = client.get(listing.library.url, {"q": "healing"})
+    assert listed_titles(response) == []
+
+
+@pytest.mark.django_db
+def test_member_counts_include_the_restricted_item(client, listing):
+    response = listing.client(client, "holder_member").get(listing.library.url, {"target": "22"})
+    assert sorted(listed_titles(response)) == ["Healing plants of the upper river", "Wetland guardians"]
+    assert facet(response, "target") == {"22": 2}
+    assert facet(response, "country") == {"PE": 1}
+    assert facet(response, "label") == {"tk-culturally-sensitive": 1}
+
+
+@pytest.mark.django_db
+def test_sort_and_invalid_filters(client, listing):
+    response = listing.client(client, "holder_member").get(listing.library.url, {"sort": "title"})
+    assert listed_titles(response) == [
+        "Atoll reef wardens",
+        "Healing plants of the upper river",
+        "Wetland guardians",
+    ]
+    response = client.get(listing.library.url, {"sort": "period"})
+    assert listed_titles(response)[0] == "Wetland guardians"
+    response = client.get(listing.library.url, {"target": "99", "ecosystem": "coral-reefs"})
+    assert response.status_code == 400
+    assert listed_titles(response) == ["Atoll reef wardens"]
+    assert "GBF target" in response.context["ignored"]
+
+
+@pytest.mark.django_db
+def test_members_only_community_library_is_404_for_outsiders(client, listing):
+    listing.holder.visibility = "members"
+    listing.holder.save()
+    assert listing.client(client, "outsider").get(listing.library.url).status_code == 404
+    assert listing.client(client, "holder_member").get(listing.library.url).status_code == 200
+
+
+@pytest.mark.django_db
+def test_pagination(client, cast):
+    for number in range(23):
+        make_case_study(cast.site_library, title=f"Case {number:02d}")
+    response = client.get(cast.site_library.url, {"sort": "title", "page": "2"})
+    assert listed_titles(response) == ["Case 20", "Case 21", "Case 22"]
+
+
+def _fill(cast, count, start=0):
+    target = GBFTarget.objects.get(number=15)
+    ecosystem = Ecosystem.objects.get(slug="mangroves")
+    language = Language.objects.get(code="fr")
+    label = Label.objects.get(code="bc-provenance")
+    for number in range(start, start + count):
+        make_case_study(
+            cast.site_library,
+            title=f"Case study {number}",
+            gbf_targets=[target],
+            ecosystems=[ecosystem],
+            languages=[language],
+            labels=[label],
+            country="SN",
+        )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("visitor", ["anonymous", "holder_member"])
+def test_listing_queries_are_constant(client, cast, django_assert_num_queries, visitor):
+    cast.tk_case_study(library=cast.site_library)
+    _fill(cast, 3)
+    client = cast.client(client, visitor)
+    client.get(cast.site_library.url)  # warm the per-process caches (site root, content types)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as small:
+        client.get(cast.site_library.url)
+    _fill(cast, 27, start=3)
+    with django_assert_num_queries(len(small)):
+        response = client.get(cast.site_library.url)
+    assert len(response.context["case_studies"]) == 20
