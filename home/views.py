@@ -25,6 +25,7 @@ def healthz(request):
 
 def search(request):
     """Site search over the pages this visitor may read."""
+    from cop.library import search as library_search
     from cop.permissions import visible_pages
     from cop.text import printable_text, search_words
 
@@ -34,7 +35,8 @@ def search(request):
     words = search_words(query)
     results = []
     if words:
-        results = visible_pages(request.user, Page.objects.live().specific()).search(" ".join(words))[:50]
+        pages = library_search.exclude_hidden(request.user, visible_pages(request.user, Page.objects.live()))
+        results = library_search.present(request.user, pages.specific().search(" ".join(words))[:50])
     return render(request, "home/search.html", {"query": query, "results": results})
 
 

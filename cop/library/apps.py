@@ -11,4 +11,4 @@ class LibraryConfig(AppConfig):
     def ready(self):
         # The consent lifecycle's receivers: custodianship passing, the publication guard, the
         # moderation workflow's assignment and notices.
-        from . import files, publication, receivers, workflow  # noqa: F401 - files: the file checker (cop.files)
+        from . import files, indexing, publication, receivers, workflow  # noqa: F401 - files, indexing: the core
