@@ -6,6 +6,7 @@ import io
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from PIL import Image
 
 from cop.models import GBFTarget, Language, StakeholderGroup
@@ -61,37 +62,43 @@ def lucia(db):
     return person
 
 
-def client_as(client, viewer, lucia, moderator):
-    users = {"member": UserFactory(), "organiser": moderator, "owner": lucia}
-    if viewer != "anonymous":
-        client.force_login(users[viewer])
-    return client
+def viewers(lucia, moderator) -> dict:
+    """A client for each kind of viewer: anonymous, a member, an organiser, the person."""
+    clients = {}
+    for viewer, user in [
+        ("anonymous", None),
+        ("member", UserFactory()),
+        ("organiser", moderator),
+        ("owner", lucia),
+    ]:
+        clients[viewer] = Client()
+        if user is not None:
+            clients[viewer].force_login(user)
+    return clients
 
 
-@pytest.mark.parametrize("viewer", ["anonymous", "member", "organiser", "owner"])
 @pytest.mark.parametrize("level", ["public", "members", "nobody"])
 @pytest.mark.parametrize("part", list(MARKERS))
-def test_visibility_matrix_on_the_profile_page(client, lucia, moderator, part, level, viewer):
+def test_visibility_matrix_on_the_profile_page(lucia, moderator, part, level):
     Profile.objects.filter(user=lucia).update(**{f"{part}_visibility": level})
-    client = client_as(client, viewer, lucia, moderator)
-    html = client.get(f"/en/people/{lucia.pk}/").content.decode()
-    assert (MARKERS[part] in html) is (viewer in SEES[level])
-    assert "Lucía Fernández" in html  # the name is always shown on a listed profile
-    assert lucia.email not in html  # the address never
+    for viewer, client in viewers(lucia, moderator).items():
+        html = client.get(f"/en/people/{lucia.pk}/").content.decode()
+        assert (MARKERS[part] in html) is (viewer in SEES[level]), viewer
+        assert "Lucía Fernández" in html  # the name is always shown on a listed profile
+        assert lucia.email not in html  # the address never
 
 
-@pytest.mark.parametrize("viewer", ["anonymous", "member", "organiser", "owner"])
 @pytest.mark.parametrize("level", ["public", "members", "nobody"])
-def test_photo_is_served_only_to_those_who_may_see_it(client, lucia, moderator, level, viewer):
+def test_photo_is_served_only_to_those_who_may_see_it(lucia, moderator, level):
     Profile.objects.filter(user=lucia).update(photo_visibility=level)
-    client = client_as(client, viewer, lucia, moderator)
-    response = client.get(f"/en/people/{lucia.pk}/photo/")
-    if viewer in SEES[level]:
-        assert response.status_code == 200
-        assert b"".join(response.streaming_content) == png_bytes()
-        assert response["Cache-Control"].startswith("public" if level == "public" else "private")
-    else:
-        assert response.status_code == 404
+    for viewer, client in viewers(lucia, moderator).items():
+        response = client.get(f"/en/people/{lucia.pk}/photo/")
+        if viewer in SEES[level]:
+            assert response.status_code == 200, viewer
+            assert b"".join(response.streaming_content) == png_bytes()
+            assert response["Cache-Control"].startswith("public" if level == "public" else "private")
+        else:
+            assert response.status_code == 404, viewer
 
 
 def test_conservative_defaults_for_a_person_without_a_network_profile(client):
