@@ -291,102 +291,131 @@ def _region_names() -> dict[str, tuple[int, str]]:
     }
 
 
+@dataclass(frozen=True)
+class _Facts:
+    """What a candidate shares with the item, before it is put in words."""
+
+    targets: tuple[int, ...]
+    components: tuple[str, ...]
+    same_kind: bool
+    same_language: bool
+    same_country: bool
+    same_region: bool
+    expires_on: date | None
+    open_longer: bool
+
+    @property
+    def score(self) -> int:
+        return (
+            WEIGHTS["target"] * len(self.targets)
+            + WEIGHTS["component"] * len(self.components)
+            + (WEIGHTS["kind"] if self.same_kind else 0)
+            + (WEIGHTS["language"] if self.same_language else 0)
+            + (WEIGHTS["country"] if self.same_country else 0)
+            + (WEIGHTS["region"] if self.same_region else 0)
+            + (WEIGHTS["open"] if self.open_longer else 0)
+        )
+
+
+def _reasons(facts: _Facts, item, other_key: str, region_name: str) -> list[Reason]:
+    """The facts in words, each with the points it adds (they sum to the score)."""
+    reasons = []
+    if facts.targets:
+        text = ngettext(
+            "Both work on Target %(targets)s", "Both work on Targets %(targets)s", len(facts.targets)
+        )
+        targets = _join([str(number) for number in facts.targets])
+        reasons.append(Reason(text % {"targets": targets}, WEIGHTS["target"] * len(facts.targets)))
+    if facts.components:
+        text = _("Both cover %(components)s") % {"components": _join(list(facts.components))}
+        reasons.append(Reason(text, WEIGHTS["component"] * len(facts.components)))
+    language = item.language.name
+    if facts.same_kind:
+        phrase = str((OFFERS_PHRASES if other_key == "offer" else NEEDS_PHRASES)[item.support_kind])
+        points = WEIGHTS["kind"]
+        if facts.same_language:
+            phrase = _("%(phrase)s in %(language)s") % {"phrase": phrase, "language": language}
+            points += WEIGHTS["language"]
+        reasons.append(Reason(phrase, points))
+    elif facts.same_language:
+        reasons.append(Reason(_("Works in %(language)s") % {"language": language}, WEIGHTS["language"]))
+    if facts.same_country:
+        reasons.append(Reason(_("Both in %(country)s") % {"country": item.country.name}, WEIGHTS["country"]))
+    elif facts.same_region:
+        reasons.append(Reason(_("Both in %(region)s") % {"region": region_name}, WEIGHTS["region"]))
+    if facts.open_longer and facts.expires_on is None:
+        reasons.append(Reason(_("No closing date"), WEIGHTS["open"]))
+    elif facts.open_longer:
+        date_text = formats.date_format(facts.expires_on, "DATE_FORMAT")
+        reasons.append(Reason(_("Open until %(date)s") % {"date": date_text}, WEIGHTS["open"]))
+    return reasons
+
+
+def _shared(through, column: str, related: str, wanted, candidates) -> dict[int, list[int]]:
+    """For each candidate, which of the `wanted` related ids it has (one query, a subquery of ids)."""
+    shared: dict[int, list[int]] = {}
+    if not wanted:
+        return shared
+    rows = through.objects.filter(**{f"{related}__in": wanted, f"{column}__in": candidates.values("pk")})
+    for owner, value in rows.values_list(column, related):
+        shared.setdefault(owner, []).append(value)
+    return shared
+
+
 def match_suggestions(item, *, viewer=None, limit: int = 10, today: date | None = None) -> list[Suggestion]:
     """Published, open items of the other kind that could answer `item` (an offer for a need, a need
     for an offer), best first, each with the reasons of its score in words. Pairs the viewer marked
-    "not relevant" are left out. Eight queries, whatever the number of candidates."""
+    "not relevant" are left out. Seven queries, whatever the number of candidates; only the shown
+    suggestions are put in words."""
     today = today or timezone.localdate()
     other = Offer if item.kind == "need" else Need
     other_key = "offer" if item.kind == "need" else "need"
-    targets = {
-        target.pk: target.number for target in GBFTarget.objects.filter(pk__in=item.gbf_targets.values("pk"))
-    }
-    components = {
-        component.pk: component.name
-        for component in KMComponent.objects.filter(pk__in=item.km_components.values("pk"))
-    }
-    candidates = other.objects.filter(status=ExchangeStatus.PUBLISHED).filter(
-        Q(expires_on__isnull=True) | Q(expires_on__gte=today)
+    column = f"{other_key}_id"
+    targets = dict(GBFTarget.objects.filter(pk__in=item.gbf_targets.values("pk")).values_list("pk", "number"))
+    components = dict(
+        KMComponent.objects.filter(pk__in=item.km_components.values("pk")).values_list("pk", "name")
     )
-    candidates = candidates.exclude(author_id=item.author_id)
+    candidates = (
+        other.objects.filter(status=ExchangeStatus.PUBLISHED)
+        .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
+        .exclude(author_id=item.author_id)
+    )
     if viewer is not None and viewer.is_authenticated:
-        hidden = MatchFeedback.objects.filter(user=viewer, **{item.kind: item}).values(f"{other_key}_id")
+        hidden = MatchFeedback.objects.filter(user=viewer, **{item.kind: item}).values(column)
         candidates = candidates.exclude(pk__in=hidden)
-    rows = list(candidates.values_list("pk", "support_kind", "language_id", "country", "expires_on"))
-    ids = [row[0] for row in rows]
-    shared_targets: dict[int, list[int]] = {}
-    shared_components: dict[int, list[int]] = {}
-    if targets and ids:
-        through = other.gbf_targets.through
-        column = f"{other_key}_id"
-        for owner, target in through.objects.filter(
-            gbftarget_id__in=targets, **{f"{column}__in": ids}
-        ).values_list(column, "gbftarget_id"):
-            shared_targets.setdefault(owner, []).append(target)
-    if components and ids:
-        through = other.km_components.through
-        column = f"{other_key}_id"
-        for owner, component in through.objects.filter(
-            kmcomponent_id__in=components, **{f"{column}__in": ids}
-        ).values_list(column, "kmcomponent_id"):
-            shared_components.setdefault(owner, []).append(component)
+    shared_targets = _shared(other.gbf_targets.through, column, "gbftarget_id", list(targets), candidates)
+    shared_components = _shared(
+        other.km_components.through, column, "kmcomponent_id", list(components), candidates
+    )
     regions = _region_names()
-    own_region = regions.get(str(item.country)) if item.country else None
-    language_name = item.language.name
+    own_country = str(item.country) if item.country else ""
+    own_region = regions.get(own_country, (None, ""))
     scored = []
+    rows = candidates.values_list("pk", "support_kind", "language_id", "country", "expires_on")
     for pk, kind, language_id, country, expires_on in rows:
-        reasons = []
-        numbers = sorted(targets[target] for target in shared_targets.get(pk, []))
-        if numbers:
-            reasons.append(
-                Reason(
-                    ngettext(
-                        "Both work on Target %(targets)s", "Both work on Targets %(targets)s", len(numbers)
-                    )
-                    % {"targets": _join([str(number) for number in numbers])},
-                    WEIGHTS["target"] * len(numbers),
-                )
-            )
-        names = sorted(components[component] for component in shared_components.get(pk, []))
-        if names:
-            reasons.append(
-                Reason(
-                    _("Both cover %(components)s") % {"components": _join(names)},
-                    WEIGHTS["component"] * len(names),
-                )
-            )
-        same_language = language_id == item.language_id
-        if kind == item.support_kind:
-            phrase = str((OFFERS_PHRASES if other_key == "offer" else NEEDS_PHRASES)[kind])
-            if same_language:
-                phrase = _("%(phrase)s in %(language)s") % {"phrase": phrase, "language": language_name}
-            reasons.append(Reason(phrase, WEIGHTS["kind"] + (WEIGHTS["language"] if same_language else 0)))
-        elif same_language:
-            reasons.append(
-                Reason(_("Works in %(language)s") % {"language": language_name}, WEIGHTS["language"])
-            )
-        if item.country and country == str(item.country):
-            reasons.append(
-                Reason(_("Both in %(country)s") % {"country": item.country.name}, WEIGHTS["country"])
-            )
-        elif own_region and country and regions.get(country, (None,))[0] == own_region[0]:
-            reasons.append(Reason(_("Both in %(region)s") % {"region": own_region[1]}, WEIGHTS["region"]))
-        if not reasons:
-            continue
-        if expires_on is None:
-            reasons.append(Reason(_("No closing date"), WEIGHTS["open"]))
-        elif item.expires_on is None or expires_on >= item.expires_on:
-            reasons.append(
-                Reason(
-                    _("Open until %(date)s") % {"date": formats.date_format(expires_on, "DATE_FORMAT")},
-                    WEIGHTS["open"],
-                )
-            )
-        scored.append((sum(reason.points for reason in reasons), pk, reasons))
+        same_country = bool(own_country) and country == own_country
+        facts = _Facts(
+            targets=tuple(sorted(targets[target] for target in shared_targets.get(pk, ()))),
+            components=tuple(sorted(components[component] for component in shared_components.get(pk, ()))),
+            same_kind=kind == item.support_kind,
+            same_language=language_id == item.language_id,
+            same_country=same_country,
+            same_region=not same_country
+            and own_region[0] is not None
+            and regions.get(country, (None,))[0] == own_region[0],
+            expires_on=expires_on,
+            open_longer=expires_on is None or item.expires_on is None or expires_on >= item.expires_on,
+        )
+        score = facts.score - (WEIGHTS["open"] if facts.open_longer else 0)
+        if score:  # availability alone is no reason to suggest anything
+            scored.append((facts.score, pk, facts))
     scored.sort(key=lambda entry: (-entry[0], -entry[1]))
     best = scored[:limit]
-    loaded = other.objects.select_related("language", "organisation").in_bulk([pk for _score, pk, _r in best])
-    return [Suggestion(item=loaded[pk], score=score, reasons=reasons) for score, pk, reasons in best]
+    loaded = other.objects.select_related("language", "organisation").in_bulk([pk for _score, pk, _f in best])
+    return [
+        Suggestion(item=loaded[pk], score=score, reasons=_reasons(facts, item, other_key, own_region[1]))
+        for score, pk, facts in best
+    ]
 
 
 def match_participants(match: Match) -> list:
