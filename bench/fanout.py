@@ -8,10 +8,16 @@ and a member who sends, then for each setup starts uvicorn processes serving ben
 - beside it, in the same run, the baseline: a bare Channels consumer that only joins a group and relays
   what the sender sends (/ws/bare/);
 
+- a live forum thread watched by every client (`live-thread`, /ws/live/?streams=thread:N): each message is
+  a reply posted through forums' post_create by a separate sender process (as the reply form does),
+  numbered, broadcast after commit and rendered once per kind of viewer and language by each process's
+  hub (the clients are members reading English or French: two renderings per process and reply);
+
 with the in-memory layer (one process) and with Redis across two processes (channels-redis's default
 layer and its pub/sub layer). Clients are spread evenly over the processes. For 200 and 1,000 clients it
 prints p50/p95/p99 delivery latency (send to receipt, one clock), deliveries per second, lost and
-duplicated messages. Loopback only; every wait is bounded.
+duplicated messages, the time until the last delivery and the CPU the server processes spent meanwhile.
+Loopback only; every wait is bounded.
 
 Connect: the time for the N clients to be connected (bare) or connected and subscribed to the room
 (live rooms: the "subscribed" frame), opened 100 at a time, with the CPU the server processes and
@@ -79,6 +85,9 @@ community = index.add_child(instance=CommunityPage(title=f"Fan-out {tag}", slug=
 sender = get_user_model().objects.create_user(email=f"sender-{tag}@km4b.test", display_name="Sender")
 Membership.objects.create(user=sender, community=community, status="active", role="facilitator")
 room = services.room_create(community=community, title="Webinar", actor=sender)
+from forums.services import board_ensure_for_community, thread_create
+board = board_ensure_for_community(community=community)
+thread = thread_create(board=board, author=sender, title="Fan-out thread", body="Watched by every client.")
 client = Client()
 client.force_login(sender)
 
@@ -91,7 +100,7 @@ from django.contrib.sessions.backends.cached_db import SessionStore
 from django.utils import timezone
 User = get_user_model()
 receivers = User.objects.bulk_create([
-    User(username=f"receiver{i}-{tag}@km4b.test", email=f"receiver{i}-{tag}@km4b.test", display_name=f"Receiver {i}", password=make_password(None))
+    User(username=f"receiver{i}-{tag}@km4b.test", email=f"receiver{i}-{tag}@km4b.test", display_name=f"Receiver {i}", password=make_password(None), preferred_language="fr" if i % 2 else "en")
     for i in range(RECEIVERS)
 ])
 Membership.objects.bulk_create([
@@ -106,7 +115,20 @@ for user in receivers:
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store.create()
     sessions.append(store.session_key)
-print("RESULT " + json.dumps({"room": room.pk, "session": client.cookies["sessionid"].value, "receivers": sessions}))
+print("RESULT " + json.dumps({"room": room.pk, "thread": thread.pk, "sender": sender.pk, "session": client.cookies["sessionid"].value, "receivers": sessions}))
+"""
+
+# The live thread's sender: a process that posts each line it reads as a reply, through forums' service.
+THREAD_SENDER = r"""
+import sys
+from django.contrib.auth import get_user_model
+from forums.models import Thread
+from forums.services import post_create
+thread = Thread.objects.get(pk=THREAD)
+author = get_user_model().objects.get(pk=SENDER)
+print("READY", flush=True)
+for line in sys.stdin:
+    post_create(thread=thread, author=author, body=line.strip())
 """
 
 
@@ -116,7 +138,7 @@ class Setup:
     label: str
     layer: str  # memory | redis-core | redis-pubsub
     processes: int
-    consumer: str  # live | bare
+    consumer: str  # live | thread | bare
     env: dict = field(default_factory=dict)  # beside deploy/Procfile's database settings for `sockets`
 
 
@@ -139,6 +161,13 @@ SETUPS = [
     ),
     Setup(
         "live-pubsub", "live rooms · channels-redis pub/sub layer · 2 processes", "redis-pubsub", 2, "live"
+    ),
+    Setup(
+        "live-thread",
+        "live forum thread · channels-redis pub/sub layer · 2 processes",
+        "redis-pubsub",
+        2,
+        "thread",
     ),
     Setup(
         "live-pubsub-age0",
@@ -213,11 +242,56 @@ class Clients:
         await asyncio.gather(*self.tasks, return_exceptions=True)
 
 
-async def run_trial(
-    clients: Clients, sender, stream: str, *, number: int, count: int, rate: float | None, live: bool
-):
+class ThreadSender:
+    """The live thread's sender: one process (THREAD_SENDER) under the servers' settings, posting each
+    body it is given as a reply through forums' service."""
+
+    def __init__(self, seed: dict, env: dict):
+        self.script = THREAD_SENDER.replace("THREAD", str(seed["thread"])).replace(
+            "SENDER", str(seed["sender"])
+        )
+        self.env = env
+        self.process = None
+
+    async def start(self) -> None:
+        self.process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "manage.py",
+            "shell",
+            "-c",
+            self.script,
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            env=self.env,
+            cwd=BENCH.parent,
+        )
+        seen = b""
+        for _line in range(20):  # the shell may say first what it imported
+            line = await asyncio.wait_for(self.process.stdout.readline(), 60)
+            if line.strip() == b"READY" or not line:
+                break
+            seen += line
+        if line.strip() != b"READY":
+            raise SystemExit(f"the thread's sender did not start: {seen!r}")
+
+    async def send(self, body: str) -> None:
+        self.process.stdin.write(body.encode() + b"\n")
+        await self.process.stdin.drain()
+
+    async def stop(self) -> None:
+        self.process.stdin.close()
+        try:
+            await asyncio.wait_for(self.process.wait(), 60)
+        except TimeoutError:
+            self.process.kill()
+            await self.process.wait()
+
+
+async def run_trial(clients: Clients, post, *, number: int, count: int, rate: float | None, cpu):
+    """`post(body)` sends one message; `cpu()` reads the server processes' CPU seconds."""
     trial = Trial(number=number, expected=count * len(clients.sockets))
     clients.trial = trial
+    cpu_before = cpu()
     started = time.perf_counter()
     for index in range(count):
         if rate:
@@ -226,16 +300,14 @@ async def run_trial(
                 await asyncio.sleep(delay)
         body = f"bench-{number}-{index}"
         trial.sent_at[index] = time.perf_counter()
-        if live:
-            await sender.send(json.dumps({"type": "post", "stream": stream, "body": body, "ref": body}))
-        else:
-            await sender.send(json.dumps({"token": body}))
+        await post(body)
     deadline = time.perf_counter() + TRIAL_TIMEOUT
     while len(trial.seen) < trial.expected and time.perf_counter() < deadline:
         await asyncio.sleep(0.05)
         if time.perf_counter() - max(trial.last_delivery, trial.sent_at[count - 1]) > QUIET_TIMEOUT:
             break
     clients.trial = None
+    cpu_spent = cpu() - cpu_before
     delivered = sum(trial.seen.values())
     unique = len(trial.seen)
     latencies = sorted(trial.latencies)
@@ -252,6 +324,8 @@ async def run_trial(
         "p99": pct(0.99),
         "mean": statistics.fmean(latencies) * 1000 if latencies else float("nan"),
         "rate": delivered / span if span > 0 else 0.0,
+        "span": span,
+        "cpu": cpu_spent,
         "lost": trial.expected - unique,
         "duplicated": delivered - unique,
     }
@@ -274,11 +348,15 @@ async def bench_setup(
     cpu: dict,
     connect_rows: list,
     delivery: bool = True,
+    sender_env: dict | None = None,
 ) -> list:
     rows = []
-    path = f"/ws/live/?streams=room:{seed['room']}" if setup.consumer == "live" else "/ws/bare/"
+    path = {
+        "live": f"/ws/live/?streams=room:{seed['room']}",
+        "thread": f"/ws/live/?streams=thread:{seed['thread']}",
+    }.get(setup.consumer, "/ws/bare/")
     urls = [f"ws://{LOOPBACK}:{port}{path}" for port in ports]
-    live = setup.consumer == "live"
+    live = setup.consumer != "bare"
     stream = f"room:{seed['room']}"
     for count in client_counts:
         clients = Clients()
@@ -293,21 +371,45 @@ async def bench_setup(
             await clients.close()
             await asyncio.sleep(1.0)
             continue
-        headers = {"Cookie": f"sessionid={seed['session']}"} if live else {}
-        async with connect(
-            urls[0], origin=f"http://{LOOPBACK}", additional_headers=headers, **CLIENT_OPTIONS
-        ) as sender:
-            drain = asyncio.create_task(_drain(sender))
-            await asyncio.sleep(2.0)  # presence updates of the connections settle
-            for mode, messages, rate in (("paced", PACED_COUNT, PACED_RATE), ("burst", BURST_COUNT, None)):
-                result = await run_trial(
-                    clients, sender, stream, number=next(trial_numbers), count=messages, rate=rate, live=live
-                )
-                rows.append({"setup": setup, "clients": count, "mode": mode, "messages": messages, **result})
-                print(_row(rows[-1]), flush=True)
-                await asyncio.sleep(1.0)
-            drain.cancel()
+        if setup.consumer == "thread":
+            sender = ThreadSender(seed, sender_env or {})
+            await sender.start()
+            try:
+                rows += await _trials(setup, clients, sender.send, count, trial_numbers, cpu["servers"])
+            finally:
+                await sender.stop()
+        else:
+            headers = {"Cookie": f"sessionid={seed['session']}"} if live else {}
+            async with connect(
+                urls[0], origin=f"http://{LOOPBACK}", additional_headers=headers, **CLIENT_OPTIONS
+            ) as socket:
+                drain = asyncio.create_task(_drain(socket))
+
+                async def post(body: str, socket=socket) -> None:
+                    if live:
+                        await socket.send(
+                            json.dumps({"type": "post", "stream": stream, "body": body, "ref": body})
+                        )
+                    else:
+                        await socket.send(json.dumps({"token": body}))
+
+                rows += await _trials(setup, clients, post, count, trial_numbers, cpu["servers"])
+                drain.cancel()
         await clients.close()
+        await asyncio.sleep(1.0)
+    return rows
+
+
+async def _trials(setup: Setup, clients: Clients, post, count: int, trial_numbers, cpu) -> list:
+    """The paced trial, then the burst, with one sender."""
+    rows = []
+    await asyncio.sleep(2.0)  # presence updates of the connections settle
+    for mode, messages, rate in (("paced", PACED_COUNT, PACED_RATE), ("burst", BURST_COUNT, None)):
+        result = await run_trial(
+            clients, post, number=next(trial_numbers), count=messages, rate=rate, cpu=cpu
+        )
+        rows.append({"setup": setup, "clients": count, "mode": mode, "messages": messages, **result})
+        print(_row(rows[-1]), flush=True)
         await asyncio.sleep(1.0)
     return rows
 
@@ -326,7 +428,8 @@ def _mode(row) -> str:
 def _row(row) -> str:
     return (
         f"| {row['setup'].label} | {row['clients']:,} | {_mode(row)} | {row['p50']:.0f} | {row['p95']:.0f} | "
-        f"{row['p99']:.0f} | {row['rate']:,.0f} | {row['lost']} | {row['duplicated']} |"
+        f"{row['p99']:.0f} | {row['rate']:,.0f} | {row['lost']} | {row['duplicated']} | "
+        f"{row['span']:.1f} | {row['cpu']:.1f} |"
     )
 
 
@@ -346,8 +449,9 @@ CONNECT_HEADER = (
 
 
 HEADER = (
-    "| setup | clients | messages | p50 ms | p95 ms | p99 ms | deliveries/s | lost | duplicated |\n"
-    "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+    "| setup | clients | messages | p50 ms | p95 ms | p99 ms | deliveries/s | lost | duplicated "
+    "| last delivery, s | server CPU, s |\n"
+    "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 )
 
 
@@ -394,14 +498,18 @@ def verdict(rows: list) -> str:
     for count in sorted({row["clients"] for row in rows}):
         for mode in ("paced", "burst"):
             pick = {r["setup"].name: r for r in rows if r["clients"] == count and r["mode"] == mode}
-            live, base = pick.get("live-pubsub"), pick.get("bare-core")
-            if live and base:
+            base = pick.get("bare-core")
+            for name, what in (("live-pubsub", "live rooms"), ("live-thread", "a live forum thread")):
+                live = pick.get(name)
+                if not (live and base):
+                    continue
                 ratio = live["p95"] / base["p95"] if base["p95"] else float("nan")
                 ok = ratio <= 0.5 and live["lost"] == 0 and live["duplicated"] == 0
                 lines.append(
-                    f"- {count:,} clients, {mode}: live rooms over Redis p95 {live['p95']:.0f} ms = "
+                    f"- {count:,} clients, {mode}: {what} over Redis p95 {live['p95']:.0f} ms = "
                     f"{ratio:.2f} × the bare baseline's {base['p95']:.0f} ms; lost {live['lost']}, "
-                    f"duplicated {live['duplicated']}: {'target met' if ok else 'target NOT met'}."
+                    f"duplicated {live['duplicated']}; server CPU {live['cpu']:.1f} s against "
+                    f"{base['cpu']:.1f} s: {'target met' if ok else 'target NOT met'}."
                 )
     return "\n".join(lines)
 
@@ -412,7 +520,7 @@ def connect_verdict(connect_rows: list) -> str:
     for count in sorted({row["clients"] for row in connect_rows}):
         pick = {r["setup"].name: r for r in connect_rows if r["clients"] == count}
         base = pick.get("bare-core") or pick.get("bare-pubsub")
-        for name in ("live-pubsub", "live-pubsub-age0"):
+        for name in ("live-pubsub", "live-thread", "live-pubsub-age0"):
             live = pick.get(name)
             if live and base:
                 ratio = live["seconds"] / base["seconds"]
@@ -489,6 +597,11 @@ def main() -> int:
                         cpu=cpu,
                         connect_rows=connect_rows,
                         delivery=not args.connect_only,
+                        sender_env=stack.env(
+                            DJANGO_SETTINGS_MODULE="bench.fanout_settings",
+                            FANOUT_LAYER=setup.layer,
+                            **sockets_database_env(),
+                        ),
                     )
                 )
             finally:

@@ -1,5 +1,5 @@
 """Settings of the fan-out benchmark's servers (bench/fanout.py): production, with the channel layer
-chosen by FANOUT_LAYER and no per-connection rate limit for the single sender of a burst."""
+chosen by FANOUT_LAYER and no per-connection or posting rate limit for the single sender of a burst."""
 
 import os
 
@@ -29,5 +29,6 @@ else:
     }
 
 LIVE_RATE_COUNT = 100_000
+FORUMS_NEW_ACCOUNT_DAYS = 0  # the live thread's sender posts 70 replies a trial, new account or not
 LIVE_OUTBOX_LIMIT = 100_000
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
