@@ -6,7 +6,14 @@ from django.db import transaction
 from home import demo
 
 # Each app that has demo content provides `<app>.demo.seed(context, stdout)`; order matters.
-APP_SEEDERS = ["cop.demo", "cop.network.demo", "forums.demo", "forums.live.demo", "events.demo"]
+APP_SEEDERS = [
+    "cop.demo",
+    "cop.network.demo",
+    "cop.library.demo",
+    "forums.demo",
+    "forums.live.demo",
+    "events.demo",
+]
 
 
 class Command(BaseCommand):
