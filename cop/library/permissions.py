@@ -30,6 +30,7 @@ import enum
 
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
+from wagtail.models import Page
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from cop import permissions as cop_permissions
@@ -166,7 +167,8 @@ def _may_edit_in_admin(user, item) -> bool:
     if user is None or not user.is_authenticated:
         return False
     if _is_case_study(item):
-        return item.permissions_for_user(user).can_edit()
+        # Wagtail's own rights (CaseStudyPage.permissions_for_user narrows them by this decision).
+        return Page.permissions_for_user(item, user).can_edit()
     return user.has_perm("cop_library.change_buildingblock")
 
 

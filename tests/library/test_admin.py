@@ -79,3 +79,28 @@ def test_building_block_snippets(client, cast):
     response = client.get(reverse("wagtailsnippets_cop_library_buildingblock:edit", args=[secret.pk]))
     assert response.status_code in (302, 404)
     assert "Ritual calendar" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_no_admin_view_shows_restricted_revisions(client, cast, tk):
+    page, _consent, _open_page = tk
+    page.save_revision()
+    page.solution = "RESTRICTED-SECOND-VERSION"
+    page.save_revision()
+    first, second = page.revisions.order_by("pk")
+    client.force_login(cast.users["editor"])
+    assert page.permissions_for_user(cast.users["editor"]).can_edit() is False
+    assert page.permissions_for_user(cast.users["custodian"]).can_edit() is False  # not a Wagtail editor
+    urls = [
+        reverse("wagtailadmin_pages:history", args=[page.pk]),
+        reverse("wagtailadmin_pages:revisions_index", args=[page.pk]),
+        reverse("wagtailadmin_pages:unpublish", args=[page.pk]),
+        reverse("wagtailadmin_pages:delete", args=[page.pk]),
+        reverse("wagtailadmin_pages:copy", args=[page.pk]),
+    ]
+    urls.append(reverse("wagtailadmin_pages:revisions_view", args=[page.pk, second.pk]))
+    urls.append(reverse("wagtailadmin_pages:revisions_compare", args=[page.pk, first.pk, second.pk]))
+    for url in urls:
+        response = client.get(url)
+        body = response.content.decode() if not response.streaming else ""
+        assert "RESTRICTED" not in body and "Healing plants" not in body, url

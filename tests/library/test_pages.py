@@ -190,3 +190,46 @@ def test_navigation_entry_leads_to_the_site_library(client, cast):
     response = client.get(reverse("cop_library:index"))
     assert response.status_code == 302 and response["Location"] == cast.site_library.url
     assert f'href="{reverse("cop_library:index")}"' in client.get(cast.site_library.url).content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("visitor", ["anonymous", "holder_member"])
+def test_case_study_page_queries_are_constant(client, cast, django_assert_num_queries, visitor):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    mangroves = Ecosystem.objects.get(slug="mangroves")
+    target = GBFTarget.objects.get(number=8)
+    labels = list(Label.objects.filter(kind="tk_label")[:3])
+
+    def fill(count, start=0):
+        for number in range(start, start + count):
+            other = make_case_study(
+                cast.site_library,
+                title=f"Mangrove case {number}",
+                ecosystems=[mangroves],
+                gbf_targets=[target],
+            )
+            CaseStudyBlockUse.objects.create(case_study=other, block=block)
+
+    block = BuildingBlock.objects.create(
+        title="Nursery groups", summary="Seedlings.", library=cast.site_library, status="published"
+    )
+    page = make_case_study(
+        cast.site_library,
+        title="The measured page",
+        ecosystems=[mangroves],
+        gbf_targets=[target],
+        labels=labels,
+    )
+    CaseStudyBlockUse.objects.create(case_study=page, block=block)
+    CaseStudyResource.objects.create(case_study=page, title="Guide", url="https://example.org/guide")
+    fill(3)
+    client = cast.client(client, visitor)
+    client.get(page.url)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(page.url).status_code == 200
+    fill(27, start=3)
+    with django_assert_num_queries(len(few)):
+        response = client.get(page.url)
+    assert len(response.context["related"]) == 5

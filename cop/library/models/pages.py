@@ -289,6 +289,18 @@ class CaseStudyPage(Page):
             )
         return super().save(*args, **kwargs)
 
+    def permissions_for_user(self, user):
+        """Wagtail's rights on this page, as every admin view asks them (edit, revisions and their
+        comparison, history, preview, delete, copy, move, lock...): none at all on a TK case study the
+        user may not read in full, whatever Wagtail's groups grant (superusers included)."""
+        tester = super().permissions_for_user(user)
+        if self.holds_traditional_knowledge and self.pk is not None:
+            from cop.library.permissions import Access, access
+
+            if access(user, self) != Access.FULL:
+                return NoRightsTester(tester)
+        return tester
+
     def get_admin_display_title(self):
         """In the admin's listings, choosers and breadcrumbs a TK case study shows its notice title
         (cop.library.wagtail_hooks): its own title is read only in its edit form."""
@@ -349,6 +361,18 @@ class CaseStudyPage(Page):
         from cop.library.views.case_study import serve_case_study
 
         return serve_case_study(request, self, preview=True)
+
+
+class NoRightsTester:
+    """A PagePermissionTester that refuses every action (its other attributes are the tester's)."""
+
+    def __init__(self, tester):
+        self._tester = tester
+
+    def __getattr__(self, name):
+        if name.startswith("can_"):
+            return lambda *args, **kwargs: False
+        return getattr(self._tester, name)
 
 
 def getattr_consent(item):
