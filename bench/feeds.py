@@ -141,15 +141,15 @@ def _names() -> dict:
 
 def _stale(feed: str, data: dict) -> None:
     """Invalidates one feed's cached copy, as a change to one of its events does."""
-    from events import ical
+    from events import feed_cache
 
     scope = {
-        "site": ical.SITE_SCOPE,
-        "community": ical.community_scope(data["community"].pk),
-        "tag": ical.tag_scope(TAGS[0]),
-        "personal": ical.personal_scope(data["member"].pk),
+        "site": feed_cache.SITE_SCOPE,
+        "community": feed_cache.community_scope(data["community"].pk),
+        "tag": feed_cache.tag_scope(TAGS[0]),
+        "personal": feed_cache.personal_scope(data["member"].pk),
     }[feed]
-    ical.invalidate_feeds({scope})
+    feed_cache.invalidate_feeds({scope})
 
 
 def _cpu_ms(client, url: str, before=None) -> tuple[float, int, int, float]:

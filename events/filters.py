@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from cop import permissions as cop_permissions
 from cop.filters import LenientFilterSet, UnicodeSlugFilter
 from cop.models import GBFTarget, Language
-from events.models import EventFormat, EventType, Occurrence
+from events.models.choices import EventFormat, EventType
+from events.models.occurrences import Occurrence
 from events.models.registration import ACTIVE
 
 ANY = _("Any")

@@ -6,29 +6,27 @@ and STATUS; a series carries its RRULE, EXDATE for cancelled dates and an overri
 RECURRENCE-ID for each moved occurrence; every TZID used gets its VTIMEZONE.
 
 A feed is built in a constant number of queries (page URLs from the sites' root paths read once) and
-cached per scope (the site, a community, a type, a tag, a person) and language under the scope's
-current version. A change invalidates only the scopes that hold the changed event (invalidate_feeds):
-their versions are dropped and the copies cached under them deleted, not left to expire."""
+cached by events.feed_cache."""
 
 import logging
 import re
-import secrets
 from datetime import UTC, date, datetime
 from functools import lru_cache
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import quote, urlsplit
 
 import icalendar
 from django.conf import settings
 from django.core.cache import cache
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone, translation
-from django.utils.html import strip_tags
+from django.utils import timezone
 from django.utils.http import RFC3986_SUBDELIMS
 from icalendar import Timezone, vRecur
 from wagtail.models import Site
 
+from events.calendar_links import event_location
 from events.emails import absolute, event_url
 from events.expressible import BROKEN_DATA_ERRORS, EventNotExpressible, check_expressible
+from events.feed_cache import FEED_FORMAT
 from events.models import EventPage, EventType
 from events.permissions import can_see_online_link
 from events.recurrence import normalise_rule
@@ -37,84 +35,10 @@ from events.validation import EARLIEST_YEAR, LATEST_YEAR
 
 logger = logging.getLogger(__name__)
 
-# Raise when what a feed holds or how it is written changes: copies cached by older code are then unused.
-FEED_FORMAT = 2
-FEED_TIMEOUT = 60 * 60
 VTIMEZONE_TIMEOUT = 60 * 60 * 24
 FEED_PAST_DAYS = 90
 FEED_MAX_EVENTS = 500
 PRODID = "-//KM4B Communities//Events//EN"
-
-# Feed scopes: what a cached feed is about, and so what a change invalidates.
-SITE_SCOPE = "site"
-
-
-def community_scope(community_id: int) -> str:
-    return f"community:{community_id}"
-
-
-def type_scope(event_type: str) -> str:
-    return f"type:{event_type}"
-
-
-def tag_scope(tag_slug: str) -> str:
-    return f"tag:{tag_slug}"
-
-
-def personal_scope(user_id: int) -> str:
-    return f"personal:{user_id}"
-
-
-def _version_key(scope: str) -> str:
-    return f"events:feed-version:{scope}"
-
-
-def _feed_key(scope: str, version: str, language: str) -> str:
-    return f"events:feed:{FEED_FORMAT}:{scope}:{version}:{language}"
-
-
-def _languages() -> list[str]:
-    return [code for code, _name in settings.LANGUAGES]
-
-
-def cached_feed(scope: str, build) -> bytes:
-    """The feed of `scope` in the active language, built by `build()` on a miss. A feed built while its
-    scope was invalidated (from data that may predate the change) is deleted, never served."""
-    language = translation.get_language() or settings.LANGUAGE_CODE
-    if language not in _languages():
-        return build()
-    version_key = _version_key(scope)
-    version = cache.get(version_key)
-    if version is None:
-        cache.add(version_key, secrets.token_hex(8), None)
-        version = cache.get(version_key)
-    key = _feed_key(scope, version, language)
-    body = cache.get(key)
-    if body is None:
-        body = build()
-        cache.set(key, body, FEED_TIMEOUT)
-        if cache.get(version_key) != version:
-            cache.delete(key)
-    return body
-
-
-def invalidate_feeds(scopes) -> None:
-    """Makes the cached feeds of `scopes` stale and deletes them (every language); a later request
-    starts a new version. Call after commit (events.services does), so no rebuild reads the old rows."""
-    version_keys = {_version_key(scope): scope for scope in set(scopes)}
-    if not version_keys:
-        return
-    versions = cache.get_many(list(version_keys))
-    cache.delete_many(
-        [
-            *version_keys,
-            *(
-                _feed_key(version_keys[key], version, language)
-                for key, version in versions.items()
-                for language in _languages()
-            ),
-        ]
-    )
 
 
 def uid_domain() -> str:
@@ -292,13 +216,6 @@ def _description(event: EventPage, *, online: bool, url: str) -> str:
     return "\n\n".join(part for part in parts if part)
 
 
-def _location(event: EventPage, *, online: bool) -> str:
-    place = ", ".join(p for p in [event.venue_name, event.venue_address.replace("\n", ", ")] if p)
-    if online and event.online_url:
-        return f"{place} / {event.online_url}" if place else event.online_url
-    return place
-
-
 def _common_lines(event: EventPage, *, online: bool, uid: str, stamp: str, url: str) -> list[str]:
     """The properties every VEVENT of the event carries (a series master and its overrides alike)."""
     lines = [
@@ -308,7 +225,7 @@ def _common_lines(event: EventPage, *, online: bool, uid: str, stamp: str, url: 
         f"SUMMARY:{_text(event.title)}",
         f"DESCRIPTION:{_text(_description(event, online=online, url=url))}",
     ]
-    location = _location(event, online=online)
+    location = event_location(event, online=online)
     if location:
         lines.append(f"LOCATION:{_text(location)}")
     if event.latitude is not None and event.longitude is not None:
@@ -481,42 +398,3 @@ def personal_ics(user, registrations, *, name: str) -> bytes:
 
 
 # "Add to my calendar" links ----
-
-
-def _utc_stamp(instant: datetime) -> str:
-    return instant.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-
-
-def google_calendar_url(occurrence) -> str:
-    event = occurrence.event
-    if event.all_day:
-        local_start = occurrence.start_utc.astimezone(zone(event.time_zone)).date()
-        local_end = occurrence.end_utc.astimezone(zone(event.time_zone)).date()
-        dates = f"{local_start:%Y%m%d}/{local_end:%Y%m%d}"
-    else:
-        dates = f"{_utc_stamp(occurrence.start_utc)}/{_utc_stamp(occurrence.end_utc)}"
-    params = {
-        "action": "TEMPLATE",
-        "text": event.title,
-        "dates": dates,
-        "details": f"{event.summary}\n\n{event_url(event)}",
-        "location": _location(event, online=False),
-        "ctz": event.time_zone,
-    }
-    return "https://calendar.google.com/calendar/render?" + urlencode(params)
-
-
-def outlook_calendar_url(occurrence, *, office365: bool = False) -> str:
-    event = occurrence.event
-    params = {
-        "path": "/calendar/action/compose",
-        "rru": "addevent",
-        "subject": event.title,
-        "startdt": occurrence.start_utc.astimezone(UTC).isoformat().replace("+00:00", "Z"),
-        "enddt": occurrence.end_utc.astimezone(UTC).isoformat().replace("+00:00", "Z"),
-        "body": f"{strip_tags(event.summary)}\n\n{event_url(event)}",
-        "location": _location(event, online=False),
-        "allday": "true" if event.all_day else "false",
-    }
-    host = "https://outlook.office.com" if office365 else "https://outlook.live.com"
-    return f"{host}/calendar/0/deeplink/compose?" + urlencode(params)

@@ -3,7 +3,7 @@ community's home (see cop.sections)."""
 
 from cop import permissions as cop_permissions
 from cop.sections import register_section
-from events import selectors
+from events.selectors import calendar as selectors
 
 
 @register_section("home", order=30)

@@ -1,12 +1,14 @@
 from django.urls import path
+from wagtail import views as wagtail_views
 
-from events.views import calendar, feeds, imports, organiser, registration
+from events.views import feeds, imports, organiser, personal, registration
 
 app_name = "events"
 urlpatterns = [
-    path("", calendar.calendar, name="calendar"),
-    path("my/", calendar.my_events, name="my_events"),
-    path("my/calendar-token/", calendar.calendar_token, name="calendar_token"),
+    # The calendar page (events.models.EventIndexPage) serves its own listing; this names its address.
+    path("", wagtail_views.serve, {"path": "events/"}, name="calendar"),
+    path("my/", personal.my_events, name="my_events"),
+    path("my/calendar-token/", personal.calendar_token, name="calendar_token"),
     path("feed/site.ics", feeds.feed_site, name="feed_site"),
     path("feed/community/<slug:slug>.ics", feeds.feed_community, name="feed_community"),
     path("feed/type/<slug:event_type>.ics", feeds.feed_type, name="feed_type"),

@@ -20,11 +20,15 @@ from taggit.models import TaggedItemBase
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import Page
 from wagtail.search import index
 
 from cop.blocks import BaseStreamBlock
 from cop.page_forms import NamedPageForm
+from events.expressible import EventNotExpressible, check_expressible
+from events.models.choices import EventFormat, EventType, RegistrationMode
+from events.permissions import can_view_event
+from events.selectors.event_page import event_page_context, largest_registered_count
 from events.timezones import NonexistentLocalTime, local_bounds, local_to_utc, validate_time_zone
 from events.validation import (
     EARLIEST_YEAR,
@@ -39,41 +43,6 @@ from events.validation import (
 
 # Paths under the calendar that belong to the calendar's own views, so no event may take them as slug.
 RESERVED_SLUGS = {"my", "feed", "ics", "occurrence", "registration", "offer", "manage", "new", "imports"}
-
-
-class EventType(models.TextChoices):
-    WEBINAR = "webinar", _("Webinar")
-    WORKSHOP = "workshop", _("Workshop")
-    TRAINING = "training", _("Training course")
-    COACHING = "coaching", _("Coaching session")
-    KNOWLEDGE_FAIR = "knowledge_fair", _("Knowledge fair")
-    EXPOSITION = "exposition", _("Exposition")
-    DIALOGUE = "dialogue", _("Dialogue")
-    ROUND_TABLE = "round_table", _("Round table")
-    FORUM = "forum", _("Forum")
-    SYMPOSIUM = "symposium", _("Symposium")
-    CONFERENCE = "conference", _("Conference")
-    STUDY_VISIT = "study_visit", _("Study visit")
-    OTHER = "other", _("Other")
-
-
-class EventFormat(models.TextChoices):
-    ONLINE = "online", _("Online")
-    IN_PERSON = "in_person", _("In person")
-    HYBRID = "hybrid", _("Hybrid")
-
-
-class RegistrationMode(models.TextChoices):
-    OPEN = "open", _("Open")
-    CLOSED = "closed", _("Closed")
-    DEADLINE = "deadline", _("Open until a deadline")
-
-
-class QuestionKind(models.TextChoices):
-    SHORT = "short", _("Short answer")
-    LONG = "long", _("Long answer")
-    YES_NO = "yes_no", _("Yes or no")
-    CHOICE = "choice", _("One of a list")
 
 
 def validate_reminder_hours(value: str) -> None:
@@ -104,25 +73,6 @@ class SessionBlock(blocks.StructBlock):
         template = "blocks/event_session_block.html"
         icon = "time"
         description = _("A session of the agenda, with times in the event's time zone")
-
-
-class EventIndexPage(Page):
-    """The calendar of all events. Its URL is served by the calendar view (events:calendar)."""
-
-    intro = models.TextField(_("introduction"), blank=True)
-
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
-    parent_page_types = ["home.HomePage"]
-    subpage_types = ["events.EventPage"]
-    max_count = 1
-
-    class Meta:
-        verbose_name = _("events calendar")
-
-    def serve(self, request, *args, **kwargs):
-        from events.views.calendar import calendar
-
-        return calendar(request)
 
 
 class EventPageTag(TaggedItemBase):
@@ -421,8 +371,6 @@ class EventPage(Page):
                 _("Tell participants why the event is cancelled.")
             )
         if self.capacity is not None and self.pk:
-            from events.selectors import largest_registered_count
-
             booked = largest_registered_count(self)
             if self.capacity < booked:
                 errors.setdefault("capacity", []).append(
@@ -449,9 +397,6 @@ class EventPage(Page):
         return page
 
     def serve(self, request, *args, **kwargs):
-        from events.ical import EventNotExpressible, check_expressible
-        from events.permissions import can_view_event
-
         if not can_view_event(request.user, self):
             raise Http404
         try:
@@ -469,8 +414,6 @@ class EventPage(Page):
         return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
-        from events.selectors import event_page_context
-
         context = super().get_context(request, *args, **kwargs)
         context.update(event_page_context(request.user, self))
         return context
@@ -501,106 +444,3 @@ class EventPage(Page):
         if self.registration_mode == RegistrationMode.DEADLINE and self.registration_deadline:
             return now <= self.registration_deadline
         return True
-
-
-class OccurrenceChange(Orderable):
-    """An exception to a recurring series: the occurrence of `original_date` is cancelled or moved."""
-
-    event = ParentalKey(EventPage, on_delete=models.CASCADE, related_name="occurrence_changes")
-    original_date = models.DateField(_("occurrence of (date)"))
-    cancelled = models.BooleanField(_("cancelled"), default=False)
-    new_start_date = models.DateField(_("moved to (date)"), null=True, blank=True)
-    new_start_time = models.TimeField(_("moved to (time)"), null=True, blank=True)
-
-    panels = [
-        FieldPanel("original_date"),
-        FieldPanel("cancelled"),
-        FieldRowPanel([FieldPanel("new_start_date"), FieldPanel("new_start_time")]),
-    ]
-
-    class Meta(Orderable.Meta):
-        verbose_name = _("exception")
-
-    def clean(self):
-        if not self.cancelled and not self.new_start_date:
-            raise ValidationError(_("Either cancel this occurrence or give its new date."))
-        for field in ("original_date", "new_start_date"):
-            try:
-                check_date(getattr(self, field), field=field)
-            except InvalidEventData as exc:
-                raise exc.as_validation_error() from exc
-
-
-class EventSpeaker(Orderable):
-    event = ParentalKey(EventPage, on_delete=models.CASCADE, related_name="speakers")
-    member = models.ForeignKey(
-        "cop.User",
-        verbose_name=_("member"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    name = models.CharField(
-        _("name"), max_length=120, blank=True, help_text=_("If the speaker is not a member.")
-    )
-    affiliation = models.CharField(_("affiliation"), max_length=200, blank=True)
-
-    panels = [FieldPanel("member"), FieldPanel("name"), FieldPanel("affiliation")]
-
-    class Meta(Orderable.Meta):
-        verbose_name = _("speaker")
-
-    @property
-    def display_name(self) -> str:
-        return self.member.public_name if self.member_id else self.name
-
-    def clean(self):
-        if not self.member_id and not self.name.strip():
-            raise ValidationError(_("Choose a member or write the speaker's name."))
-
-
-class EventPartner(Orderable):
-    event = ParentalKey(EventPage, on_delete=models.CASCADE, related_name="partners")
-    name = models.CharField(_("organisation"), max_length=200)
-    url = models.URLField(_("website"), blank=True)
-
-    panels = [FieldPanel("name"), FieldPanel("url")]
-
-    class Meta(Orderable.Meta):
-        verbose_name = _("partner organisation")
-
-
-class RegistrationQuestion(Orderable):
-    """A question the organiser asks everyone who registers (affiliation, accessibility needs…)."""
-
-    event = ParentalKey(EventPage, on_delete=models.CASCADE, related_name="questions")
-    label = models.CharField(_("question"), max_length=200)
-    help_text = models.CharField(_("help"), max_length=300, blank=True)
-    kind = models.CharField(
-        _("kind of answer"), max_length=10, choices=QuestionKind.choices, default=QuestionKind.SHORT
-    )
-    choices = models.TextField(_("choices (one per line)"), blank=True)
-    required = models.BooleanField(_("required"), default=False)
-
-    panels = [
-        FieldPanel("label"),
-        FieldPanel("help_text"),
-        FieldPanel("kind"),
-        FieldPanel("choices"),
-        FieldPanel("required"),
-    ]
-
-    class Meta(Orderable.Meta):
-        verbose_name = _("registration question")
-
-    @property
-    def field_name(self) -> str:
-        return f"question_{self.pk}"
-
-    def choice_list(self) -> list[str]:
-        return [line.strip() for line in self.choices.splitlines() if line.strip()]
-
-    def clean(self):
-        if self.kind == QuestionKind.CHOICE and len(self.choice_list()) < 2:
-            raise ValidationError({"choices": _("Give at least two choices, one per line.")})

@@ -4,10 +4,10 @@ after commit; and the personal feed's secret token."""
 from django.db import transaction
 
 from cop.commit import after_commit
-from events import selectors
-from events.ical import community_scope, invalidate_feeds, personal_scope
+from events.feed_cache import community_scope, invalidate_feeds, personal_scope
 from events.models import CalendarToken, EventFeedScopes, EventPage
 from events.models.registration import new_token
+from events.selectors import feeds as selectors
 
 
 def invalidate(scopes) -> None:

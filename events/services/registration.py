@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from cop.commit import enqueue_after_commit
 from cop.permissions import forget_memberships
 from events import permissions
-from events.ical import personal_scope
+from events.feed_cache import personal_scope
 from events.models import Occurrence, Registration, RegistrationStatus
 from events.models.registration import ACTIVE
 from events.services.exceptions import (

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from cop import permissions as cop_permissions
 from cop.models import CommunityPage
-from events import ical, permissions, selectors
+from events import feed_cache, ical, permissions
 from events.models import (
     CalendarToken,
     EventPage,
@@ -15,6 +15,7 @@ from events.models import (
     Registration,
     RegistrationStatus,
 )
+from events.selectors import feeds as selectors
 
 
 def _ics_response(body: bytes, filename: str, *, private: bool = False) -> HttpResponse:
@@ -51,7 +52,7 @@ def _feed(scope: str, events, name: str):
 
 
 def feed_site(request):
-    return _feed(ical.SITE_SCOPE, selectors.feed_events, _("KM4B Communities events"))
+    return _feed(feed_cache.SITE_SCOPE, selectors.feed_events, _("KM4B Communities events"))
 
 
 def feed_community(request, slug: str):
@@ -60,7 +61,7 @@ def feed_community(request, slug: str):
     if not cop_permissions.can_view(AnonymousUser(), community):
         raise Http404
     return _feed(
-        ical.community_scope(community.pk),
+        feed_cache.community_scope(community.pk),
         lambda: selectors.feed_events().filter(community=community),
         community.title,
     )
@@ -71,7 +72,7 @@ def feed_type(request, event_type: str):
         raise Http404
     label = EventType(event_type).label
     return _feed(
-        ical.type_scope(event_type),
+        feed_cache.type_scope(event_type),
         lambda: selectors.feed_events().filter(event_type=event_type),
         f"KM4B: {label}",
     )
@@ -84,8 +85,12 @@ def feed_tag(request, tag: str):
         # members-only communities' events) gets an empty calendar, built without caching: requests for
         # made-up tags cannot fill the cache, a subscriber's calendar keeps working, and the answer is the
         # same whether or not a hidden event carries the tag.
-        return _ics_response(ical.feed_ics([], name=name), f"{ical.tag_scope(tag).replace(':', '-')}.ics")
-    return _feed(ical.tag_scope(tag), lambda: selectors.feed_events().filter(tags__slug=tag).distinct(), name)
+        return _ics_response(
+            ical.feed_ics([], name=name), f"{feed_cache.tag_scope(tag).replace(':', '-')}.ics"
+        )
+    return _feed(
+        feed_cache.tag_scope(tag), lambda: selectors.feed_events().filter(tags__slug=tag).distinct(), name
+    )
 
 
 def feed_personal(request, token: str):

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cop.errors import Forbidden
-from events import exports, permissions, selectors, services
+from events import exports, permissions, services
 from events.forms import (
     CancelEventForm,
     EventForm,
@@ -19,6 +19,7 @@ from events.models import (
     EventPage,
     Occurrence,
 )
+from events.selectors import registrations as selectors
 from events.views.common import crumbs
 
 
@@ -67,6 +68,17 @@ def _apply_relations(form, page) -> None:
     page.tags.set(form.tag_names())
 
 
+def _managed_event(request, pk: int, refusal: str) -> EventPage:
+    """The event the user organises: not found when they may not see it, refused with `refusal` when
+    they see it but do not organise it."""
+    event = get_object_or_404(EventPage.objects.select_related("community"), pk=pk)
+    if not permissions.can_view_event(request.user, event):
+        raise Http404
+    if not permissions.can_manage_event(request.user, event):
+        raise Forbidden(refusal)
+    return event
+
+
 @login_required
 def event_new(request):
     """Front-end form to create an event, for the facilitators of a community (and staff)."""
@@ -94,11 +106,7 @@ def event_new(request):
 
 @login_required
 def event_edit(request, pk: int):
-    event = get_object_or_404(EventPage.objects.select_related("community"), pk=pk)
-    if not permissions.can_view_event(request.user, event):
-        raise Http404
-    if not permissions.can_manage_event(request.user, event):
-        raise Forbidden(_("Only the event's organisers can edit it."))
+    event = _managed_event(request, pk, _("Only the event's organisers can edit it."))
     event = event.get_latest_revision_as_object()
     form = EventForm(
         request.POST or None, instance=event, communities=permissions.organisable_communities(request.user)
@@ -126,11 +134,7 @@ def event_edit(request, pk: int):
 
 @login_required
 def event_cancel(request, pk: int):
-    event = get_object_or_404(EventPage.objects.select_related("community"), pk=pk)
-    if not permissions.can_view_event(request.user, event):
-        raise Http404
-    if not permissions.can_manage_event(request.user, event):
-        raise Forbidden(_("Only the event's organisers can cancel it."))
+    event = _managed_event(request, pk, _("Only the event's organisers can cancel it."))
     form = CancelEventForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
@@ -148,11 +152,7 @@ def event_cancel(request, pk: int):
 @login_required
 def event_followup(request, pk: int):
     """After the event: recording, slides, summary, and the follow-up discussion in the community."""
-    event = get_object_or_404(EventPage.objects.select_related("community"), pk=pk)
-    if not permissions.can_view_event(request.user, event):
-        raise Http404
-    if not permissions.can_manage_event(request.user, event):
-        raise Forbidden(_("Only the event's organisers can publish the follow-up."))
+    event = _managed_event(request, pk, _("Only the event's organisers can publish the follow-up."))
     form = FollowupForm(
         request.POST or None,
         initial={"recording_url": event.recording_url, "slides_url": event.slides_url},

@@ -12,7 +12,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def client():
+def client(events_index):
+    """A visitor of a site that has its calendar page (events.models.EventIndexPage serves the calendar)."""
     return Client(raise_request_exception=False)
 
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 from icalendar import Calendar
 
-from events import ical, services
+from events import feed_cache, ical, services
 from events.emails import event_url
 from events.models import EventPage, OccurrenceChange
 from tests.factories import UserFactory, events_community
@@ -25,8 +25,8 @@ def summaries(response) -> set[str]:
 
 
 def is_cached(scope: str, language: str = "en") -> bool:
-    version = cache.get(ical._version_key(scope))
-    return version is not None and cache.get(ical._feed_key(scope, version, language)) is not None
+    version = cache.get(feed_cache._version_key(scope))
+    return version is not None and cache.get(feed_cache._feed_key(scope, version, language)) is not None
 
 
 @pytest.fixture
@@ -142,22 +142,24 @@ def test_a_change_invalidates_only_the_feeds_listing_the_event(
         services.event_register(user=registrant, occurrence_id=changed.occurrences.get().pk)
     tokens = {user.pk: services.calendar_token_rotate(user=user).token for user in (registrant, bystander)}
     urls = {
-        ical.SITE_SCOPE: reverse("events:feed_site"),
-        ical.community_scope(community.pk): reverse("events:feed_community", args=[community.slug]),
-        ical.community_scope(other_community.pk): reverse(
+        feed_cache.SITE_SCOPE: reverse("events:feed_site"),
+        feed_cache.community_scope(community.pk): reverse("events:feed_community", args=[community.slug]),
+        feed_cache.community_scope(other_community.pk): reverse(
             "events:feed_community", args=[other_community.slug]
         ),
-        ical.type_scope("webinar"): reverse("events:feed_type", args=["webinar"]),
-        ical.type_scope("workshop"): reverse("events:feed_type", args=["workshop"]),
-        ical.tag_scope("youth"): reverse("events:feed_tag", args=["youth"]),
-        ical.tag_scope("forests"): reverse("events:feed_tag", args=["forests"]),
-        ical.personal_scope(registrant.pk): reverse("events:feed_personal", args=[tokens[registrant.pk]]),
-        ical.personal_scope(bystander.pk): reverse("events:feed_personal", args=[tokens[bystander.pk]]),
+        feed_cache.type_scope("webinar"): reverse("events:feed_type", args=["webinar"]),
+        feed_cache.type_scope("workshop"): reverse("events:feed_type", args=["workshop"]),
+        feed_cache.tag_scope("youth"): reverse("events:feed_tag", args=["youth"]),
+        feed_cache.tag_scope("forests"): reverse("events:feed_tag", args=["forests"]),
+        feed_cache.personal_scope(registrant.pk): reverse(
+            "events:feed_personal", args=[tokens[registrant.pk]]
+        ),
+        feed_cache.personal_scope(bystander.pk): reverse("events:feed_personal", args=[tokens[bystander.pk]]),
     }
     for url in urls.values():
         client.get(url)
     assert all(is_cached(scope) for scope in urls)
-    old_versions = {scope: cache.get(ical._version_key(scope)) for scope in urls}
+    old_versions = {scope: cache.get(feed_cache._version_key(scope)) for scope in urls}
 
     page = changed.get_latest_revision_as_object()
     page.title = "After"
@@ -165,15 +167,15 @@ def test_a_change_invalidates_only_the_feeds_listing_the_event(
         services.event_update(page=page)
 
     listing = {
-        ical.SITE_SCOPE,
-        ical.community_scope(community.pk),
-        ical.type_scope("webinar"),
-        ical.tag_scope("youth"),
-        ical.personal_scope(registrant.pk),
+        feed_cache.SITE_SCOPE,
+        feed_cache.community_scope(community.pk),
+        feed_cache.type_scope("webinar"),
+        feed_cache.tag_scope("youth"),
+        feed_cache.personal_scope(registrant.pk),
     }
     assert {scope for scope in urls if not is_cached(scope)} == listing
     for scope in listing:  # deleted, not left to expire
-        assert cache.get(ical._feed_key(scope, old_versions[scope], "en")) is None
+        assert cache.get(feed_cache._feed_key(scope, old_versions[scope], "en")) is None
         assert "After" in summaries(client.get(urls[scope]))
 
 
@@ -214,16 +216,18 @@ def test_a_registration_invalidates_only_the_registrants_personal_feed(
     occurrence = event.occurrences.get()
     with django_capture_on_commit_callbacks(execute=True):
         registration = services.event_register(user=first, occurrence_id=occurrence.pk)
-    assert not is_cached(ical.personal_scope(first.pk))
-    assert is_cached(ical.personal_scope(second.pk)) and is_cached(ical.SITE_SCOPE)
+    assert not is_cached(feed_cache.personal_scope(first.pk))
+    assert is_cached(feed_cache.personal_scope(second.pk)) and is_cached(feed_cache.SITE_SCOPE)
     # The second waits; when the first cancels, the seat offered to the second shows in their feed.
     with django_capture_on_commit_callbacks(execute=True):
         services.event_register(user=second, occurrence_id=occurrence.pk)
     client.get(reverse("events:feed_personal", args=[tokens[second.pk]]))
     with django_capture_on_commit_callbacks(execute=True):
         services.registration_cancel(registration_id=registration.pk, user=first)
-    assert not is_cached(ical.personal_scope(first.pk)) and not is_cached(ical.personal_scope(second.pk))
-    assert is_cached(ical.SITE_SCOPE)
+    assert not is_cached(feed_cache.personal_scope(first.pk)) and not is_cached(
+        feed_cache.personal_scope(second.pk)
+    )
+    assert is_cached(feed_cache.SITE_SCOPE)
     assert summaries(client.get(reverse("events:feed_personal", args=[tokens[first.pk]]))) == set()
 
 
@@ -242,26 +246,26 @@ def test_every_language_is_cached_apart_and_invalidated_together(client, make_ev
         with translation.override(language):
             url = reverse("events:feed_site")
         assert f"/{language}/events/" in client.get(url).content.decode().replace("\r\n ", "")
-    assert is_cached(ical.SITE_SCOPE, "en") and is_cached(ical.SITE_SCOPE, "fr")
-    version = cache.get(ical._version_key(ical.SITE_SCOPE))
-    ical.invalidate_feeds({ical.SITE_SCOPE})
+    assert is_cached(feed_cache.SITE_SCOPE, "en") and is_cached(feed_cache.SITE_SCOPE, "fr")
+    version = cache.get(feed_cache._version_key(feed_cache.SITE_SCOPE))
+    feed_cache.invalidate_feeds({feed_cache.SITE_SCOPE})
     for language in ("en", "fr"):
-        assert cache.get(ical._feed_key(ical.SITE_SCOPE, version, language)) is None
+        assert cache.get(feed_cache._feed_key(feed_cache.SITE_SCOPE, version, language)) is None
 
 
 def test_a_feed_built_while_invalidated_is_not_kept(db):
     """A build that read the rows before a change committed must not be served after it."""
-    scope = ical.community_scope(1)
+    scope = feed_cache.community_scope(1)
 
     def build_during_a_change():
-        ical.invalidate_feeds({scope})  # the change commits while this build reads the old rows
+        feed_cache.invalidate_feeds({scope})  # the change commits while this build reads the old rows
         return b"stale"
 
     with translation.override("en"):
-        assert ical.cached_feed(scope, build_during_a_change) == b"stale"  # this request gets its build
+        assert feed_cache.cached_feed(scope, build_during_a_change) == b"stale"  # this request gets its build
         assert not is_cached(scope)
-        assert ical.cached_feed(scope, lambda: b"fresh") == b"fresh"
-        assert ical.cached_feed(scope, lambda: b"not built") == b"fresh"
+        assert feed_cache.cached_feed(scope, lambda: b"fresh") == b"fresh"
+        assert feed_cache.cached_feed(scope, lambda: b"not built") == b"fresh"
 
 
 def test_a_tag_that_no_public_event_carries_gets_an_empty_feed_never_cached(client, make_event, community):
@@ -274,5 +278,5 @@ def test_a_tag_that_no_public_event_carries_gets_an_empty_feed_never_cached(clie
     hidden_only = client.get(reverse("events:feed_tag", args=["sacred-grove"]))
     assert summaries(made_up) == summaries(hidden_only) == set()
     for tag in ("no-event-has-this-tag", "sacred-grove"):
-        assert cache.get(ical._version_key(ical.tag_scope(tag))) is None
+        assert cache.get(feed_cache._version_key(feed_cache.tag_scope(tag))) is None
     assert "Open webinar" in summaries(client.get(reverse("events:feed_tag", args=["youth"])))

@@ -4,8 +4,9 @@ values narrow the calendar, invalid ones are left out while the others still app
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from events import selectors, services
+from events import services
 from events.filters import CalendarFilter
+from events.selectors import calendar as selectors
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

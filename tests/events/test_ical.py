@@ -183,7 +183,7 @@ def test_personal_feed_has_registered_events_with_join_links_and_is_revocable(
     assert other.title not in titles
     # Leaving the community takes its events out of the feed.
     events_membership(user, private_community, status="left")
-    from events.ical import invalidate_feeds, personal_scope
+    from events.feed_cache import invalidate_feeds, personal_scope
 
     invalidate_feeds({personal_scope(user.pk)})
     cal = parse(client.get(reverse("events:feed_personal", args=[token])))
@@ -207,7 +207,7 @@ def test_event_ics_includes_join_link_for_registered_user(client, make_event):
 
 
 def test_add_to_calendar_links(make_event):
-    from events.ical import google_calendar_url, outlook_calendar_url
+    from events.calendar_links import google_calendar_url, outlook_calendar_url
 
     event = make_event(start_date=dt.date(2030, 7, 1), end_date=dt.date(2030, 7, 1))
     occurrence = event.occurrences.get()

@@ -2,7 +2,7 @@
 thread with its own database connection, all released together by a barrier. The seat count is taken
 with the occurrence row locked (SELECT ... FOR UPDATE), so exactly `capacity` people get a seat and
 the others are waitlisted in order. The SQLite-safe unit test of the same rule is
-tests/events/test_registration.py::test_capacity_logic_is_pure."""
+tests/events/services/test_registration.py::test_capacity_logic_is_pure."""
 
 import json
 

@@ -15,7 +15,7 @@ from events.services import events as event_services
 from events.services import imported_feeds
 from tests.factories import UserFactory
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parent.parent / "data"
 PAST = dt.datetime(2010, 1, 1, tzinfo=dt.UTC)
 
 

@@ -16,7 +16,7 @@ from events import services
 from events.importer import apply, common, download, runs
 from events.models import EventPage, ImportedFeed, ImportOutcome, ImportReport
 from events.services import events as event_services
-from tests.events.test_importer import ics, run, vevent
+from tests.events.importer.test_runs import ics, run, vevent
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from events import tasks
 from events.importer import addresses, apply, common, download, runs
 from events.models import EventPage, ImportedFeed, ImportOutcome
-from tests.events.test_importer import ics, run, vevent
+from tests.events.importer.test_runs import ics, run, vevent
 
 DEADLINE = 1  # seconds, instead of the 60 of download.TOTAL_TIME
 MARGIN = 0.5  # how late after the deadline the fetch may give up

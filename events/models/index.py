@@ -1,0 +1,178 @@
+"""The calendar of all events: one page under the home page that serves its own listing (upcoming,
+month, week, past, with filters) at its address, through its index route (Wagtail's RoutablePageMixin).
+The other addresses under it (registration, feeds, organisers' pages) are events.urls'."""
+
+import calendar as pycalendar
+from datetime import date, timedelta
+
+from django.contrib import messages
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.models import Page
+
+from cop import permissions as cop_permissions
+from cop.models import Visibility
+from events.models.choices import EventType
+from events.years import EARLIEST_YEAR, LATEST_YEAR
+
+VIEWS = ("upcoming", "month", "week", "past")
+
+# The calendar shows the years events may take place in (events.validation); navigation stops there.
+FIRST_DAY = date(EARLIEST_YEAR, 1, 1)
+LAST_DAY = date(LATEST_YEAR, 12, 31)
+MAX_PAST_PAGES = 1000
+
+
+def _is_number(value: str, *, digits: int) -> bool:
+    """ASCII digits only (str.isdigit also takes "²"), and not more of them than `digits`."""
+    return value.isascii() and value.isdigit() and len(value) <= digits
+
+
+def _clamp_day(day: date) -> date:
+    return min(max(day, FIRST_DAY), LAST_DAY)
+
+
+def _parse_month(value: str, today: date) -> tuple[int, int]:
+    """`YYYY-MM` within the calendar's years (clamped to them); anything else is this month."""
+    year_text, _dash, month_text = value.partition("-")
+    if _is_number(year_text, digits=6) and _is_number(month_text, digits=2) and 1 <= int(month_text) <= 12:
+        return min(max(int(year_text), EARLIEST_YEAR), LATEST_YEAR), int(month_text)
+    return today.year, today.month
+
+
+def _parse_week(value: str, today: date) -> date:
+    """The Monday of the week holding the ISO date `value` (clamped to the calendar's years)."""
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        day = today
+    day = _clamp_day(day)
+    return max(day - timedelta(days=day.weekday()), FIRST_DAY)
+
+
+def _parse_page(value: str) -> int:
+    """A page of the past events: a bad number is the first page, a large one the last we show."""
+    if not _is_number(value, digits=9):
+        return 1
+    return min(max(int(value), 1), MAX_PAST_PAGES)
+
+
+def _filter_query(request, **overrides) -> str:
+    params = request.GET.copy()
+    for key, value in overrides.items():
+        if value is None:
+            params.pop(key, None)
+        else:
+            params[key] = value
+    return params.urlencode()
+
+
+def _subscribable_feed_url(filters: dict, communities) -> str:
+    """The feed of what the valid filters show, when there is one to subscribe to."""
+    if filters.get("community"):
+        community = next((c for c in communities if str(c.pk) == filters["community"]), None)
+        if community is not None and community.visibility == Visibility.PUBLIC:
+            return reverse("events:feed_community", args=[community.slug])
+        return ""
+    if filters.get("type"):
+        return reverse("events:feed_type", args=[filters["type"]])
+    if filters.get("tag"):
+        return reverse("events:feed_tag", args=[filters["tag"]])
+    return reverse("events:feed_site")
+
+
+class EventIndexPage(RoutablePageMixin, Page):
+    """The calendar of all events (its address is also named events:calendar)."""
+
+    intro = models.TextField(gettext_lazy("introduction"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["events.EventPage"]
+    max_count = 1
+    template = "events/calendar.html"
+
+    class Meta:
+        verbose_name = gettext_lazy("events calendar")
+
+    @path("", name="calendar")
+    def calendar(self, request):
+        """The events calendar: upcoming list, month grid, week agenda or past archive, with filters."""
+        # Imported here, not above: the calendar's FilterSet (cop.filters) builds querysets when its class
+        # is defined, which needs every app's models loaded, and this module is loaded with the models.
+        from events.filters import CalendarFilter
+        from events.selectors import calendar as calendar_selectors
+
+        view = request.GET.get("view", "upcoming")
+        view = view if view in VIEWS else "upcoming"
+        communities = list(
+            cop_permissions.readable_communities(request.user).only("pk", "title").order_by("title")
+        )
+        filterset = CalendarFilter(request.GET or None, user=request.user, communities=communities)
+        if invalid := filterset.invalid_labels():
+            messages.warning(
+                request,
+                _("These filters are not valid and were ignored: %(filters)s.")
+                % {"filters": ", ".join(invalid)},
+            )
+        filters = filterset.valid_values()
+        today = timezone.localdate()
+        context = {
+            "view": view,
+            "filters": filterset,
+            "filter_form": filterset.form,
+            "event_types": EventType.choices,
+            "today": today,
+            "current_tz": timezone.get_current_timezone_name(),
+        }
+        if view == "month":
+            year, month = _parse_month(request.GET.get("month", ""), today)
+            first = date(year, month, 1)
+            previous = (first - timedelta(days=1)).replace(day=1) if first > FIRST_DAY else None
+            following = (
+                (first + timedelta(days=32)).replace(day=1) if year < LATEST_YEAR or month < 12 else None
+            )
+            weeks = calendar_selectors.month_grid(request.user, year, month, filters)
+            context.update(
+                weeks=weeks,
+                month_start=first,
+                weekday_names=[pycalendar.day_name[(i) % 7] for i in range(7)],
+                previous_query=_filter_query(request, month=f"{previous:%Y-%m}") if previous else "",
+                next_query=_filter_query(request, month=f"{following:%Y-%m}") if following else "",
+                month_has_events=any(day.occurrences for week in weeks for day in week),
+            )
+        elif view == "week":
+            monday = _parse_week(request.GET.get("week", ""), today)
+            context.update(
+                days=calendar_selectors.week_days(request.user, monday, filters),
+                monday=monday,
+                sunday=monday + timedelta(days=6),
+                previous_query=_filter_query(request, week=(monday - timedelta(days=7)).isoformat())
+                if monday > FIRST_DAY
+                else "",
+                next_query=_filter_query(request, week=(monday + timedelta(days=7)).isoformat())
+                if monday + timedelta(days=7) <= LAST_DAY
+                else "",
+            )
+        elif view == "past":
+            page_number = _parse_page(request.GET.get("page", "1"))
+            occurrences = calendar_selectors.past(
+                request.user, filters, limit=31, offset=(page_number - 1) * 30
+            )
+            context.update(
+                occurrences=occurrences[:30],
+                page_number=page_number,
+                next_query=_filter_query(request, page=str(page_number + 1))
+                if len(occurrences) > 30 and page_number < MAX_PAST_PAGES
+                else "",
+            )
+        else:
+            context["occurrences"] = calendar_selectors.upcoming(request.user, filters, limit=40)
+        context["view_queries"] = {name: _filter_query(request, view=name, page=None) for name in VIEWS}
+        context["feed_url"] = _subscribable_feed_url(filters, communities)
+        return self.render(request, context_overrides=context)

@@ -1,0 +1,120 @@
+"""The calendar's listings: upcoming and past occurrences, a month grid, a week, a community's next
+events; each occurrence carries the viewer's registration."""
+
+import calendar as pycalendar
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from events import permissions
+from events.filters import CalendarFilter
+from events.models.occurrences import Occurrence
+from events.selectors.registrations import with_my_registrations
+
+
+def occurrences_for(user, filters: Mapping | None = None) -> QuerySet:
+    """Occurrences of events the user may see, narrowed by the calendar's `filters` (query parameters,
+    events.filters.CalendarFilter: invalid ones are left out), with everything a list shows joined or
+    prefetched."""
+    qs = Occurrence.objects.filter(
+        permissions.visible_events_q(user, prefix="event__"), event__live=True, is_detached=False
+    )
+    if filters:
+        qs = CalendarFilter(filters, qs, user=user).qs
+    return qs.select_related("event", "event__community").prefetch_related(
+        Prefetch("event__working_languages"),
+    )
+
+
+def upcoming(user, filters=None, *, now=None, limit=50) -> list[Occurrence]:
+    now = now or timezone.now()
+    qs = occurrences_for(user, filters).filter(end_utc__gt=now).order_by("start_utc", "pk")
+    return with_my_registrations(user, list(qs[:limit]))
+
+
+def past(user, filters=None, *, now=None, limit=50, offset=0) -> list[Occurrence]:
+    now = now or timezone.now()
+    qs = occurrences_for(user, filters).filter(end_utc__lte=now).order_by("-start_utc", "-pk")
+    return with_my_registrations(user, list(qs[offset : offset + limit]))
+
+
+def between(user, start: datetime, end: datetime, filters=None) -> list[Occurrence]:
+    """Occurrences overlapping [start, end) (multi-day events appear on each of their days)."""
+    qs = (
+        occurrences_for(user, filters)
+        .filter(start_utc__lt=end, end_utc__gt=start)
+        .order_by("start_utc", "pk")
+    )
+    return with_my_registrations(user, list(qs[:1000]))
+
+
+@dataclass
+class Day:
+    day: date
+    in_month: bool
+    is_today: bool
+    occurrences: list = field(default_factory=list)
+
+
+def _local_midnight(day: date, tz) -> datetime:
+    return datetime.combine(day, time(0)).replace(tzinfo=tz)
+
+
+def month_grid(
+    user, year: int, month: int, filters=None, *, tz=None, first_weekday: int = 0
+) -> list[list[Day]]:
+    """Weeks of days (in the viewer's time zone) with the occurrences happening on each day."""
+    tz = tz or timezone.get_current_timezone()
+    cal = pycalendar.Calendar(firstweekday=first_weekday)
+    days = [d for week in cal.monthdatescalendar(year, month) for d in week]
+    occurrences = between(
+        user, _local_midnight(days[0], tz), _local_midnight(days[-1] + timedelta(days=1), tz), filters
+    )
+    today = timezone.localdate(timezone=tz)
+    grid = [Day(day=d, in_month=d.month == month, is_today=d == today) for d in days]
+    by_day = {d.day: d for d in grid}
+    for occurrence in occurrences:
+        first = occurrence.start_utc.astimezone(tz).date()
+        last = (occurrence.end_utc - timedelta(microseconds=1)).astimezone(tz).date()
+        current = max(first, days[0])
+        while current <= min(last, days[-1]):
+            by_day[current].occurrences.append(occurrence)
+            current += timedelta(days=1)
+    return [grid[i : i + 7] for i in range(0, len(grid), 7)]
+
+
+def week_days(user, monday: date, filters=None, *, tz=None) -> list[Day]:
+    tz = tz or timezone.get_current_timezone()
+    days = [monday + timedelta(days=i) for i in range(7)]
+    occurrences = between(
+        user, _local_midnight(days[0], tz), _local_midnight(days[-1] + timedelta(days=1), tz), filters
+    )
+    today = timezone.localdate(timezone=tz)
+    result = [Day(day=d, in_month=True, is_today=d == today) for d in days]
+    for occurrence in occurrences:
+        first = occurrence.start_utc.astimezone(tz).date()
+        last = (occurrence.end_utc - timedelta(microseconds=1)).astimezone(tz).date()
+        for day in result:
+            if first <= day.day <= last:
+                day.occurrences.append(occurrence)
+    return result
+
+
+def community_upcoming(user, community, *, limit=5, now=None) -> list[Occurrence]:
+    now = now or timezone.now()
+    qs = (
+        Occurrence.objects.filter(
+            event__live=True,
+            event__community=community,
+            end_utc__gt=now,
+            is_detached=False,
+            is_cancelled=False,
+        )
+        .select_related("event", "event__community")
+        .prefetch_related("event__working_languages")
+        .order_by("start_utc")
+    )
+    return list(qs[:limit])
