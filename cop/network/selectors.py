@@ -351,22 +351,21 @@ def _reasons(facts: _Facts, item, other_key: str, region_name: str) -> list[Reas
     return reasons
 
 
-def _shared(through, column: str, related: str, wanted, candidates) -> dict[int, list[int]]:
-    """For each candidate, which of the `wanted` related ids it has (one query, a subquery of ids)."""
+def _shared(through, column: str, related: str, wanted) -> dict[int, list[int]]:
+    """For each item of the other kind, which of the `wanted` related ids it has (one query on the
+    indexed through table; items that are not candidates are simply never looked up)."""
     shared: dict[int, list[int]] = {}
-    if not wanted:
-        return shared
-    rows = through.objects.filter(**{f"{related}__in": wanted, f"{column}__in": candidates.values("pk")})
-    for owner, value in rows.values_list(column, related):
-        shared.setdefault(owner, []).append(value)
+    if wanted:
+        for owner, value in through.objects.filter(**{f"{related}__in": wanted}).values_list(column, related):
+            shared.setdefault(owner, []).append(value)
     return shared
 
 
 def match_suggestions(item, *, viewer=None, limit: int = 10, today: date | None = None) -> list[Suggestion]:
     """Published, open items of the other kind that could answer `item` (an offer for a need, a need
     for an offer), best first, each with the reasons of its score in words. Pairs the viewer marked
-    "not relevant" are left out. Seven queries, whatever the number of candidates; only the shown
-    suggestions are put in words."""
+    "not relevant" are left out. Seven queries, whatever the number of candidates; every candidate is
+    scored on numbers, only the shown ones are put in words (_Facts gives both, so they agree)."""
     today = today or timezone.localdate()
     other = Offer if item.kind == "need" else Need
     other_key = "offer" if item.kind == "need" else "need"
@@ -383,37 +382,52 @@ def match_suggestions(item, *, viewer=None, limit: int = 10, today: date | None 
     if viewer is not None and viewer.is_authenticated:
         hidden = MatchFeedback.objects.filter(user=viewer, **{item.kind: item}).values(column)
         candidates = candidates.exclude(pk__in=hidden)
-    shared_targets = _shared(other.gbf_targets.through, column, "gbftarget_id", list(targets), candidates)
-    shared_components = _shared(
-        other.km_components.through, column, "kmcomponent_id", list(components), candidates
-    )
+    shared_targets = _shared(other.gbf_targets.through, column, "gbftarget_id", list(targets))
+    shared_components = _shared(other.km_components.through, column, "kmcomponent_id", list(components))
     regions = _region_names()
     own_country = str(item.country) if item.country else ""
-    own_region = regions.get(own_country, (None, ""))
-    scored = []
-    rows = candidates.values_list("pk", "support_kind", "language_id", "country", "expires_on")
-    for pk, kind, language_id, country, expires_on in rows:
-        same_country = bool(own_country) and country == own_country
-        facts = _Facts(
+    own_region = regions.get(own_country, (None, ""))[0]
+    same_region_countries = {country for country, (region, _name) in regions.items() if region == own_region}
+    same_region_countries.discard(own_country)
+
+    def facts_of(pk, kind, language_id, country, expires_on) -> _Facts:
+        return _Facts(
             targets=tuple(sorted(targets[target] for target in shared_targets.get(pk, ()))),
             components=tuple(sorted(components[component] for component in shared_components.get(pk, ()))),
             same_kind=kind == item.support_kind,
             same_language=language_id == item.language_id,
-            same_country=same_country,
-            same_region=not same_country
-            and own_region[0] is not None
-            and regions.get(country, (None,))[0] == own_region[0],
+            same_country=bool(own_country) and country == own_country,
+            same_region=own_region is not None and country in same_region_countries,
             expires_on=expires_on,
             open_longer=expires_on is None or item.expires_on is None or expires_on >= item.expires_on,
         )
-        score = facts.score - (WEIGHTS["open"] if facts.open_longer else 0)
+
+    # The same sums as _Facts.score, inlined: this loop runs once per candidate.
+    weight_target, weight_component = WEIGHTS["target"], WEIGHTS["component"]
+    scored = []
+    for row in candidates.values_list("pk", "support_kind", "language_id", "country", "expires_on"):
+        pk, kind, language_id, country, expires_on = row
+        score = weight_target * len(shared_targets.get(pk, ())) + weight_component * len(
+            shared_components.get(pk, ())
+        )
+        if kind == item.support_kind:
+            score += WEIGHTS["kind"]
+        if language_id == item.language_id:
+            score += WEIGHTS["language"]
+        if own_country and country == own_country:
+            score += WEIGHTS["country"]
+        elif country in same_region_countries:
+            score += WEIGHTS["region"]
         if score:  # availability alone is no reason to suggest anything
-            scored.append((facts.score, pk, facts))
+            if expires_on is None or item.expires_on is None or expires_on >= item.expires_on:
+                score += WEIGHTS["open"]
+            scored.append((score, pk, row))
     scored.sort(key=lambda entry: (-entry[0], -entry[1]))
-    best = scored[:limit]
+    best = [(score, pk, facts_of(*row)) for score, pk, row in scored[:limit]]
     loaded = other.objects.select_related("language", "organisation").in_bulk([pk for _score, pk, _f in best])
+    region_name = regions.get(own_country, (None, ""))[1]
     return [
-        Suggestion(item=loaded[pk], score=score, reasons=_reasons(facts, item, other_key, own_region[1]))
+        Suggestion(item=loaded[pk], score=facts.score, reasons=_reasons(facts, item, other_key, region_name))
         for score, pk, facts in best
     ]
 
