@@ -208,7 +208,11 @@ class NarrowForm(forms.Form):
 
     def __init__(self, *args, consent, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["audience_communities"].queryset = consent.audience_communities.all()
+        # From "everyone" or "signed in", any community narrows; from "communities", only fewer of them.
+        wide = consent.audience in ("public", "signed_in")
+        self.fields["audience_communities"].queryset = (
+            _communities() if wide else consent.audience_communities.order_by("title")
+        )
         self.fields["remove_uses"].choices = [
             (use, label) for use, label in USE_LABELS.items() if getattr(consent, use)
         ]

@@ -274,3 +274,55 @@ def test_the_consent_form_writes_the_first_record(cast, client):
     consent = services.item_consent(type(page).objects.get(pk=page.pk))
     assert consent.allow_cite and not consent.allow_download
     assert set(consent.custodians.all()) == {author, cast.users["custodian"]}
+
+
+def test_narrow_through_the_page(cast, client):
+    page, consent = cast.tk_case_study(audience=Audience.SIGNED_IN, allow_download=True)
+    custodian = cast.client(client, "custodian")
+    url = reverse("cop_library:consent_narrow", args=["case-study", page.pk])
+    assert custodian.get(url).status_code == 200
+    response = custodian.post(url, {"audience": "public", "remove_uses": []})
+    assert response.status_code == 400 and "Nothing would be narrowed" in response.content.decode()
+    response = custodian.post(url, {"audience": "signed_in", "remove_uses": ["allow_download"]})
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    consent.refresh_from_db()
+    assert consent.allow_download is False and consent.audience == "signed_in"
+    both = [cast.holder.pk, cast.other.pk]
+    response = custodian.post(url, {"audience": "communities", "audience_communities": both})
+    assert response.status_code == 302
+    consent.refresh_from_db()
+    assert consent.audience == "communities"
+    assert access(cast.user("outsider"), type(page).objects.get(pk=page.pk)) == Access.NOTICE
+    # From then on, only fewer of those communities narrow it.
+    response = custodian.post(url, {"audience": "communities", "audience_communities": both})
+    assert response.status_code == 400
+    response = custodian.post(url, {"audience": "communities", "audience_communities": [cast.holder.pk]})
+    assert response.status_code == 302
+    assert list(consent.audience_communities.all()) == [cast.holder]
+    assert _actions(consent) == [ConsentAction.NARROWED] * 3
+
+
+def test_a_building_block_has_its_consent_pages_too(cast, client):
+    from cop.library.models import BuildingBlock
+    from tests.library.conftest import make_consent
+
+    block = BuildingBlock.objects.create(
+        title="Seed keepers' calendar",
+        summary="RESTRICTED block",
+        library=cast.library,
+        holds_traditional_knowledge=True,
+    )
+    consent = make_consent(
+        block, holder=cast.holder, custodians=[cast.users["custodian"]], communities=[cast.holder]
+    )
+    BuildingBlock.objects.filter(pk=block.pk).update(status="published")
+    block = BuildingBlock.objects.get(pk=block.pk)
+    custodian = cast.client(client, "custodian")
+    assert custodian.get(reverse("cop_library:consent_manage", args=["block", block.pk])).status_code == 200
+    withdraw = reverse("cop_library:consent_withdraw", args=["block", block.pk])
+    assert custodian.post(withdraw, {"reason": "Asked by the elders"}).status_code == 302
+    consent.refresh_from_db()
+    assert consent.status == ConsentStatus.WITHDRAWN
+    assert access(cast.user("holder_member"), BuildingBlock.objects.get(pk=block.pk)) == Access.HIDDEN
+    response = cast.client(client, "holder_member").get(block.get_absolute_url())
+    assert response.status_code == 404 and "RESTRICTED" not in response.content.decode()
