@@ -133,3 +133,20 @@ def test_listing_queries_are_constant(client, cast, django_assert_num_queries, v
     with django_assert_num_queries(len(small)):
         response = client.get(cast.site_library.url)
     assert len(response.context["case_studies"]) == 20
+
+
+HOSTILE = [str(2**64), "9" * 400, "\x00", "' OR 1=1 --", "é" * 200]
+
+
+@pytest.mark.django_db
+def test_hostile_query_strings_never_5xx(client, listing):
+    names = ["q", "target", "region", "country", "ecosystem", "stakeholder", "language", "licence", "label"]
+    names += ["scale", "sort", "page"]
+    for name in names:
+        for value in HOSTILE:
+            response = client.get(listing.library.url, {name: value})
+            assert response.status_code in (200, 400), (name, value)
+    for path in ("collections/%00/", "collections/" + "x" * 300 + "/"):
+        assert client.get(listing.site_library.url + path).status_code == 404
+    assert client.get(f"/en/library/case-studies/{2**64}/").status_code == 404
+    assert client.get(f"/en/library/blocks/{2**63}/").status_code == 404
