@@ -326,3 +326,14 @@ def test_a_building_block_has_its_consent_pages_too(cast, client):
     assert access(cast.user("holder_member"), BuildingBlock.objects.get(pk=block.pk)) == Access.HIDDEN
     response = cast.client(client, "holder_member").get(block.get_absolute_url())
     assert response.status_code == 404 and "RESTRICTED" not in response.content.decode()
+
+
+def test_the_item_page_leads_its_custodians_to_the_consent_record(cast, client):
+    page, _consent = cast.tk_case_study()
+    manage = reverse("cop_library:consent_manage", args=["case-study", page.pk])
+    assert manage in cast.client(client, "custodian").get(page.url).content.decode()
+    assert manage not in cast.client(client, "holder_member").get(page.url).content.decode()
+    assert (
+        reverse("cop_library:my_custodianship")
+        in cast.client(client, "holder_member").get("/en/").content.decode()
+    )
