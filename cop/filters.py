@@ -1,17 +1,15 @@
 """List filters read from the address (django-filter), shared by the apps' filter sets, and the
-communities index's and network's own. A list selector takes a `filters` dict and returns
-`SomeFilter(filters, qs).qs`; a value that is not valid is left out while the others apply (django-filter
-filters with the valid fields only), and the page says which were ignored."""
+communities index's own (the practitioner network's are in cop.network.filters). A list selector takes
+a `filters` dict and returns `SomeFilter(filters, qs).qs`; a value that is not valid is left out while
+the others apply (django-filter filters with the valid fields only), and the page says which were
+ignored."""
 
 import django_filters
 from django import forms
-from django.contrib.auth import get_user_model
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 from taggit.models import Tag
 
-from cop.models import CommunityPage, CountryRegion, GBFTarget, Language, Region, StakeholderGroup
+from cop.models import CommunityPage, GBFTarget, Language, Region, StakeholderGroup
 
 
 class UnicodeSlugFilter(django_filters.CharFilter):
@@ -122,53 +120,3 @@ class CommunityFilter(LenientFilterSet):
             "communitypage_id"
         )
         return queryset.filter(pk__in=listed)
-
-
-class PractitionerFilter(LenientFilterSet):
-    """The practitioner network (cop.selectors.practitioner_directory)."""
-
-    q = django_filters.CharFilter(method="filter_name", label=_("Name or organisation"), max_length=100)
-    country = django_filters.ChoiceFilter(label=_("Country"), choices=countries, empty_label=_("Any country"))
-    region = RegionFilter(method="filter_region")
-    stakeholder = django_filters.ModelChoiceFilter(
-        field_name="stakeholder_group",
-        queryset=StakeholderGroup.objects.all(),
-        to_field_name="slug",
-        label=_("Stakeholder group"),
-        empty_label=_("Any group"),
-    )
-    target = django_filters.ModelChoiceFilter(
-        field_name="expertise",
-        queryset=GBFTarget.objects.all(),
-        to_field_name="number",
-        label=_("Works on GBF target"),
-        empty_label=_("Any target"),
-    )
-    language = django_filters.ModelChoiceFilter(
-        field_name="languages",
-        queryset=Language.objects.all(),
-        to_field_name="code",
-        label=_("Works in language"),
-        empty_label=_("Any language"),
-    )
-
-    class Meta:
-        model = get_user_model()
-        fields = []
-
-    def filter_name(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(display_name__icontains=value)
-            | Q(first_name__icontains=value)
-            | Q(last_name__icontains=value)
-            | Q(organisation__icontains=value)
-        )
-
-    def filter_region(self, queryset, name, value):
-        countries_in = CountryRegion.objects.filter(region_id__in=region_and_subregions(value)).values(
-            "country"
-        )
-        return queryset.filter(country__in=countries_in)

@@ -3,13 +3,12 @@ queries (annotations and prefetches, never a query per row)."""
 
 from collections.abc import Mapping
 
-from django.contrib.auth import get_user_model
-from django.db.models import Case, Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value, When
+from django.db.models import Case, Count, IntegerField, OuterRef, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce, Lower
 from taggit.models import Tag
 
 from cop import permissions
-from cop.filters import CommunityFilter, PractitionerFilter
+from cop.filters import CommunityFilter
 from cop.models import (
     Announcement,
     CommunityPage,
@@ -194,20 +193,7 @@ def my_memberships(user) -> dict:
     return {"active": active, "pending": pending}
 
 
-# PRACTITIONERS ----
-
-
-def practitioner_directory(*, filters: Mapping | None = None) -> QuerySet:
-    """Listed, active practitioners with their public profile, narrowed by `filters`
-    (cop.filters.PractitionerFilter: invalid values are left out)."""
-    people = get_user_model().objects.filter(is_active=True, listed_in_directory=True)
-    if filters:
-        people = PractitionerFilter(filters, people).qs
-    return (
-        people.select_related("stakeholder_group")
-        .prefetch_related("expertise", "languages")
-        .order_by(Lower("display_name"), "pk")
-    )
+# PRACTITIONERS (the directory and profiles are cop.network's) ----
 
 
 def profile_communities(viewer, person) -> list:
@@ -218,14 +204,4 @@ def profile_communities(viewer, person) -> list:
         Membership.objects.filter(user=person, status=MembershipStatus.ACTIVE, community__in=readable)
         .select_related("community")
         .order_by(Lower("community__title"))
-    )
-
-
-def prefetch_profile(person):
-    """The person with the related rows their profile page shows."""
-    return (
-        get_user_model()
-        .objects.select_related("stakeholder_group")
-        .prefetch_related(Prefetch("expertise"), "languages")
-        .get(pk=person.pk)
     )

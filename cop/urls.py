@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import announcements, communities, invitations, management, network, profiles
+from .views import announcements, communities, invitations, management, profiles
 
 app_name = "cop"
 
@@ -47,6 +47,4 @@ urlpatterns = [
         name="announcement_delete",
     ),
     path("invitations/<text:token>/", invitations.invitation, name="invitation"),
-    path("network/", network.network, name="network"),
-    path("people/<id:user_id>/", network.profile, name="profile"),
 ]

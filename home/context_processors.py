@@ -9,7 +9,7 @@ NAVIGATION = [
     ("communities", _("Communities"), "cop:community_index"),
     ("forums", _("Forums"), "forums:index"),
     ("events", _("Events"), "events:calendar"),
-    ("network", _("Network"), "cop:network"),
+    ("network", _("Network"), "cop_network:directory"),
     ("case_studies", _("Case studies"), "cop_library:index"),
     ("search", _("Search"), "search"),
 ]

@@ -214,6 +214,33 @@ def _quiet_not_found():
     logger.setLevel(level)
 
 
+def _network_objects(*, author, other) -> dict:
+    """An organisation with a pending claim, a need by `author` and an offer by `other` (published),
+    and their match: the practitioner network's ids."""
+    from cop.models import Language
+    from cop.network.models import FocalPointClaim, Match, Need, Offer, Organisation
+
+    organisation = Organisation.objects.create(name="Andean Páramo Alliance", kind="network")
+    claim = FocalPointClaim.objects.create(organisation=organisation, user=other, message="I coordinate it.")
+    spanish = Language.objects.get(code="es")
+    common = {
+        "support_kind": "training",
+        "language": spanish,
+        "status": "published",
+        "description": "Training",
+    }
+    need = Need.objects.create(title="Monitoring training", author=author, **common)
+    offer = Offer.objects.create(title="Monitoring course", author=other, **common)
+    match = Match.objects.create(need=need, offer=offer)
+    return {
+        "organisation_id": organisation.pk,
+        "claim_id": claim.pk,
+        "item_id": need.pk,
+        "other_id": offer.pk,
+        "match_id": match.pk,
+    }
+
+
 @pytest.fixture
 def dataset(site_home, settings):
     """A public community with its board, a thread with a reply, a flag and a notification, a live
@@ -247,6 +274,7 @@ def dataset(site_home, settings):
     registration = event_services.event_register(user=member, occurrence_id=occurrence.pk)
     token = event_services.calendar_token_rotate(user=member)
     feed = ImportedFeed.objects.create(community=community, title="Partner", url="https://example.org/f.ics")
+    network = _network_objects(author=member, other=other)
     ids = {
         "community_id": community.pk,
         "membership_id": other_membership.pk,
@@ -269,6 +297,7 @@ def dataset(site_home, settings):
         "uidb36": "1",
         "g0": "1",
         "g1": "file.pdf",
+        **network,
     }
     # Per URL name, the object its "pk" means.
     pks = {

@@ -13,7 +13,7 @@ from cop.community_forms import PractitionerProfileForm
 def my_profile(request):
     """The account menu's "My public profile": one address for everyone, so that the menu is the same
     for every member (cached pages fill in only their name)."""
-    return redirect("cop:profile", request.user.pk)
+    return redirect("cop_network:profile", request.user.pk)
 
 
 @login_required

@@ -51,7 +51,7 @@ def _speakers(user, event) -> list:
     for speaker in speakers:
         member = speaker.member
         speaker.profile_url = (
-            reverse("cop:profile", args=[member.pk])
+            reverse("cop_network:profile", args=[member.pk])
             if member is not None and can_see_profile(user, member)
             else ""
         )

@@ -374,6 +374,6 @@ def test_speakers_link_to_listed_profiles(client, make_event):
     event.speakers.add(EventSpeaker(name="Guest Speaker", affiliation="IUCN"))
     event = services.event_update(page=event)
     html = client.get(event.url).content.decode()
-    assert reverse("cop:profile", args=[listed.pk]) in html
-    assert reverse("cop:profile", args=[private.pk]) not in html and "Quiet Person" in html
+    assert reverse("cop_network:profile", args=[listed.pk]) in html
+    assert reverse("cop_network:profile", args=[private.pk]) not in html and "Quiet Person" in html
     assert "Guest Speaker" in html and "IUCN" in html

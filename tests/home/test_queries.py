@@ -148,7 +148,7 @@ def test_network(site_home, viewer):
             person.languages.set(languages)
 
     people(FEW)
-    url = reverse("cop:network")
+    url = reverse("cop_network:directory")
     few = count_queries(viewer, url)
     people(MANY - FEW)
     assert count_queries(viewer, url) == few

@@ -1,4 +1,6 @@
-"""The practitioner network and public profiles: only public information, and only listed people."""
+"""The practitioner directory and profiles (moved from cop with the directory): only listed people; what
+the tests below look at (organisation, country, expertise, languages) is for signed-in members by
+default, so they look as a member unless they check what an anonymous visitor sees."""
 
 import pytest
 
@@ -33,7 +35,13 @@ def people(db):
 
 
 def names(response):
-    return {person.display_name for person in response.context["page_obj"]}
+    return {card.name for card in response.context["cards"]}
+
+
+@pytest.fixture
+def member_client(client):
+    client.force_login(UserFactory(display_name="Mara Member", listed_in_directory=False))
+    return client
 
 
 def test_network_lists_only_listed_active_people_without_e_mail(client, people):
@@ -41,6 +49,11 @@ def test_network_lists_only_listed_active_people_without_e_mail(client, people):
     assert response.status_code == 200
     assert names(response) == {"Lucía Fernández", "James Okello"}
     html = response.content.decode()
+    lucia_card = next(card for card in response.context["cards"] if card.pk == people["lucia"].pk)
+    assert "Instituto Humboldt" not in html  # the organisation is for members by default
+    assert lucia_card.country is None and lucia_card.targets == []  # and so are country and expertise
+    client.force_login(UserFactory())
+    html = client.get("/en/network/").content.decode()
     assert "Instituto Humboldt" in html and "Colombia" in html and "Target 21" in html
     assert people["lucia"].email not in html
 
@@ -59,33 +72,35 @@ def test_network_lists_only_listed_active_people_without_e_mail(client, people):
         ({"q": "Private"}, set()),
     ],
 )
-def test_network_filters(client, people, query, expected):
-    response = client.get("/en/network/", query)
+def test_network_filters(member_client, people, query, expected):
+    response = member_client.get("/en/network/", query)
     assert response.status_code == 200
     assert names(response) == expected
 
 
-def test_network_bad_filter_is_400_in_the_users_language(client, people):
-    response = client.get("/es/network/", {"country": "XX"})
+def test_network_bad_filter_is_400_in_the_users_language(member_client, people):
+    response = member_client.get("/es/network/", {"country": "XX"})
     assert response.status_code == 400
     assert "Escoja una opción válida" in response.content.decode()
 
 
-def test_network_country_names_are_translated(client, people):
-    assert "Colombie" in client.get("/fr/network/").content.decode()
+def test_network_country_names_are_translated(member_client, people):
+    assert "Colombie" in member_client.get("/fr/network/").content.decode()
 
 
-def test_network_query_count_does_not_grow(client, people, django_assert_max_num_queries):
+def test_network_query_count_does_not_grow(member_client, people, django_assert_max_num_queries):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    member_client.get("/en/network/")
     with CaptureQueriesContext(connection) as few:
-        client.get("/en/network/")
+        member_client.get("/en/network/")
     for _ in range(20):
         person = UserFactory(country="FR")
         person.expertise.set(GBFTarget.objects.all()[:2])
     with django_assert_max_num_queries(len(few.captured_queries)):
-        client.get("/en/network/")
+        response = member_client.get("/en/network/")
+    assert len(response.context["cards"]) == 22
 
 
 def test_profile_page_shows_public_profile(client, people, site_home):
@@ -96,13 +111,15 @@ def test_profile_page_shows_public_profile(client, people, site_home):
     response = client.get(f"/en/people/{people['lucia'].pk}/")
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Lucía Fernández" in html and "Biodiversity information systems." in html
+    assert "Lucía Fernández" in html
+    assert "Biodiversity information systems." not in html  # "about me" is for members by default
     assert "Open community" in html and "Facilitator" in html
     assert "Members-only community" not in html  # membership there is members-only information
     assert people["lucia"].email not in html
-    # A fellow member of the private community sees it.
+    # A fellow member of the private community sees it, and her "about me".
     client.force_login(MembershipFactory(community=private).user)
-    assert "Members-only community" in client.get(f"/en/people/{people['lucia'].pk}/").content.decode()
+    html = client.get(f"/en/people/{people['lucia'].pk}/").content.decode()
+    assert "Members-only community" in html and "Biodiversity information systems." in html
 
 
 def test_unlisted_profile_is_404_except_for_its_owner(client, people):
@@ -150,6 +167,7 @@ def test_profile_settings_edit_the_public_profile_and_listing(client, people):
     assert lucia.display_name == "Lucía F." and not lucia.listed_in_directory
     assert sorted(t.number for t in lucia.expertise.all()) == [3, 22]
     assert "Lucía F." not in names(client.get("/en/network/"))
+    assert client.get(f"/en/people/{lucia.pk}/").status_code == 200  # she still sees her own
 
 
 def test_profile_settings_reject_an_unknown_country(client, people):
