@@ -1,11 +1,11 @@
-"""Forms of the community pages: membership actions, invitations, announcements and the public
-profile (the index and network filters are in cop/filters.py). The account forms (sign-up) live in
-cop/forms.py."""
+"""Forms of the community pages: membership actions, invitations, announcements (the index filters are
+in cop/filters.py). The account forms (sign-up, preferences) live in cop/forms.py; the public profile
+is the practitioner network's (cop.network.forms)."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cop.forms import NameField, ProfileForm
+from cop.forms import NameField
 from cop.models import Announcement, Role
 
 
@@ -60,24 +60,3 @@ class AnnouncementForm(forms.ModelForm):
         fields = ["title", "body", "pinned"]
         field_classes = {"title": NameField}
         widgets = {"body": forms.Textarea(attrs={"rows": 8})}
-
-
-class PractitionerProfileForm(ProfileForm):
-    """The account preferences plus the public profile shown on member lists and in the network."""
-
-    class Meta(ProfileForm.Meta):
-        fields = [
-            *ProfileForm.Meta.fields,
-            "organisation",
-            "country",
-            "stakeholder_group",
-            "expertise",
-            "languages",
-            "bio",
-            "listed_in_directory",
-        ]
-        widgets = {
-            "expertise": forms.CheckboxSelectMultiple,
-            "languages": forms.CheckboxSelectMultiple,
-            "bio": forms.Textarea(attrs={"rows": 6}),
-        }

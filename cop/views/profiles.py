@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from cop.community_forms import PractitionerProfileForm
+from cop.forms import ProfileForm
 
 
 @login_required
@@ -18,8 +18,9 @@ def my_profile(request):
 
 @login_required
 def profile_settings(request):
-    """The signed-in user's display name, language and time zone, and their public profile."""
-    form = PractitionerProfileForm(request.POST or None, instance=request.user)
+    """The signed-in user's display name, language and time zone (the public profile is edited in the
+    practitioner network: cop_network:profile_edit)."""
+    form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         user = form.save()
         messages.success(request, _("Your settings were saved."))

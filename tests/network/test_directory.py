@@ -5,6 +5,7 @@ default, so they look as a member unless they check what an anonymous visitor se
 import pytest
 
 from cop.models import GBFTarget, Language, StakeholderGroup
+from cop.network.models import VISIBLE_PARTS
 from tests.factories import CommunityPageFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -144,38 +145,45 @@ def test_member_list_links_only_public_profiles(client, people, site_home):
     assert f'href="/en/people/{people["private"].pk}/"' not in html
 
 
-def test_profile_settings_edit_the_public_profile_and_listing(client, people):
+def _profile_form(**values) -> dict:
+    data = {f"{part}_visibility": "members" for part in VISIBLE_PARTS}
+    data.update(values)
+    return data
+
+
+def test_network_profile_edits_the_public_profile_and_listing(client, people):
     lucia = people["lucia"]
     client.force_login(lucia)
     response = client.post(
-        "/en/me/settings/",
-        {
-            "display_name": "Lucía F.",
-            "preferred_language": "es",
-            "time_zone": "America/Bogota",
-            "organisation": "Humboldt",
-            "country": "CO",
-            "stakeholder_group": StakeholderGroup.objects.get(slug="youth").pk,
-            "expertise": [GBFTarget.objects.get(number=3).pk, GBFTarget.objects.get(number=22).pk],
-            "languages": [Language.objects.get(code="qu").pk],
-            "bio": "Youth networks.",
+        "/en/me/network-profile/",
+        _profile_form(
+            organisation="Humboldt",
+            country="CO",
+            stakeholder_group=StakeholderGroup.objects.get(slug="youth").pk,
+            expertise=[GBFTarget.objects.get(number=3).pk, GBFTarget.objects.get(number=22).pk],
+            languages=[Language.objects.get(code="qu").pk],
+            bio="Youth networks.",
             # listed_in_directory unticked: leave the network
-        },
+        ),
     )
     assert response.status_code == 302
     lucia.refresh_from_db()
-    assert lucia.display_name == "Lucía F." and not lucia.listed_in_directory
+    assert lucia.organisation == "Humboldt" and not lucia.listed_in_directory
     assert sorted(t.number for t in lucia.expertise.all()) == [3, 22]
-    assert "Lucía F." not in names(client.get("/en/network/"))
+    assert "Lucía Fernández" not in names(client.get("/en/network/"))
     assert client.get(f"/en/people/{lucia.pk}/").status_code == 200  # she still sees her own
 
 
-def test_profile_settings_reject_an_unknown_country(client, people):
+def test_network_profile_rejects_an_unknown_country(client, people):
     client.force_login(people["james"])
-    response = client.post(
-        "/en/me/settings/",
-        {"display_name": "J", "preferred_language": "en", "time_zone": "UTC", "country": "ZZ"},
-    )
+    response = client.post("/en/me/network-profile/", _profile_form(country="ZZ"))
     assert response.status_code == 400
     people["james"].refresh_from_db()
     assert people["james"].country == "KE"
+
+
+def test_account_preferences_no_longer_carry_the_public_profile(client, people):
+    client.force_login(people["james"])
+    response = client.get("/en/me/settings/")
+    assert "/en/me/network-profile/" in response.content.decode()
+    assert "organisation" not in response.context["form"].fields
