@@ -1,7 +1,6 @@
 """Reads for the library's pages, every one through cop.library.permissions."""
 
 from django.db.models import Count, Prefetch
-from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -164,6 +163,13 @@ def _selected_values(filterset) -> dict:
     return values
 
 
+def _for_rows(items):
+    """What a row of a list shows (cop_library/includes/case_study_row.html), read with the list."""
+    return items.select_related("consent", "consent__holder_community", "region").prefetch_related(
+        Prefetch("labels", queryset=Label.objects.order_by("sort_order"))
+    )
+
+
 def library_listing(user, library, params) -> dict:
     """The case studies of `library` that `user` may see, filtered, sorted and paginated, with the
     facet counts (FULL items only). NOTICE items are listed, with their notice only, when no filter
@@ -179,9 +185,7 @@ def library_listing(user, library, params) -> dict:
         base = filterset.filter_queryset(base)
     items = library_items_for(user, base, minimum=Access.FULL if filtered else Access.NOTICE)
     full_ids = library_items_for(user, base, minimum=Access.FULL).values("pk")
-    items = items.select_related("consent", "consent__holder_community", "region").prefetch_related(
-        Prefetch("labels", queryset=Label.objects.order_by("sort_order"))
-    )
+    items = _for_rows(items)
     items = items.order_by(*SORTS[filterset.sort_key()])
     page = Paginator(items, PER_PAGE).get_page(params.get("page"))
     query = params.copy()
@@ -211,9 +215,7 @@ def collection_listing(user, library, slug) -> dict | None:
     items = library_items_for(
         user, CaseStudyPage.objects.live().filter(pk__in=list(order)), minimum=Access.NOTICE
     )
-    items = items.select_related("consent", "consent__holder_community", "region").prefetch_related(
-        Prefetch("labels", queryset=Label.objects.order_by("sort_order"))
-    )
+    items = _for_rows(items)
     return {"collection": collection, "case_studies": sorted(items, key=lambda page: order[page.pk])}
 
 
@@ -260,21 +262,10 @@ def resources_of(page) -> list:
 
 
 def case_study_citation(request, page) -> str:
-    """The "cite as" text: who, when, what, where."""
-    authors = "; ".join(page.organisation_list) or (
-        page.source_community.title if page.source_community_id else ""
-    )
-    year = (page.first_published_at or page.latest_revision_created_at or timezone.now()).year
-    parts = [
-        f"{authors} ({year})." if authors else f"({year}).",
-        f"{page.title}.",
-        f"{page.library.title}, KM4B Communities.",
-    ]
-    if page.doi:
-        parts.append(f"https://doi.org/{page.doi}")
-    else:
-        parts.append(request.build_absolute_uri(page.url))
-    return " ".join(parts)
+    """The "cite as" text: who, when, what, where (the DOI, else the stable address)."""
+    from .fair import citation
+
+    return citation(page)
 
 
 def site_library():
@@ -282,3 +273,57 @@ def site_library():
     from .models import LibraryPage
 
     return LibraryPage.objects.live().filter(depth=3).order_by("path").first()
+
+
+# --- Case studies shared from the site ------------------------------------------------------------
+
+
+def submissions_of(user, *, pks=None) -> list[dict]:
+    """The case studies `user` shared (newest first), each with its library, where it stands (draft,
+    with the reviewers, changes requested, published), the reviewers' comment when they asked for
+    changes, and its consent record. Four queries, whatever the number of case studies."""
+    from .models import LibraryPage
+    from .permissions import consent_in_force
+    from .services.submission import (
+        CHANGES_REQUESTED,
+        DRAFT,
+        IN_REVIEW,
+        latest_workflow_states,
+        submission_state,
+    )
+
+    pages = CaseStudyPage.objects.filter(submitted_by_id=user.pk).select_related("consent")
+    if pks is not None:
+        pages = pages.filter(pk__in=pks)
+    pages = list(pages.order_by("-latest_revision_created_at", "-pk"))
+    libraries = {
+        library.path: library
+        for library in LibraryPage.objects.filter(
+            path__in={page.path[: -LibraryPage.steplen] for page in pages}
+        )
+    }
+    states = latest_workflow_states([page.pk for page in pages])
+    rows = []
+    for page in pages:
+        state = states.get(page.pk)
+        status = submission_state(page, state)
+        task_state = state.current_task_state if state is not None else None
+        consent = getattr_consent(page) if page.holds_traditional_knowledge else None
+        rows.append(
+            {
+                "page": page,
+                "library": libraries.get(page.path[: -LibraryPage.steplen]),
+                "state": status,
+                "task_name": task_state.task.name if task_state is not None and status == IN_REVIEW else "",
+                "comment": task_state.comment
+                if task_state is not None and status == CHANGES_REQUESTED
+                else "",
+                "reviewer": task_state.finished_by
+                if task_state is not None and status == CHANGES_REQUESTED
+                else None,
+                "consent": consent,
+                "consent_in_force": consent_in_force(consent),
+                "may_edit": status in (DRAFT, CHANGES_REQUESTED),
+            }
+        )
+    return rows
