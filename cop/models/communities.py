@@ -1,10 +1,7 @@
 """Communities of practice as Wagtail pages."""
 
 from django import forms
-from django.core.paginator import Paginator
 from django.db import models
-from django.http import Http404
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -15,6 +12,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from cop.blocks import BaseStreamBlock
+from cop.page_context import page_context
 from cop.page_forms import NamedPageForm
 
 
@@ -46,26 +44,8 @@ class CommunityIndexPage(Page):
     cards_per_page = 24
 
     def get_context(self, request, *args, **kwargs):
-        from cop import selectors
-        from cop.filters import CommunityFilter
-
         context = super().get_context(request, *args, **kwargs)
-        choices = selectors.filter_choices(request.user)
-        filterset = CommunityFilter(request.GET or None)
-        filterset.offer_tags(choices["tags"])
-        communities = selectors.community_cards(request.user, filters=request.GET)
-        page = Paginator(communities, self.cards_per_page).get_page(request.GET.get("page"))
-        selectors.attach_memberships(request.user, page.object_list)
-        query = request.GET.copy()
-        query.pop("page", None)
-        context.update(
-            form=filterset.form,
-            page_obj=page,
-            communities=page.object_list,
-            is_filtered=filterset.is_active(),
-            querystring=query.urlencode(),
-            breadcrumbs=[{"title": self.title, "url": ""}],
-        )
+        context.update(page_context(self, request))  # cop.community_pages
         return context
 
     def serve(self, request, *args, **kwargs):
@@ -157,50 +137,10 @@ class CommunityPage(Page):
         verbose_name = _("community")
         verbose_name_plural = _("communities")
 
-    def serve(self, request, *args, **kwargs):
-        from cop import permissions
-
-        # Hidden communities do not exist for outsiders.
-        if not permissions.can_see_listing(request.user, self):
-            raise Http404
-        return super().serve(request, *args, **kwargs)
-
     def get_context(self, request, *args, **kwargs):
-        """Outsiders of a members-only community get the name, description and how to join; readers
-        get the community home: announcements, other apps' sections (discussions, events...) and
-        members."""
-        from cop import permissions, selectors
-        from cop.sections import render_sections
-
+        """A community's home, or 404 for a hidden community's outsiders (cop.community_pages)."""
         context = super().get_context(request, *args, **kwargs)
-        user = request.user
-        can_view = permissions.can_view(user, self)
-        context.update(
-            membership=permissions.membership_of(user, self),
-            join_action=permissions.join_action(user, self),
-            can_view=can_view,
-            can_manage=permissions.can_manage(user, self),
-            member_count=selectors.community_member_count(self),
-            gbf_targets=list(self.gbf_targets.all()),
-            working_languages=list(self.working_languages.all()),
-            regions=list(self.regions.all()),
-            stakeholder_focus=list(self.stakeholder_focus.all()),
-            km_components=list(self.km_components.all()),
-            tags=list(self.tags.all()),
-            breadcrumbs=[
-                {"title": str(_("Communities")), "url": reverse("cop:community_index")},
-                {"title": self.title, "url": ""},
-            ],
-        )
-        if can_view:
-            members = list(selectors.community_members(self)[: selectors.MEMBERS_PREVIEW])
-            context.update(
-                facilitators=selectors.community_facilitators(self),
-                members_preview=members,
-                announcements=selectors.pinned_announcements(self),
-                external_links=list(self.external_links.all()),
-                sections=render_sections("community", request, self),
-            )
+        context.update(page_context(self, request))
         return context
 
 
