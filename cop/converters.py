@@ -4,6 +4,9 @@ A value a converter refuses makes its pattern not match, and the request answers
 
 Registered in cop.apps.CopConfig.ready: `<id:pk>`, `<text:token>`, `<uslug:tag>`."""
 
+from django.urls import register_converter
+from django.urls.converters import get_converters
+
 # Database ids are signed 64-bit integers (BigAutoField; SQLite's INTEGER).
 MAX_DATABASE_ID = 2**63 - 1
 
@@ -58,9 +61,6 @@ CONVERTERS = {"id": DatabaseIdConverter, "text": TextConverter, "uslug": Unicode
 
 
 def register() -> None:
-    from django.urls import register_converter
-    from django.urls.converters import get_converters
-
     for name, converter in CONVERTERS.items():
         if name not in get_converters():
             register_converter(converter, name)

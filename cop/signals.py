@@ -8,7 +8,7 @@ from django.db.models.signals import post_delete, post_save, pre_delete, pre_sav
 from django.dispatch import Signal, receiver
 from django.utils.translation import gettext as _
 
-from cop import permissions
+from cop import permissions, services
 from cop.models import Membership, MembershipStatus
 
 INVITATION_SESSION_KEY = "cop_invitation_token"
@@ -63,8 +63,6 @@ def membership_deleted(sender, instance, origin=None, **kwargs):
 @receiver(user_logged_in, dispatch_uid="cop_accept_invitation_on_login")
 def accept_invitation_on_login(sender, request, user, **kwargs):
     """An invitee who opened the link, then logged in or signed up, lands as a member."""
-    from cop import services  # imported here: cop.services sends this module's signals
-
     token = request.session.pop(INVITATION_SESSION_KEY, None) if request is not None else None
     if not token:
         return

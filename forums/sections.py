@@ -4,15 +4,14 @@ from cop.permissions import can_view
 from cop.sections import register_section
 
 from . import selectors
+from .models import Board
+from .services import board_ensure_for_community
 
 
 @register_section("community", order=20)
 def community_discussions(request, community):
     if not can_view(request.user, community):
         return None
-    from .models import Board
-    from .services import board_ensure_for_community
-
     board = Board.objects.filter(community=community).first() or board_ensure_for_community(
         community=community
     )
