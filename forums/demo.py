@@ -309,10 +309,10 @@ def _seed_thread(data: dict, board: Board, users: dict) -> bool:
 
 
 def seed(context: dict, stdout=None) -> dict:
-    from home.demo import ensure_user
-
+    """The forum demo content; `context` comes from home.demo.seed (its users and ensure_user) and
+    cop.demo (the communities)."""
     users = dict(context["users"])
-    users[PROMO] = ensure_user(PROMO, "Green Offsets Ltd", "en", "UTC", False)
+    users[PROMO] = context["ensure_user"](PROMO, "Green Offsets Ltd", "en", "UTC", False)
     for user in users.values():
         _quiet_email(user)
     for order, (slug, name, description) in enumerate(SITE_FORUMS):
