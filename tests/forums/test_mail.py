@@ -12,7 +12,7 @@ from cop.models import MailStatus, SentMail
 from forums import services, tasks
 from forums.models import EmailFrequency, Notification
 from tests.factories import forums_thread
-from tests.forums.test_notifications import reply, set_frequency
+from tests.forums.services.test_notifications import reply, set_frequency
 
 pytestmark = pytest.mark.django_db
 

@@ -1,10 +1,11 @@
-"""Unread tracking: the last read post per user and thread, "new" markers, jump to first unread."""
+"""forums.services.following: following threads, boards and tags (an opt-out is remembered), and unread
+tracking: the last read post per user and thread, "new" markers, jump to first unread."""
 
 import pytest
 from django.urls import reverse
 
 from forums import services
-from forums.models import ReadState
+from forums.models import Notification, ReadState, Watch
 from forums.selectors import POSTS_PER_PAGE
 from tests.factories import forums_bulk_replies, forums_thread
 
@@ -66,3 +67,23 @@ def test_anonymous_has_no_unread_state(client, board, people):
     assert client.get(thread.get_absolute_url()).status_code == 200
     assert not ReadState.objects.exclude(user=people["member"]).exists()
     assert client.get(reverse("forums:thread_unread", args=[thread.pk])).status_code == 302
+
+
+def test_opt_out_is_remembered(board, people, django_capture_on_commit_callbacks):
+    author, replier = people["member"], people["other_member"]
+    thread = forums_thread(board=board, author=author)
+    services.watch_set(user=author, thread=thread, active=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.post_create(thread=thread, author=replier, body="I agree.")
+    assert not Notification.objects.filter(recipient=author).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.post_create(
+            thread=thread, author=author, body="Still here"
+        )  # replying again does not re-subscribe
+    assert Watch.objects.get(user=author, thread=thread).active is False
+
+
+def test_auto_watch_can_be_turned_off(board, people):
+    services.notification_settings_update(user=people["member"], email_frequency="never", auto_watch=False)
+    thread = forums_thread(board=board, author=people["member"])
+    assert not Watch.objects.filter(user=people["member"], thread=thread).exists()

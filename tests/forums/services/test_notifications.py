@@ -40,24 +40,6 @@ def test_author_and_repliers_watch_and_get_replies(board, people, django_capture
     assert not Notification.objects.filter(recipient=third).exists()  # never notified of one's own post
 
 
-def test_opt_out_is_remembered(board, people, django_capture_on_commit_callbacks):
-    author, replier = people["member"], people["other_member"]
-    thread = forums_thread(board=board, author=author)
-    services.watch_set(user=author, thread=thread, active=False)
-    with django_capture_on_commit_callbacks(execute=True):
-        reply(thread, replier)
-    assert not Notification.objects.filter(recipient=author).exists()
-    with django_capture_on_commit_callbacks(execute=True):
-        reply(thread, author, body="Still here")  # replying again does not re-subscribe
-    assert Watch.objects.get(user=author, thread=thread).active is False
-
-
-def test_auto_watch_can_be_turned_off(board, people):
-    services.notification_settings_update(user=people["member"], email_frequency="never", auto_watch=False)
-    thread = forums_thread(board=board, author=people["member"])
-    assert not Watch.objects.filter(user=people["member"], thread=thread).exists()
-
-
 def test_board_and_tag_watchers_hear_of_new_threads(board, people, django_capture_on_commit_callbacks):
     from taggit.models import Tag
 
