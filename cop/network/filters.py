@@ -14,6 +14,14 @@ from cop.models import CountryRegion, GBFTarget, KMComponent, Language, Stakehol
 from . import permissions
 from .models import Need, Organisation, OrganisationKind, Scope, SupportKind, Topic
 
+
+def _term(model, key: str, label, empty_label, **where) -> django_filters.ModelChoiceFilter:
+    """A filter on one term of a vocabulary, named in the address by `key` (?target=3, ?language=es)."""
+    return django_filters.ModelChoiceFilter(
+        queryset=model.objects.all(), to_field_name=key, label=label, empty_label=empty_label, **where
+    )
+
+
 OPEN_TO = [
     ("mentoring", _("Mentoring")),
     ("collaboration", _("Collaboration")),
@@ -34,41 +42,19 @@ class PractitionerFilter(LenientFilterSet):
         method="filter_country", label=_("Country"), choices=countries, empty_label=_("Any country")
     )
     region = RegionFilter(method="filter_region")
-    language = django_filters.ModelChoiceFilter(
-        method="filter_language",
-        queryset=Language.objects.all(),
-        to_field_name="code",
-        label=_("Works in language"),
-        empty_label=_("Any language"),
+    language = _term(Language, "code", _("Works in language"), _("Any language"), method="filter_language")
+    stakeholder = _term(
+        StakeholderGroup, "slug", _("Stakeholder group"), _("Any group"), method="filter_stakeholder"
     )
-    stakeholder = django_filters.ModelChoiceFilter(
-        method="filter_stakeholder",
-        queryset=StakeholderGroup.objects.all(),
-        to_field_name="slug",
-        label=_("Stakeholder group"),
-        empty_label=_("Any group"),
-    )
-    target = django_filters.ModelChoiceFilter(
-        method="filter_target",
-        queryset=GBFTarget.objects.all(),
-        to_field_name="number",
-        label=_("Works on GBF target"),
-        empty_label=_("Any target"),
-    )
-    component = django_filters.ModelChoiceFilter(
+    target = _term(GBFTarget, "number", _("Works on GBF target"), _("Any target"), method="filter_target")
+    component = _term(
+        KMComponent,
+        "slug",
+        _("Knowledge-management component"),
+        _("Any component"),
         method="filter_component",
-        queryset=KMComponent.objects.all(),
-        to_field_name="slug",
-        label=_("Knowledge-management component"),
-        empty_label=_("Any component"),
     )
-    topic = django_filters.ModelChoiceFilter(
-        method="filter_topic",
-        queryset=Topic.objects.all(),
-        to_field_name="slug",
-        label=_("Topic"),
-        empty_label=_("Any topic"),
-    )
+    topic = _term(Topic, "slug", _("Topic"), _("Any topic"), method="filter_topic")
     open_to = django_filters.ChoiceFilter(
         method="filter_open_to", label=_("Open to"), choices=OPEN_TO, empty_label=_("Anything")
     )
@@ -130,13 +116,7 @@ class OrganisationFilter(LenientFilterSet):
     country = django_filters.ChoiceFilter(
         method="filter_country", label=_("Country"), choices=countries, empty_label=_("Any country")
     )
-    target = django_filters.ModelChoiceFilter(
-        field_name="gbf_targets",
-        queryset=GBFTarget.objects.all(),
-        to_field_name="number",
-        label=_("GBF target"),
-        empty_label=_("Any target"),
-    )
+    target = _term(GBFTarget, "number", _("GBF target"), _("Any target"), field_name="gbf_targets")
 
     class Meta:
         model = Organisation
@@ -159,29 +139,17 @@ class ExchangeFilter(LenientFilterSet):
     support_kind = django_filters.ChoiceFilter(
         choices=SupportKind.choices, label=_("Kind of support"), empty_label=_("Any kind")
     )
-    target = django_filters.ModelChoiceFilter(
-        field_name="gbf_targets",
-        queryset=GBFTarget.objects.all(),
-        to_field_name="number",
-        label=_("GBF target"),
-        empty_label=_("Any target"),
-    )
-    component = django_filters.ModelChoiceFilter(
+    target = _term(GBFTarget, "number", _("GBF target"), _("Any target"), field_name="gbf_targets")
+    component = _term(
+        KMComponent,
+        "slug",
+        _("Knowledge-management component"),
+        _("Any component"),
         field_name="km_components",
-        queryset=KMComponent.objects.all(),
-        to_field_name="slug",
-        label=_("Knowledge-management component"),
-        empty_label=_("Any component"),
     )
     country = django_filters.ChoiceFilter(label=_("Country"), choices=countries, empty_label=_("Any country"))
     region = RegionFilter(method="filter_region")
-    language = django_filters.ModelChoiceFilter(
-        field_name="language",
-        queryset=Language.objects.all(),
-        to_field_name="code",
-        label=_("Language"),
-        empty_label=_("Any language"),
-    )
+    language = _term(Language, "code", _("Language"), _("Any language"), field_name="language")
 
     class Meta:
         model = Need
