@@ -7,6 +7,7 @@ class ForumsConfig(AppConfig):
     verbose_name = _("Forums")
 
     def ready(self):
+        # Imported here, once the app registry is ready: these modules load models.
         from wagtail.signals import page_published
 
         # sections registers the "latest discussions" sections, tasks the Celery tasks that
