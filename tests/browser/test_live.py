@@ -76,7 +76,7 @@ def test_reply_posted_in_one_page_appears_in_the_other_without_reload(new_page, 
     speaker_tab = speaker.context.new_page()  # the speaker's second tab stays on the thread
     speaker_tab.goto(url)
     _live(speaker_tab)
-    expect(listener.locator("[data-live-viewers]")).to_have_text("3 people viewing")
+    expect(listener.locator("[data-live-viewers]")).to_have_text("2 people viewing")  # people, not tabs
     speaker.get_by_label("Your reply").fill("We use **pan traps** and transect walks.")
     expect(listener.locator("[data-live-typing]")).to_contain_text("Tupac Mamani is typing")
     speaker.get_by_role("button", name="Post reply").click()
