@@ -116,3 +116,26 @@ class RequestRateLimited(LibraryError):
 
 class UploadRefused(LibraryError):
     default_message = _("This file cannot be attached.")
+
+
+class SharingNotAllowed(LibraryError):
+    status = 403
+    default_message = _(
+        "Only the members of this community can share a case study in its library. Join the community first."
+    )
+
+
+class SubmissionInReview(LibraryError):
+    status = 409
+    default_message = _(
+        "This case study is with the reviewers: you can change it again if they ask for changes."
+    )
+
+
+class SubmissionPublished(LibraryError):
+    status = 409
+    default_message = _("This case study is published: ask the library's editors to change it.")
+
+
+class SubmissionInvalid(LibraryError):
+    default_message = _("This case study could not be saved: check its fields and try again.")

@@ -344,3 +344,24 @@ def library_items_for(user, queryset: QuerySet, *, minimum: Access = Access.NOTI
     return queryset.annotate(library_access=access_annotation(user, queryset)).filter(
         library_access__gte=minimum.value
     )
+
+
+# --- Sharing from the site (cop.library.services.submission) ----------------------------------------
+
+
+def may_share_in(user, library) -> bool:
+    """May `user` write a case study for `library` from the site? Anyone signed in for the site-wide
+    library; the community's active members for a community's library."""
+    if user is None or not user.is_authenticated or not user.is_active or library is None:
+        return False
+    community = library.community
+    if community is None:
+        return True
+    membership = cop_permissions.membership_of(user, community.pk)
+    return membership is not None and membership.status == MembershipStatus.ACTIVE
+
+
+def may_edit_submission(user, page) -> bool:
+    """The submitter of a case study edits it on the site while it is not live (draft, or sent back
+    with changes requested); the services refuse it while it is with the reviewers."""
+    return user is not None and user.is_authenticated and page.submitted_by_id == user.pk and not page.live

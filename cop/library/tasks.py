@@ -240,6 +240,8 @@ def send_workflow_step(task_state_id: int, step: str) -> int:
     )
     if task_state is None:
         return 0
+    if step == "submitted" and task_state.status == TaskState.STATUS_SKIPPED:
+        return 0  # the holder community's step, skipped for an item without traditional knowledge
     item = _workflow_case_study(task_state)
     recipient_ids = {task_state.workflow_state.requested_by_id, getattr(item, "submitted_by_id", None)} - {
         None
@@ -249,18 +251,24 @@ def send_workflow_step(task_state_id: int, step: str) -> int:
         # The item may have been withdrawn in between: only someone who may still read it is told.
         if permissions.access(recipient, item) != permissions.Access.FULL:
             continue
+        # Its submitter edits it on the site ("My case studies"); an editor, in the admin.
+        edit_url = absolute_url(
+            reverse("cop_library:submission_edit", args=[item.pk])
+            if recipient.pk == item.submitted_by_id
+            else reverse("wagtailadmin_pages:edit", args=[item.pk])
+        )
         sent += mail_send(
             kind=f"library.workflow_{step}",
             key=str(task_state.pk),
             recipient=recipient,
             template="cop_library/email/workflow_step",
-            context=lambda: {
+            context=lambda edit_url=edit_url: {
                 "item": item,
                 "step": step,
                 "task_name": task_state.task.name,
                 "comment": task_state.comment,
                 "reviewer": task_state.finished_by,
-                "edit_url": absolute_url(reverse("wagtailadmin_pages:edit", args=[item.pk])),
+                "edit_url": edit_url,
                 "item_url": absolute_url(item.url) if item.live and item.url else "",
             },
         )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import blocks, case_study, consent, listing
+from .views import blocks, case_study, consent, fair, listing, submission
 
 app_name = "cop_library"
 
@@ -8,6 +8,17 @@ urlpatterns = [
     path("", listing.site_library, name="index"),
     path("blocks/<id:pk>/", blocks.block_detail, name="block"),
     path("case-studies/<id:pk>/", case_study.item_by_id, name="item"),
+    # Sharing a case study from the site (cop.library.services.submission).
+    path("share/<id:library_id>/", submission.share, name="share"),
+    path("mine/", submission.my_case_studies, name="my_case_studies"),
+    path("mine/<id:pk>/", submission.edit, name="submission_edit"),
+    path("mine/<id:pk>/preview/", submission.preview, name="submission_preview"),
+    path("mine/<id:pk>/submit/", submission.submit, name="submission_submit"),
+    # FAIR: machine-readable metadata of public items (cop.library.fair).
+    path("case-studies/<id:pk>/datacite.json", fair.case_study_datacite_json, name="datacite_json"),
+    path("case-studies/<id:pk>/datacite.xml", fair.case_study_datacite_xml, name="datacite_xml"),
+    path("blocks/<id:pk>/datacite.json", fair.block_datacite_json, name="block_datacite_json"),
+    path("blocks/<id:pk>/datacite.xml", fair.block_datacite_xml, name="block_datacite_xml"),
     # The consent lifecycle: custodians' pages and the access request (kind: "case-study" or "block").
     path("consent/mine/", consent.my_custodianship, name="my_custodianship"),
     path("consent/requests/<id:request_id>/decide/", consent.access_decide, name="access_decide"),

@@ -11,15 +11,17 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
+from wagtail.admin.mail import WorkflowStateApprovalEmailNotifier, WorkflowStateRejectionEmailNotifier
 from wagtail.models import (
     GroupApprovalTask,
     GroupPagePermission,
     TaskState,
     Workflow,
     WorkflowPage,
+    WorkflowState,
     WorkflowTask,
 )
-from wagtail.signals import task_approved, task_rejected, task_submitted, workflow_approved
+from wagtail.signals import task_approved, task_rejected, task_submitted, workflow_approved, workflow_rejected
 
 from cop.commit import enqueue_after_commit
 
@@ -117,3 +119,37 @@ def on_workflow_approved(sender, instance, user=None, **kwargs):
     task_state = instance.task_states.order_by("-pk").first()
     if task_state is not None:
         _tell(task_state, "published")
+
+
+# Wagtail's own mails to the requester when a workflow is approved or rejected would tell the submitter
+# of a case study twice, outside cop.mail (not in their language, not recorded): the mails above say it.
+# Its notifiers keep mailing about every other page. Connected under Wagtail's own dispatch_uid (this app
+# is ready before wagtail.admin, whose later connect is then a no-op; disconnected first in any case).
+def _except_case_studies(notifier):
+    def notify(sender, instance=None, **kwargs):
+        if instance is not None and isinstance(
+            getattr(instance.content_object, "specific", None), CaseStudyPage
+        ):
+            return False
+        return notifier(instance=instance, **kwargs)
+
+    return notify
+
+
+def _replace_wagtail_notifier(signal, dispatch_uid: str, notifier) -> None:
+    signal.disconnect(sender=WorkflowState, dispatch_uid=dispatch_uid)
+    signal.connect(
+        _except_case_studies(notifier), sender=WorkflowState, dispatch_uid=dispatch_uid, weak=False
+    )
+
+
+_replace_wagtail_notifier(
+    workflow_approved,
+    "workflow_state_approved_email_notification",
+    WorkflowStateApprovalEmailNotifier(),
+)
+_replace_wagtail_notifier(
+    workflow_rejected,
+    "workflow_state_rejected_email_notification",
+    WorkflowStateRejectionEmailNotifier(),
+)

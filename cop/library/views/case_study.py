@@ -5,7 +5,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 
-from cop.library import selectors
+from cop.library import fair, selectors
 from cop.library.models import CaseStudyPage
 from cop.library.permissions import Access, access, may_download, may_request_access, may_see_location
 from cop.library.services.views import restricted_view_record
@@ -44,6 +44,8 @@ def serve_case_study(request, page, *, preview=False):
         precise_location=may_see_location(user, saved) if saved else True,
         related=selectors.related_case_studies(user, page) if page.pk else [],
         citation=selectors.case_study_citation(request, page),
+        # Machine metadata (JSON-LD, Dublin Core, DataCite links) only for what anyone may read in full.
+        fair=None if preview or saved is None else fair.page_metadata(saved),
         library=page.library,
         breadcrumbs=[
             {"title": page.library.title, "url": page.library.url},

@@ -5,7 +5,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 
 from cop import permissions as cop_permissions
-from cop.library import selectors
+from cop.library import fair, permissions, selectors
 
 
 def _library_visible(request, library) -> bool:
@@ -22,6 +22,8 @@ def library_listing(request, library):
         collections=selectors.library_collections(library),
         community=library.community,
         breadcrumbs=_breadcrumbs(library),
+        may_share=permissions.may_share_in(request.user, library),
+        public_export=fair.library_is_public(library),
     )
     response = TemplateResponse(request, "cop_library/library_page.html", context)
     if request.GET and context["filterset"].form.errors:

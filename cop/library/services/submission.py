@@ -1,0 +1,226 @@
+"""Sharing a case study from the site: a member writes a draft, saves and comes back, previews it,
+submits it to the library's moderation workflow ("Traditional knowledge review", cop.library.workflow),
+and, when the reviewers ask for changes, edits it and submits it again.
+
+A draft is a page that is not live: its row holds what the submitter last saved (so the one access
+decision, cop.library.permissions, reads the draft's own traditional-knowledge flag and consent), and
+each save also becomes a revision, which the workflow reviews and its last approval publishes. The
+workflow is started exactly as Wagtail's admin starts it (`workflow.start`, or `resume` after changes
+were requested); the submitter is told at each step by cop.library.workflow's receivers (cop.mail).
+Building blocks written with a case study are drafts by the same author; they are published with it.
+"""
+
+import dataclasses
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from wagtail.models import Page, WorkflowState
+
+from .. import permissions
+from ..exceptions import (
+    ItemNotFound,
+    SharingNotAllowed,
+    SubmissionInReview,
+    SubmissionInvalid,
+    SubmissionPublished,
+)
+from ..models import BuildingBlock, BuildingBlockStatus, CaseStudyBlockUse, CaseStudyPage, LibraryPage
+from .consent import consent_is_effective, item_consent, publication_check
+
+# The fields a submission writes on the page (the many-to-many ones and the blocks apart).
+PAGE_FIELDS = (
+    "title",
+    "summary",
+    "context",
+    "solution",
+    "results",
+    "lessons",
+    "country",
+    "scale",
+    "period_start",
+    "period_end",
+    "organisations",
+    "contact_name",
+    "contact_email",
+    "licence",
+    "source_community",
+    "attribution",
+    "doi",
+    "external_url",
+    "location_name",
+    "latitude",
+    "longitude",
+    "location_sensitive",
+    "holds_traditional_knowledge",
+)
+RELATIONS = ("gbf_targets", "km_components", "ecosystems", "stakeholder_groups", "languages", "labels")
+
+
+@dataclasses.dataclass(frozen=True)
+class NewBlock:
+    """A building block written with the case study (a draft until the case study is published)."""
+
+    title: str
+    summary: str
+    body: str = ""
+
+
+# STATE ----
+
+DRAFT, IN_REVIEW, CHANGES_REQUESTED, PUBLISHED = "draft", "in_review", "changes_requested", "published"
+
+
+def latest_workflow_states(page_ids) -> dict:
+    """Each page's latest workflow state (with its current task and task state), by page id: one query."""
+    states = (
+        WorkflowState.objects.filter(
+            base_content_type=ContentType.objects.get_for_model(Page),
+            object_id__in=[str(pk) for pk in page_ids],
+        )
+        .select_related("current_task_state", "current_task_state__task", "current_task_state__finished_by")
+        .order_by("created_at", "pk")
+    )
+    return {int(state.object_id): state for state in states}
+
+
+def submission_state(page, workflow_state) -> str:
+    if page.live:
+        return PUBLISHED
+    if workflow_state is not None:
+        if workflow_state.status == WorkflowState.STATUS_IN_PROGRESS:
+            return IN_REVIEW
+        if workflow_state.status == WorkflowState.STATUS_NEEDS_CHANGES:
+            return CHANGES_REQUESTED
+    return DRAFT
+
+
+def _workflow_state(page) -> WorkflowState | None:
+    return latest_workflow_states([page.pk]).get(page.pk)
+
+
+# WRITES ----
+
+
+def _editable(user, page: CaseStudyPage) -> WorkflowState | None:
+    """Refuses a change by anyone but the submitter, to a published case study, or to one with the
+    reviewers; returns its workflow state."""
+    if page.submitted_by_id is None or user.pk != page.submitted_by_id:
+        raise ItemNotFound()
+    if page.live:
+        raise SubmissionPublished()
+    state = _workflow_state(page)
+    if submission_state(page, state) == IN_REVIEW:
+        raise SubmissionInReview()
+    return state
+
+
+def _apply(user, page: CaseStudyPage, *, values: dict, relations: dict, blocks, new_block) -> None:
+    for name, value in values.items():
+        if name not in PAGE_FIELDS:
+            raise ValueError(f"Not a submission field: {name}")
+        setattr(page, name, value)
+    if values.get("country") is not None:
+        page.region_id = None  # filled again from the country (CaseStudyPage.save)
+    for name, items in relations.items():
+        if name not in RELATIONS:
+            raise ValueError(f"Not a submission relation: {name}")
+        setattr(page, name, list(items))
+    chosen = list(blocks)
+    if new_block is not None:
+        chosen.append(
+            BuildingBlock.objects.create(
+                title=new_block.title,
+                summary=new_block.summary,
+                body=new_block.body,
+                holds_traditional_knowledge=bool(page.holds_traditional_knowledge),
+                author=user,
+                library=page.library,
+                status=BuildingBlockStatus.DRAFT,
+            )
+        )
+    readable = {
+        block.pk
+        for block in permissions.library_items_for(
+            user,
+            BuildingBlock.objects.filter(pk__in=[block.pk for block in chosen]),
+            minimum=permissions.Access.FULL,
+        )
+    }
+    page.block_uses = [CaseStudyBlockUse(block=block) for block in chosen if block.pk in readable]
+
+
+def _saved(save) -> None:
+    """Saves the page; a value its model refuses (the forms check them first) is a refusal, not a 500."""
+    try:
+        save()
+    except ValidationError as error:
+        raise SubmissionInvalid("; ".join(error.messages)) from error
+
+
+@transaction.atomic
+def case_study_draft_create(
+    *, user, library: LibraryPage, values: dict, relations: dict, blocks=(), new_block: NewBlock | None = None
+) -> CaseStudyPage:
+    """A new draft case study in `library`, by a member who may share there; its first revision."""
+    if not permissions.may_share_in(user, library):
+        raise SharingNotAllowed()
+    page = CaseStudyPage(live=False, submitted_by=user, owner=user)
+    page._library = library
+    _apply(user, page, values=values, relations=relations, blocks=blocks, new_block=new_block)
+    _saved(lambda: library.add_child(instance=page))
+    page.save_revision(user=user, log_action=True)
+    return page
+
+
+@transaction.atomic
+def case_study_draft_update(
+    *, user, page: CaseStudyPage, values: dict, relations: dict, blocks=(), new_block: NewBlock | None = None
+) -> CaseStudyPage:
+    """Saves the submitter's changes to a draft (or to one sent back with changes requested)."""
+    page = CaseStudyPage.objects.select_for_update().get(pk=page.pk)
+    _editable(user, page)
+    _apply(user, page, values=values, relations=relations, blocks=blocks, new_block=new_block)
+    _saved(page.save)
+    page.save_revision(user=user, log_action=True)
+    return page
+
+
+@transaction.atomic
+def case_study_submit(*, user, page: CaseStudyPage) -> WorkflowState:
+    """Sends the draft to the library's reviewers, as the admin does: a new workflow, or the same one
+    resumed after changes were requested. Traditional knowledge without an active consent record is
+    refused (ConsentRequired) and the draft kept."""
+    page = CaseStudyPage.objects.select_for_update().get(pk=page.pk)
+    state = _editable(user, page)
+    publication_check(page)
+    if state is not None and state.status == WorkflowState.STATUS_NEEDS_CHANGES:
+        state.resume(user)
+        return WorkflowState.objects.get(pk=state.pk)
+    workflow = page.get_workflow()
+    if workflow is None:  # a library without the workflow: give it the library's (idempotent)
+        from ..workflow import workflow_assign
+
+        workflow_assign(page.library)
+        workflow = page.get_workflow()
+    return workflow.start(page, user)
+
+
+@transaction.atomic
+def submission_blocks_publish(*, page: CaseStudyPage) -> list[int]:
+    """Publishes the draft building blocks the submitter wrote with `page` once it is published: those
+    without traditional knowledge, or whose consent record is in force (the others stay drafts until
+    their consent is written). Returns the ids published."""
+    if page.submitted_by_id is None:
+        return []
+    drafts = BuildingBlock.objects.filter(
+        uses__case_study_id=page.pk, author_id=page.submitted_by_id, status=BuildingBlockStatus.DRAFT
+    ).select_related("consent")
+    published = []
+    for block in drafts:
+        if block.holds_traditional_knowledge and not consent_is_effective(item_consent(block)):
+            continue
+        block.status = BuildingBlockStatus.PUBLISHED
+        block.save(update_fields=["status", "updated_at"])
+        published.append(block.pk)
+    return published

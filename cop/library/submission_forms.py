@@ -1,0 +1,119 @@
+"""The "Share a case study" form: CaseStudyPage's structured and Markdown fields (their labels, limits
+and validators are the model's), the building blocks it uses (chosen, or one written new), the labels
+and the traditional-knowledge flag. The rules of a submission live in cop.library.services.submission."""
+
+from django import forms
+from django.core.validators import MaxLengthValidator
+from django.forms.models import fields_for_model
+from django.utils.translation import gettext_lazy as _
+
+from cop import permissions as cop_permissions
+from cop.models import CommunityPage
+
+from . import permissions
+from .models import BuildingBlock, CaseStudyPage, Label
+from .services.submission import PAGE_FIELDS, RELATIONS, NewBlock
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+MARKDOWN_HELP = _("Markdown: *emphasis*, **strong**, lists and [links](https://example.org).")
+CHECKBOXES = ("gbf_targets", "km_components", "ecosystems", "stakeholder_groups", "labels")
+
+
+class CaseStudyForm(forms.Form):
+    blocks = forms.ModelMultipleChoiceField(
+        label=_("Building blocks it uses"),
+        queryset=BuildingBlock.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Reusable parts of the solution, already in the libraries."),
+    )
+    new_block_title = forms.CharField(label=_("New building block: title"), max_length=200, required=False)
+    new_block_summary = forms.CharField(
+        label=_("New building block: summary"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    new_block_body = forms.CharField(
+        label=_("New building block: description"),
+        max_length=10000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=MARKDOWN_HELP,
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        model_fields = fields_for_model(CaseStudyPage, fields=[*PAGE_FIELDS, *RELATIONS])
+        # The model's fields first, in the model's order, then the blocks.
+        self.fields = {**model_fields, **self.fields}
+        self.fields["title"].label = _("Title")
+        self.fields["title"].help_text = ""
+        # The model's own validators (bounds of the coordinates, the DOI's shape) checked on the form.
+        for name in PAGE_FIELDS:
+            field = self.fields[name]
+            field.validators += [
+                validator
+                for validator in CaseStudyPage._meta.get_field(name).validators
+                if not isinstance(validator, MaxLengthValidator) and validator not in field.validators
+            ]
+        for name in ("context", "solution", "results", "lessons"):
+            self.fields[name].widget = forms.Textarea(attrs={"rows": 6})
+            self.fields[name].help_text = MARKDOWN_HELP
+        self.fields["summary"].widget = forms.Textarea(attrs={"rows": 3})
+        self.fields["organisations"].widget = forms.Textarea(attrs={"rows": 3})
+        self.fields["attribution"].widget = forms.Textarea(attrs={"rows": 2})
+        for name in ("period_start", "period_end"):
+            self.fields[name].widget = DATE_WIDGET
+        for name in CHECKBOXES:
+            self.fields[name].widget = forms.CheckboxSelectMultiple()
+            self.fields[name].widget.choices = self.fields[name].choices
+        self.fields["labels"].queryset = Label.objects.order_by("sort_order")
+        self.fields["contact_email"].help_text = _("Never shown on the site.")
+        self.fields["source_community"].queryset = cop_permissions.visible_pages(
+            user, CommunityPage.objects.live()
+        ).order_by("title")
+        self.fields["blocks"].queryset = permissions.library_items_for(
+            user, BuildingBlock.objects.all(), minimum=permissions.Access.FULL
+        ).order_by("title")
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("period_start"), data.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", _("The period cannot end before it starts."))
+        if (data.get("latitude") is None) != (data.get("longitude") is None) and not self.has_error(
+            "latitude"
+        ):
+            self.add_error("longitude", _("Give both the latitude and the longitude, or neither."))
+        if (data.get("new_block_title") or "").strip() and not (data.get("new_block_summary") or "").strip():
+            self.add_error("new_block_summary", _("Give the new building block a summary."))
+        if (data.get("new_block_summary") or "").strip() and not (data.get("new_block_title") or "").strip():
+            self.add_error("new_block_title", _("Give the new building block a title."))
+        return data
+
+    def values(self) -> dict:
+        return {name: self.cleaned_data[name] for name in PAGE_FIELDS}
+
+    def relations(self) -> dict:
+        return {name: self.cleaned_data[name] for name in RELATIONS}
+
+    def new_block(self) -> NewBlock | None:
+        title = (self.cleaned_data.get("new_block_title") or "").strip()
+        if not title:
+            return None
+        return NewBlock(
+            title=title,
+            summary=self.cleaned_data["new_block_summary"].strip(),
+            body=self.cleaned_data.get("new_block_body") or "",
+        )
+
+    @staticmethod
+    def initial_for(page: CaseStudyPage) -> dict:
+        initial = {name: getattr(page, name) for name in PAGE_FIELDS}
+        initial["source_community"] = page.source_community_id
+        initial["country"] = page.country.code if page.country else ""
+        for name in RELATIONS:
+            initial[name] = list(getattr(page, name).values_list("pk", flat=True))
+        initial["blocks"] = list(page.block_uses.values_list("block_id", flat=True))
+        return initial

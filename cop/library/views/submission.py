@@ -1,0 +1,138 @@
+"""Sharing a case study from the site: "Share a case study" on a library, "My case studies" (each with
+its state, and the reviewers' comment when they asked for changes), editing a draft, its preview (to
+its submitter only) and submitting it. Thin: cop.library.services.submission decides and refuses (the
+edge shows its refusals)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cop import permissions as cop_permissions
+
+from .. import permissions, selectors
+from ..exceptions import SharingNotAllowed
+from ..models import CaseStudyPage, LibraryPage
+from ..services import submission as services
+from ..submission_forms import CaseStudyForm
+from .case_study import serve_case_study
+
+
+def _library_or_404(user, library_id: int) -> LibraryPage:
+    library = LibraryPage.objects.live().filter(pk=library_id).first()
+    if library is None:
+        raise Http404
+    community = library.community
+    if community is not None and not cop_permissions.can_view(user, community):
+        raise Http404
+    return library
+
+
+def _own_draft_or_404(user, pk: int) -> CaseStudyPage:
+    page = CaseStudyPage.objects.filter(pk=pk, submitted_by_id=user.pk).select_related("consent").first()
+    if page is None:
+        raise Http404
+    return page
+
+
+def _saved_message(request, page) -> None:
+    if page.holds_traditional_knowledge and getattr(page, "consent", None) is None:
+        messages.warning(
+            request,
+            _(
+                "Your draft is saved. It holds traditional knowledge: write the consent record of its "
+                "holder community before you submit it."
+            ),
+        )
+    else:
+        messages.success(request, _("Your draft is saved. Preview it, or submit it when it is ready."))
+
+
+@login_required
+def share(request, library_id: int):
+    """A new case study for a library, saved as a draft."""
+    library = _library_or_404(request.user, library_id)
+    if not permissions.may_share_in(request.user, library):
+        raise SharingNotAllowed()
+    form = CaseStudyForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        page = services.case_study_draft_create(
+            user=request.user,
+            library=library,
+            values=form.values(),
+            relations=form.relations(),
+            blocks=form.cleaned_data["blocks"],
+            new_block=form.new_block(),
+        )
+        _saved_message(request, page)
+        return redirect("cop_library:submission_edit", page.pk)
+    return render(
+        request,
+        "cop_library/submission/form.html",
+        {"form": form, "library": library, "title": _("Share a case study")},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def my_case_studies(request):
+    """The case studies the user shared, with where each stands."""
+    return render(
+        request,
+        "cop_library/submission/mine.html",
+        {"submissions": selectors.submissions_of(request.user)},
+    )
+
+
+@login_required
+def edit(request, pk: int):
+    page = _own_draft_or_404(request.user, pk)
+    [submission] = selectors.submissions_of(request.user, pks=[page.pk])
+    form = CaseStudyForm(request.POST or None, user=request.user, initial=CaseStudyForm.initial_for(page))
+    if request.method == "POST" and form.is_valid():
+        page = services.case_study_draft_update(
+            user=request.user,
+            page=page,
+            values=form.values(),
+            relations=form.relations(),
+            blocks=form.cleaned_data["blocks"],
+            new_block=form.new_block(),
+        )
+        page = _own_draft_or_404(request.user, page.pk)
+        _saved_message(request, page)
+        return redirect("cop_library:submission_edit", page.pk)
+    return render(
+        request,
+        "cop_library/submission/form.html",
+        {
+            "form": form,
+            "library": submission["library"],
+            "submission": submission,
+            "title": _("Edit your case study"),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def preview(request, pk: int):
+    """The draft as it will look once published, to its submitter only."""
+    page = _own_draft_or_404(request.user, pk)
+    if page.live:
+        return redirect(page.url)
+    return serve_case_study(request, page, preview=True)
+
+
+@login_required
+@require_POST
+def submit(request, pk: int):
+    page = _own_draft_or_404(request.user, pk)
+    services.case_study_submit(user=request.user, page=page)
+    messages.success(
+        request,
+        _("Your case study is submitted. You will be told by e-mail at each step of the review."),
+    )
+    return redirect(reverse("cop_library:my_case_studies"))
