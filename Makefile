@@ -78,5 +78,6 @@ bench: $(VENV)/.installed-test stack-deps ## Run the benchmarks in bench/ (minut
 	$(PY) bench/fanout.py
 	$(PY) bench/mail.py
 	$(PY) bench/ratelimit.py
+	$(PY) bench/network_suggestions.py
 
 .PHONY: help install run browser-deps test stack-deps test-stack lint format messages bench
