@@ -15,6 +15,6 @@ holds the database's write lock for long); a retry matches events on UID and sub
 duplicates them. Events leave a subscription only when a complete, valid feed no longer has them, and a
 run that would remove more than half of them holds the removals for the organiser to confirm.
 
-The steps, one module each: addresses (which hosts may be fetched), download (the guarded fetch),
-parse and components (the feed, then each event in it, into items), apply (writing events in batches),
-runs (a whole run, its report and the held removals); common holds their errors and settings."""
+The steps, one module each: download (the guarded fetch; events.feed_addresses says which hosts may be
+fetched), parse and components (the feed, then each event in it, into items), apply (writing events in
+batches), runs (a whole run, its report and the held removals); common holds their errors and settings."""

@@ -11,7 +11,7 @@ import urllib3
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from events.importer.addresses import checked_address
+from events.feed_addresses import checked_address
 from events.importer.common import FeedError, setting
 
 MAX_BYTES = 5 * 1024 * 1024

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cop.commit import enqueue_after_commit
 from events import permissions
-from events.importer.addresses import check_url
+from events.feed_addresses import check_url
 from events.models import ImportedFeed
 from events.services.exceptions import RegistrationNotAllowed
 

@@ -10,8 +10,9 @@ import pytest
 from celery.exceptions import SoftTimeLimitExceeded
 from django.core.exceptions import ValidationError
 
+from events import feed_addresses as addresses
 from events import tasks
-from events.importer import addresses, apply, common, download, runs
+from events.importer import apply, common, download, runs
 from events.models import EventPage, ImportedFeed, ImportOutcome
 from tests.events.importer.test_runs import ics, run, vevent
 

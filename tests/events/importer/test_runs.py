@@ -7,8 +7,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from events import feed_addresses as addresses
 from events import services, tasks
-from events.importer import addresses, common, download, runs
+from events.importer import common, download, runs
 from events.models import EventPage, ImportedFeed, ImportOutcome, Occurrence
 from events.recurrence import MAX_OCCURRENCES
 from events.services import events as event_services

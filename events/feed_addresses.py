@@ -1,13 +1,13 @@
-"""Which addresses a feed may be fetched from: public ones only, after DNS resolution."""
+"""Which addresses a partner feed may be fetched from: public ones only, after DNS resolution. Asked
+when a community subscribes (events.services.imported_feeds) and by every download (events.importer)."""
 
 import ipaddress
 import socket
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-
-from events.importer.common import setting
 
 # Fetching ----
 
@@ -72,7 +72,7 @@ def checked_address(url: str) -> str:
     addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
     if not addresses:
         raise ValidationError(_("The host %(host)s could not be found.") % {"host": host})
-    if host not in setting("EVENTS_IMPORT_ALLOWED_HOSTS", ()) and not all(
+    if host not in getattr(settings, "EVENTS_IMPORT_ALLOWED_HOSTS", ()) and not all(
         _address_is_public(address) for address in addresses
     ):
         raise ValidationError(
