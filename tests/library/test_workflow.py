@@ -20,8 +20,17 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def editor():
-    user = UserFactory(display_name="Library editor")
+def editor(cast):
+    """A library editor who is also in the consent's audience (a member of the holder community): an
+    editor outside it has no rights at all on the item (CaseStudyPage.permissions_for_user)."""
+    user = MembershipFactory(community=cast.holder, user__display_name="Library editor").user
+    user.groups.add(Group.objects.get(name=EDITORS_GROUP))
+    return user
+
+
+@pytest.fixture
+def outside_editor():
+    user = UserFactory(display_name="Library editor outside the audience")
     user.groups.add(Group.objects.get(name=EDITORS_GROUP))
     return user
 
@@ -91,7 +100,7 @@ def test_only_the_holder_community_reviews_first(cast, editor, django_capture_on
 
 
 def test_changes_requested_carry_the_comment_then_approval_and_publication(
-    cast, editor, django_capture_on_commit_callbacks
+    cast, editor, outside_editor, django_capture_on_commit_callbacks
 ):
     submitter = cast.users["holder_member"]
     page = _submitted(cast, submitter)
@@ -113,6 +122,10 @@ def test_changes_requested_carry_the_comment_then_approval_and_publication(
     page = CaseStudyPage.objects.get(pk=page.pk)
     assert isinstance(page.current_workflow_task, GroupApprovalTask)
     assert any("passed a review step" in m.subject for m in mail.outbox if m.to == [submitter.email])
+    # An editor outside the consent's audience cannot publish it.
+    with pytest.raises(PermissionDenied):
+        _act(page, outside_editor, "approve")
+    assert CaseStudyPage.objects.get(pk=page.pk).live is False
     mail.outbox.clear()
     _act(page, editor, "approve", capture=django_capture_on_commit_callbacks)
     page = CaseStudyPage.objects.get(pk=page.pk)
@@ -127,6 +140,11 @@ def test_the_last_approval_is_refused_when_consent_was_withdrawn_meanwhile(cast,
     consent_withdraw(
         user=cast.users["custodian"], consent=page.consent, reason="The assembly changed its mind"
     )
+    # An editor in the audience loses every right on the item with the consent...
+    with pytest.raises(PermissionDenied):
+        _act(page, editor, "approve")
+    # ...and one who is also a custodian (who still sees it) meets the publication guard.
+    page.consent.custodians.add(editor)
     with pytest.raises(ConsentRequired):
         _act(page, editor, "approve")
     page = CaseStudyPage.objects.get(pk=page.pk)
