@@ -321,3 +321,19 @@ def test_completed_cooperation_is_public_only_when_both_sides_agree(client, conv
     assert "Twenty rangers trained" in client.get("/en/network/cooperations/").content.decode()
     client.force_login(UserFactory())
     assert client.post(f"/en/network/matches/{match.pk}/public/", {"agree": "no"}).status_code == 404
+
+
+def test_match_page_queries_do_not_grow_with_messages(client, conversation):
+    from cop.network.models import MatchMessage
+
+    match = conversation
+    url = f"/en/network/matches/{match.pk}/"
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for index in range(20):
+        MatchMessage.objects.create(match=match, author=match.offer.author, body=f"Reply {index}")
+    with CaptureQueriesContext(connection) as many:
+        html = client.get(url).content.decode()
+    assert "Reply 19" in html
+    assert len(many.captured_queries) == len(few.captured_queries)

@@ -122,3 +122,25 @@ def test_declined_claim_changes_nothing(client, alliance, moderator):
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.DECLINED
     assert not alliance.focal_points.exists()
+
+
+def test_organisation_page_queries_do_not_grow(client, alliance):
+    def grow(count):
+        for index in range(count):
+            alliance.focal_points.add(UserFactory(display_name=f"Focal {index}"))
+            member = Organisation.objects.create(
+                name=f"Member {alliance.focal_points.count()}", kind="organisation"
+            )
+            alliance.member_organisations.add(member)
+            member.member_organisations.add(alliance)
+
+    grow(1)
+    url = f"/en/network/organisations/{alliance.pk}/"
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    grow(15)
+    with CaptureQueriesContext(connection) as many:
+        html = client.get(url).content.decode()
+    assert "Focal 14" in html and "Member 16" in html
+    assert len(many.captured_queries) == len(few.captured_queries)

@@ -301,3 +301,21 @@ def test_contact_flood_gets_429_with_retry_after(client, lucia, settings):
     assert 0 < int(response["Retry-After"]) <= 3600 + 60  # the window, to within one bucket
     assert "Please wait" in response.content.decode()
     assert ContactMessage.objects.count() == 2
+
+
+def test_profile_page_queries_do_not_grow(client, lucia):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(UserFactory())
+    url = f"/en/people/{lucia.pk}/"
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    lucia.expertise.set(GBFTarget.objects.all())
+    lucia.languages.set(Language.objects.all())
+    Profile.objects.get(user=lucia).topics.set(Topic.objects.all())
+    with CaptureQueriesContext(connection) as many:
+        html = client.get(url).content.decode()
+    assert "Target 23" in html
+    assert len(many.captured_queries) == len(few.captured_queries)
