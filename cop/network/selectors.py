@@ -229,6 +229,13 @@ def my_exchanges(user) -> dict:
     }
 
 
+def my_published(user, kind: str) -> QuerySet:
+    """The user's published needs or offers: their own and their organisations' (as a focal point)."""
+    mine = Q(author=user) | Q(organisation__focal_points=user)
+    items = _exchange_model(kind).objects.filter(mine, status=ExchangeStatus.PUBLISHED)
+    return _exchange_model(kind).objects.filter(pk__in=items.values("pk")).order_by("title")
+
+
 def moderation_queue() -> dict:
     return {
         kind: list(

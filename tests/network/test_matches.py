@@ -337,3 +337,20 @@ def test_match_page_queries_do_not_grow_with_messages(client, conversation):
         html = client.get(url).content.decode()
     assert "Reply 19" in html
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_a_focal_point_expresses_interest_from_the_organisations_offer(client, need):
+    organisation = Organisation.objects.create(name="Andean Trust", kind="organisation")
+    colleague, focal = UserFactory(), UserFactory()
+    organisation.focal_points.add(colleague, focal)
+    offer = make_exchange(
+        "offer", colleague, title="Courses", support_kind="training", language="es", organisation=organisation
+    )
+    client.force_login(focal)
+    response = client.post(
+        f"/en/network/needs/{need.pk}/interest/",
+        {"interest-mine": offer.pk, "interest-message": "We can help."},
+    )
+    match = Match.objects.get()
+    assert response["Location"].endswith(f"/network/matches/{match.pk}/")
+    assert (match.need, match.offer) == (need, offer)

@@ -100,9 +100,7 @@ def _interest_form(request, item, other: str):
         return None
     if permissions.is_side(request.user, item):
         return None
-    mine = (
-        MODELS[other].objects.filter(author=request.user, status=ExchangeStatus.PUBLISHED).order_by("title")
-    )
+    mine = selectors.my_published(request.user, other)
     return InterestForm(mine=mine, prefix="interest")
 
 
@@ -198,7 +196,7 @@ def express_interest(request, kind: str, item_id: int):
     """Interest in someone else's need or offer opens a private conversation with them."""
     item = _item_or_404(request, kind, item_id)
     other = "offer" if kind == "need" else "need"
-    mine = MODELS[other].objects.filter(author=request.user, status=ExchangeStatus.PUBLISHED)
+    mine = selectors.my_published(request.user, other)
     form = InterestForm(request.POST, mine=mine, prefix="interest")
     if not form.is_valid():
         messages.error(request, _("Choose one of your published items and write a first message."))
