@@ -19,6 +19,8 @@ urlpatterns = [
     path("case-studies/<id:pk>/datacite.xml", fair.case_study_datacite_xml, name="datacite_xml"),
     path("blocks/<id:pk>/datacite.json", fair.block_datacite_json, name="block_datacite_json"),
     path("blocks/<id:pk>/datacite.xml", fair.block_datacite_xml, name="block_datacite_xml"),
+    path("<id:library_id>/export.json", fair.library_export_json, name="export_json"),
+    path("<id:library_id>/export.csv", fair.library_export_csv, name="export_csv"),
     # The consent lifecycle: custodians' pages and the access request (kind: "case-study" or "block").
     path("consent/mine/", consent.my_custodianship, name="my_custodianship"),
     path("consent/requests/<id:request_id>/decide/", consent.access_decide, name="access_decide"),

@@ -140,19 +140,6 @@ class LibraryPage(RoutablePageMixin, Page):
 
         return library_collection(request, self, slug)
 
-    # FAIR: the library's public case studies as JSON and CSV (cop.library.fair).
-    @re_path(r"^export\.json$")
-    def export_json(self, request):
-        from cop.library.views.fair import library_export_json
-
-        return library_export_json(request, self)
-
-    @re_path(r"^export\.csv$")
-    def export_csv(self, request):
-        from cop.library.views.fair import library_export_csv
-
-        return library_export_csv(request, self)
-
 
 class CaseStudyPage(Page):
     """A good practice or lesson learned, with structured fields that map onto the CHM case-study

@@ -1,12 +1,12 @@
 """FAIR endpoints: DataCite metadata of a public case study or building block (JSON and XML), and the
-JSON and CSV exports of a library's public case studies (LibraryPage's routes). Only what an anonymous
+JSON and CSV exports of a library's public case studies. Only what an anonymous
 visitor may read in full is described or exported (cop.library.fair.is_public); anything else is a 404,
 whoever asks, so that no restricted item has machine metadata and none reveals that it exists."""
 
 from django.http import Http404, HttpResponse, JsonResponse
 
 from cop.library import fair, selectors
-from cop.library.models import CaseStudyPage
+from cop.library.models import CaseStudyPage, LibraryPage
 
 
 def _public_case_study(pk: int) -> CaseStudyPage:
@@ -52,21 +52,23 @@ def block_datacite_xml(request, pk: int):
     return _xml(fair.datacite_validated(fair.block_datacite(_public_block(pk))))
 
 
-def _exportable(library) -> None:
-    """A library an anonymous visitor may not read has nothing public to export."""
-    if not fair.library_is_public(library):
+def _exportable(library_id: int) -> LibraryPage:
+    """A live library that an anonymous visitor may read (else it has nothing public to export)."""
+    library = LibraryPage.objects.live().filter(pk=library_id).first()
+    if library is None or not fair.library_is_public(library):
         raise Http404
+    return library
 
 
-def library_export_json(request, library):
-    _exportable(library)
+def library_export_json(request, library_id: int):
+    library = _exportable(library_id)
     response = HttpResponse(fair.export_json(library), content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="case-studies.json"'
     return response
 
 
-def library_export_csv(request, library):
-    _exportable(library)
+def library_export_csv(request, library_id: int):
+    library = _exportable(library_id)
     response = HttpResponse(fair.export_csv(library), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="case-studies.csv"'
     return response
