@@ -97,6 +97,7 @@ class Hub:
             local.discard(consumer)
             if not local:
                 del self.subscribers[key]
+                self._presence_sent.pop(key, None)  # no viewer left here: nothing to pace any more
                 await self.layer.group_discard(stream_group(key), self.channel)
             if not self.subscribers:
                 for task in self._tasks:
@@ -178,8 +179,6 @@ class Hub:
     async def _publish_presence(self, key: str) -> None:
         self._presence_sent[key] = asyncio.get_running_loop().time()
         await self.layer.group_send(stream_group(key), {"type": "live.presence", "stream": key})
-        if not self.subscribers.get(key):
-            self._presence_sent.pop(key, None)  # no viewer left here: nothing to pace any more
 
     async def _publish_presence_later(self, key: str, wait: float) -> None:
         try:
