@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from cop.models import CommunityPage, GBFTarget, KMComponent, Language, StakeholderGroup
 
+from . import demo_submissions
 from .models import (
     AccessRequest,
     AccessRequestStatus,
@@ -626,7 +627,12 @@ def seed(context: dict, stdout=None) -> dict:
             LibraryCollectionItem.objects.get_or_create(
                 collection=collection, case_study=pages[page_slug], defaults={"sort_order": order}
             )
+    # Shared from the site: one waiting for the editors, one sent back with their comment.
+    submissions = demo_submissions.seed(libraries["site"], users)
     context["libraries"] = libraries
     if stdout is not None:
-        stdout.write(f"Case-study libraries: {len(libraries)}, case studies: {len(pages)}")
+        stdout.write(
+            f"Case-study libraries: {len(libraries)}, case studies: {len(pages)}, "
+            f"shared from the site and under review: {len(submissions)}"
+        )
     return context

@@ -275,3 +275,24 @@ def test_my_case_studies_reads_a_constant_number_of_queries(cast, client, django
         client.post(url, _form(title=f"More {number}"))
     with django_assert_num_queries(5):
         assert client.get(reverse("cop_library:my_case_studies")).content.decode().count("<h2>") == 5
+
+
+def test_the_demo_has_a_submission_waiting_for_review_and_one_with_changes_requested():
+    import cop.demo
+    import home.demo
+    from cop.library import demo
+    from cop.library.selectors import submissions_of
+
+    context = home.demo.seed(None)
+    cop.demo.seed(context, None)
+    demo.seed(context, None)
+    count = CaseStudyPage.objects.count()
+    demo.seed(context, None)
+    assert CaseStudyPage.objects.count() == count  # idempotent
+    users = context["users"]
+    [waiting] = submissions_of(users["practitioner@km4b.example"])
+    assert waiting["state"] == "in_review" and waiting["task_name"] == "Review by the library editors"
+    [sent_back] = submissions_of(users["james@km4b.example"])
+    assert sent_back["state"] == "changes_requested"
+    assert sent_back["comment"].startswith("Please add the results")
+    assert not waiting["page"].live and not sent_back["page"].live
