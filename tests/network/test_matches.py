@@ -354,3 +354,12 @@ def test_a_focal_point_expresses_interest_from_the_organisations_offer(client, n
     match = Match.objects.get()
     assert response["Location"].endswith(f"/network/matches/{match.pk}/")
     assert (match.need, match.offer) == (need, offer)
+
+
+def test_the_need_page_offers_interest_from_ones_published_offers(client, need):
+    provider = UserFactory()
+    client.force_login(provider)
+    assert "post an offer first" in client.get(f"/en/network/needs/{need.pk}/").content.decode()
+    make_exchange("offer", provider, title="Wetland courses", support_kind="training", language="es")
+    html = client.get(f"/en/network/needs/{need.pk}/").content.decode()
+    assert "Open a private conversation" in html and "Wetland courses" in html

@@ -101,7 +101,9 @@ def _interest_form(request, item, other: str):
     if permissions.is_side(request.user, item):
         return None
     mine = selectors.my_published(request.user, other)
-    return InterestForm(mine=mine, prefix="interest")
+    form = InterestForm(mine=mine, prefix="interest")
+    form.has_choices = mine.exists()  # asked here, not by the template
+    return form
 
 
 @login_required
