@@ -350,6 +350,44 @@ def page_metadata(page: CaseStudyPage) -> dict | None:
     }
 
 
+def block_json_ld(block: BuildingBlock) -> dict:
+    """schema.org CreativeWork of a public building block."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "CreativeWork",
+        "@id": stable_url(block),
+        "url": stable_url(block),
+        "name": block.title,
+        "abstract": block.summary,
+        "creator": {"@type": "Person", "name": block.author.public_name}
+        if block.author_id
+        else {"@type": "Organization", "name": block.library.title},
+        "publisher": {"@type": "Organization", "name": PUBLISHER, "url": absolute_url("/")},
+        "dateCreated": block.created_at.date().isoformat(),
+        "keywords": [label.name for label in _labels(block)],
+    }
+    return data
+
+
+def block_metadata(block: BuildingBlock) -> dict | None:
+    """What a building block's <head> carries for machines, or None when it is not public."""
+    if not block.is_live or not is_public(block):
+        return None
+    return {
+        "json_ld": json_ld_script(block_json_ld(block)),
+        "dublin_core": [
+            ("DC.title", block.title),
+            ("DC.description", block.summary),
+            ("DC.publisher", PUBLISHER),
+            ("DC.type", "Text"),
+            ("DC.identifier", stable_url(block)),
+            ("DC.date", block.created_at.date().isoformat()),
+        ],
+        "datacite_json": reverse("cop_library:block_datacite_json", args=[block.pk]),
+        "datacite_xml": reverse("cop_library:block_datacite_xml", args=[block.pk]),
+    }
+
+
 # EXPORTS ----
 
 

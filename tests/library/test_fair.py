@@ -85,6 +85,9 @@ def test_datacite_of_public_demo_building_blocks_is_valid(seeded, client):
             ElementTree.fromstring(xml.content).find(f"{DATACITE_NS}titles/{DATACITE_NS}title").text
             == block.title
         )
+        html = client.get(block.get_absolute_url()).content.decode()
+        assert _json_ld(html)["name"] == block.title
+        assert f'<meta name="DC.title" content="{block.title}">' in html
 
 
 def test_a_public_page_carries_json_ld_dublin_core_and_its_licence(seeded, client):
@@ -161,6 +164,8 @@ def test_restricted_items_have_no_machine_metadata_at_all(cast, client):
     html = cast.client(client, "holder_member").get(restricted.url).content.decode()
     assert "RESTRICTED-SUMMARY" in html
     assert "application/ld+json" not in html and 'name="DC.' not in html
+    block_page = cast.client(client, "holder_member").get(block.get_absolute_url()).content.decode()
+    assert "RESTRICTED-BLOCK-SUMMARY" in block_page and "application/ld+json" not in block_page
     # The notice shown to outsiders carries none either.
     notice = cast.client(client, "outsider").get(reverse("cop_library:item", args=[restricted.pk]))
     assert notice.status_code == 200 and "application/ld+json" not in notice.content.decode()

@@ -4,7 +4,7 @@ consent notice, or a 404, as cop.library.permissions decides."""
 from django.http import Http404
 from django.shortcuts import render
 
-from cop.library import selectors
+from cop.library import fair, selectors
 from cop.library.permissions import Access, access, may_request_access
 from cop.library.services.views import restricted_view_record
 
@@ -26,9 +26,12 @@ def block_detail(request, pk):
         )
     restricted_view_record(user=request.user, item=block)
     context = {
-        "block": block,
+        # Not "block": inside a {% block %} Django's own `block` variable hides it.
+        "building_block": block,
         "case_studies": selectors.case_studies_using(request.user, block),
         "labels": list(block.labels.all()),
         "citation": selectors.block_citation(request, block),
+        # Machine metadata only for what anyone may read in full.
+        "fair": fair.block_metadata(block),
     }
     return render(request, "cop_library/block_detail.html", context)
