@@ -1,4 +1,5 @@
 from django.urls import path
+from wagtail import views as wagtail_views
 
 from .views import announcements, communities, invitations, management, profiles
 
@@ -11,7 +12,8 @@ urlpatterns = [
     path("me/", profiles.my_profile, name="my_profile"),
     path("me/settings/", profiles.profile_settings, name="profile_settings"),
     path("me/communities/", communities.my_communities, name="my_communities"),
-    path("communities/", communities.community_index, name="community_index"),
+    # The communities index (cop.models.CommunityIndexPage) serves its own listing; this names its address.
+    path("communities/", wagtail_views.serve, {"path": "communities/"}, name="community_index"),
     path(_community + "join/", communities.community_join, name="community_join"),
     path(_community + "request/", communities.community_request, name="community_request"),
     path(_community + "withdraw/", communities.community_withdraw, name="community_withdraw"),

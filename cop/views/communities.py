@@ -1,10 +1,9 @@
-"""A community seen by its visitors: the index, joining, asking to join, withdrawing, leaving, its
-members and announcements, and the visitor's own communities."""
+"""A community seen by its visitors: joining, asking to join, withdrawing, leaving, its members and
+announcements, and the visitor's own communities (the index is its page's: cop.models.CommunityIndexPage)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,16 +11,7 @@ from django.views.decorators.http import require_POST
 
 from cop import permissions, selectors, services
 from cop.community_forms import MembershipRequestForm
-from cop.models import CommunityIndexPage
 from cop.views.access import MEMBERS_PER_PAGE, community_or_404, crumbs, index_crumb, readable_community
-
-
-def community_index(request):
-    """The named route of the communities index (cop:community_index): serves the Wagtail page."""
-    index = CommunityIndexPage.objects.live().first()
-    if index is None:
-        raise Http404
-    return index.specific.serve(request)
 
 
 @login_required

@@ -58,6 +58,26 @@ def test_index_is_reachable_by_its_route_name(client, site_home):
     assert 'href="/en/network/"' in nav
 
 
+def test_index_is_served_by_its_page_at_its_named_address(client, communities):
+    """The page serves its own listing (no view of cop's in between); the route name only names its
+    address, so reversing it reads nothing and matches the page's own URL."""
+    from django.urls import resolve, reverse
+    from wagtail import views as wagtail_views
+
+    from cop.models import CommunityIndexPage
+
+    index = CommunityIndexPage.objects.get()
+    address = reverse("cop:community_index")
+    assert address == index.url == "/en/communities/"
+    assert resolve(address).func is wagtail_views.serve
+    response = client.get(address, {"target": "3"})
+    assert response.status_code == 200
+    assert response.context["page"] == index
+    assert [t.name for t in response.templates][0] == "cop/community_index_page.html"
+    assert titles(response) == {"Youth for biodiversity"}  # the hidden community stays hidden
+    assert "Secret round table" not in response.content.decode()
+
+
 def test_index_without_a_page_is_404(client, site_home):
     assert client.get("/en/communities/").status_code == 404
 
