@@ -86,3 +86,21 @@ class StaleTransition(NetworkError):
     default_message = _(
         "Someone moved this match on while you were looking at it. Reload the page and try again."
     )
+
+
+class ClaimLinkInvalid(NetworkError):
+    status = 400
+    default_message = _(
+        "This claim link is not valid: it may have been copied incompletely. Ask the network organisers "
+        "for a new one."
+    )
+
+
+class ClaimLinkExpired(NetworkError):
+    status = 410
+    default_message = _("This claim link has expired. Ask the network organisers to send you a new one.")
+
+
+class EntryAlreadyClaimed(NetworkError):
+    status = 409
+    default_message = _("This entry was already claimed and merged into an account.")

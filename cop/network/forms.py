@@ -9,7 +9,7 @@ from PIL import Image
 
 from cop.models import GBFTarget, KMComponent, Language, StakeholderGroup
 
-from .models import FieldVisibility, MatchStatus, Need, Offer, Organisation, Topic
+from .models import CuratedEntry, FieldVisibility, MatchStatus, Need, Offer, Organisation, Topic
 from .models.profiles import VISIBLE_PARTS, validate_links
 from .orcid import orcid_normalise
 
@@ -177,6 +177,29 @@ class OrganisationForm(forms.ModelForm):
         if self.instance.pk:
             others = others.exclude(pk=self.instance.pk)
         self.fields["member_organisations"].queryset = others
+
+
+class CuratedEntryForm(forms.ModelForm):
+    invite = forms.BooleanField(
+        label=_("Send the claim link to this address now"), required=False, initial=True
+    )
+
+    class Meta:
+        model = CuratedEntry
+        fields = [
+            "name",
+            "email",
+            "headline",
+            "organisation",
+            "organisation_record",
+            "country",
+            "bio",
+            "gbf_targets",
+            "km_components",
+            "topics",
+            "languages",
+        ]
+        widgets = {"gbf_targets": forms.CheckboxSelectMultiple, "km_components": forms.CheckboxSelectMultiple}
 
 
 class ClaimForm(forms.Form):

@@ -161,3 +161,15 @@ def can_see_match(user, match) -> bool:
 
 def can_run_match(user) -> bool:
     return is_network_organiser(user)
+
+
+# CURATED ENTRIES, EXPORTS ----
+
+
+def can_curate(user) -> bool:
+    """Adding practitioners not yet on the platform and inviting them to claim their entry."""
+    return is_network_organiser(user)
+
+
+def can_export_directory(user) -> bool:
+    return is_network_organiser(user)

@@ -18,6 +18,7 @@ from . import permissions
 from .filters import ExchangeFilter, OrganisationFilter, PractitionerFilter
 from .models import (
     ClaimStatus,
+    CuratedEntry,
     ExchangeStatus,
     FocalPointClaim,
     Match,
@@ -481,4 +482,13 @@ def completed_cooperations() -> QuerySet:
         )
         .select_related("need__organisation", "offer__organisation")
         .order_by("-updated_at")
+    )
+
+
+# CURATED ENTRIES ----
+
+
+def curated_entries() -> QuerySet:
+    return CuratedEntry.objects.select_related("organisation_record", "claimed_by").order_by(
+        "claimed_at", Lower("name"), "pk"
     )

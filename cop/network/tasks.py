@@ -68,3 +68,27 @@ def expire_exchanges() -> int:
     from .services.exchange import exchanges_expire
 
     return exchanges_expire(today=timezone.localdate())
+
+
+@shared_task
+def send_curated_invitation(entry_id: int) -> None:
+    """Sends the claim link to a curated entry's address (once per invitation)."""
+    from django.urls import reverse
+
+    from .models import CuratedEntry
+    from .services.curated import claim_link_days, claim_token
+
+    entry = CuratedEntry.objects.filter(pk=entry_id, claimed_at__isnull=True).first()
+    if entry is None or entry.invited_at is None:
+        return
+    mail_send(
+        kind="network-curated-invitation",
+        key=f"{entry.pk}:{entry.invited_at.timestamp():.0f}",
+        template="cop_network/email/curated_invitation",
+        context=lambda: {
+            "entry": entry,
+            "claim_url": absolute_url(reverse("cop_network:curated_claim", args=[claim_token(entry)])),
+            "days": claim_link_days(),
+        },
+        to=entry.email,
+    )

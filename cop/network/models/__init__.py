@@ -1,3 +1,4 @@
+from .curated import CuratedEntry
 from .exchange import ExchangeStatus, Need, Offer, SupportKind, Urgency
 from .matches import Match, MatchFeedback, MatchMessage, MatchStatus
 from .organisations import ClaimStatus, FocalPointClaim, Organisation, OrganisationKind, Scope
@@ -7,6 +8,7 @@ __all__ = [
     "VISIBLE_PARTS",
     "ClaimStatus",
     "ContactMessage",
+    "CuratedEntry",
     "ExchangeStatus",
     "FieldVisibility",
     "FocalPointClaim",

@@ -57,6 +57,15 @@ class Exchange(models.Model):
         related_name="+",
         help_text=_("Only the organisation's focal points may post for it."),
     )
+    # Posted by an organiser for a practitioner not yet on the platform; moves to them when they claim it.
+    curated_entry = models.ForeignKey(
+        "cop_network.CuratedEntry",
+        verbose_name=_("for the curated entry"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     status = models.CharField(max_length=10, choices=ExchangeStatus.choices, default=ExchangeStatus.DRAFT)
     moderated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
