@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cop.models import CommunityPage
 
+from .form_fields import IdChoiceField, IdMultipleChoiceField
 from .models import Audience, ConsentProcess
 from .services.consent import USES
 from .uploads import EvidenceField
@@ -49,7 +50,7 @@ def _communities():
 
 
 class ConsentForm(forms.Form):
-    holder_community = forms.ModelChoiceField(
+    holder_community = IdChoiceField(
         label=_("Holder community on the platform"), queryset=CommunityPage.objects.none(), required=False
     )
     holder_name = forms.CharField(
@@ -84,7 +85,7 @@ class ConsentForm(forms.Form):
     audience = forms.ChoiceField(
         label=_("Who may see the item"), choices=Audience.choices, widget=forms.RadioSelect
     )
-    audience_communities = forms.ModelMultipleChoiceField(
+    audience_communities = IdMultipleChoiceField(
         label=_("Communities whose members may see it"),
         queryset=CommunityPage.objects.none(),
         required=False,
@@ -187,7 +188,7 @@ class NarrowForm(forms.Form):
     audience = forms.ChoiceField(
         label=_("Who may see the item from now on"), choices=Audience.choices, widget=forms.RadioSelect
     )
-    audience_communities = forms.ModelMultipleChoiceField(
+    audience_communities = IdMultipleChoiceField(
         label=_("Communities whose members may still see it"),
         queryset=CommunityPage.objects.none(),
         required=False,

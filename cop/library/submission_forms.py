@@ -4,6 +4,7 @@ and the traditional-knowledge flag. The rules of a submission live in cop.librar
 
 from django import forms
 from django.core.validators import MaxLengthValidator
+from django.db import models
 from django.forms.models import fields_for_model
 from django.utils.translation import gettext_lazy as _
 
@@ -11,6 +12,7 @@ from cop import permissions as cop_permissions
 from cop.models import CommunityPage
 
 from . import permissions
+from .form_fields import IdChoiceField, IdMultipleChoiceField
 from .models import BuildingBlock, CaseStudyPage, Label
 from .services.submission import PAGE_FIELDS, RELATIONS, NewBlock
 
@@ -19,8 +21,16 @@ MARKDOWN_HELP = _("Markdown: *emphasis*, **strong**, lists and [links](https://e
 CHECKBOXES = ("gbf_targets", "km_components", "ecosystems", "stakeholder_groups", "labels")
 
 
+def _formfield(model_field, **kwargs):
+    if isinstance(model_field, models.ManyToManyField):
+        return model_field.formfield(form_class=IdMultipleChoiceField, **kwargs)
+    if isinstance(model_field, models.ForeignKey):
+        return model_field.formfield(form_class=IdChoiceField, **kwargs)
+    return model_field.formfield(**kwargs)
+
+
 class CaseStudyForm(forms.Form):
-    blocks = forms.ModelMultipleChoiceField(
+    blocks = IdMultipleChoiceField(
         label=_("Building blocks it uses"),
         queryset=BuildingBlock.objects.none(),
         required=False,
@@ -44,7 +54,9 @@ class CaseStudyForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        model_fields = fields_for_model(CaseStudyPage, fields=[*PAGE_FIELDS, *RELATIONS])
+        model_fields = fields_for_model(
+            CaseStudyPage, fields=[*PAGE_FIELDS, *RELATIONS], formfield_callback=_formfield
+        )
         # The model's fields first, in the model's order, then the blocks.
         self.fields = {**model_fields, **self.fields}
         self.fields["title"].label = _("Title")

@@ -231,6 +231,11 @@ def test_a_case_study_without_traditional_knowledge_goes_to_the_editors_and_take
         ({"period_start": "2019-13-45"}, "period_start", "Enter a valid date."),
         ({"new_block_title": "Half a block"}, "new_block_summary", "Give the new building block a summary."),
         ({"gbf_targets": ["999999"]}, "gbf_targets", "Select a valid choice"),
+        ({"gbf_targets": [str(2**64)]}, "gbf_targets", "Select a valid choice"),
+        ({"blocks": ["9" * 400]}, "blocks", "Select a valid choice"),
+        ({"source_community": "-1"}, "source_community", "Select a valid choice"),
+        ({"latitude": "1e309", "longitude": "NaN"}, "longitude", "Enter a number."),
+        ({"title": "x" * 256}, "title", "at most 255 characters"),
     ],
 )
 def test_bad_input_is_answered_on_the_form(cast, client, overrides, field, message):
@@ -296,3 +301,33 @@ def test_the_demo_has_a_submission_waiting_for_review_and_one_with_changes_reque
     assert sent_back["state"] == "changes_requested"
     assert sent_back["comment"].startswith("Please add the results")
     assert not waiting["page"].live and not sent_back["page"].live
+
+
+def test_the_submitter_writes_the_consent_record_of_a_draft_and_hostile_ids_are_refused(cast, client):
+    client = cast.client(client, "holder_member")
+    client.post(reverse("cop_library:share", args=[cast.library.pk]), _form(holds_traditional_knowledge="on"))
+    page = CaseStudyPage.objects.get(title="Fire management with elders")
+    url = reverse("cop_library:consent_edit", args=["case-study", page.pk])
+    assert client.get(url).status_code == 200
+    consent = {
+        "holder_community": str(cast.holder.pk),
+        "consented_by": "Council of elders",
+        "consented_on": "2026-03-01",
+        "process": "assembly",
+        "uses": ["allow_view"],
+        "audience": "communities",
+        "audience_communities": [str(cast.holder.pk)],
+        "notice_title": "Fire knowledge",
+        "notice_summary": "Shared with the community.",
+    }
+    for hostile in (str(2**64), "9" * 400, "-1"):
+        response = client.post(url, {**consent, "holder_community": hostile})
+        assert response.status_code == 400
+        response = client.post(url, {**consent, "audience_communities": [hostile]})
+        assert response.status_code == 400
+    assert client.post(url, consent).status_code == 302
+    page = CaseStudyPage.objects.get(pk=page.pk)
+    assert page.consent.status == "active"
+    assert list(page.consent.custodians.all()) == [cast.users["holder_member"]]
+    mine = client.get(reverse("cop_library:my_case_studies")).content.decode()
+    assert "Consent record of the holder community: in force." in mine
