@@ -32,6 +32,7 @@ EXTRA_COMMUNITIES = 30
 EXTRA_USERS = 150
 THREADS_PER_BOARD = 8
 EXTRA_EVENTS = 60
+EXTRA_CASE_STUDIES = 40
 MARKER = "bench-generated-community-0"
 
 
@@ -109,6 +110,7 @@ def _generate() -> None:
                 title=f"A question for everyone ({t})",
                 body="What worked for you?",
             )
+        _generate_case_studies()
         communities = list(CommunityPage.objects.filter(slug__startswith="bench-generated-").order_by("pk"))
         for n in range(EXTRA_EVENTS):
             start = today + datetime.timedelta(days=n % 28 - 7)
@@ -130,6 +132,46 @@ def _generate() -> None:
                     recurrence_rule="FREQ=WEEKLY;COUNT=20" if weekly else "",
                 )
             )
+
+
+def _generate_case_studies() -> None:
+    """More case studies in the site-wide library (the demo has a dozen), with targets, ecosystems,
+    labels and a building block, so that the listing pages and counts facets over a real list."""
+    from cop.library.demo import LIBRARIES
+    from cop.library.models import (
+        BuildingBlock,
+        CaseStudyBlockUse,
+        CaseStudyPage,
+        Ecosystem,
+        Label,
+        LibraryPage,
+    )
+    from cop.models import GBFTarget, Language
+
+    library = LibraryPage.objects.get(slug=LIBRARIES["site"][1], depth=3)
+    targets = list(GBFTarget.objects.order_by("number"))
+    ecosystems = list(Ecosystem.objects.all())
+    labels = list(Label.objects.filter(kind="bc_label"))
+    languages = list(Language.objects.filter(is_un_language=True))
+    block = BuildingBlock.objects.filter(library=library).first()
+    countries = ["KE", "BR", "IN", "ID", "MX", "VN", "CO", "GH", "PH", "TZ"]
+    for n in range(EXTRA_CASE_STUDIES):
+        page = CaseStudyPage(
+            title=f"Restoring and sharing what works, case {n}",
+            slug=f"bench-case-study-{n}",
+            summary="A community restores its land and shares the practice with neighbouring villages.",
+            solution="Village committees agree the rules; *monitoring* results are discussed each season.",
+            country=countries[n % len(countries)],
+            scale="local",
+        )
+        page.gbf_targets = targets[n % 23 : n % 23 + 2]
+        page.ecosystems = ecosystems[n % len(ecosystems) : n % len(ecosystems) + 2]
+        page.labels = labels[n % len(labels) : n % len(labels) + 1]
+        page.languages = languages[n % len(languages) : n % len(languages) + 1]
+        library.add_child(instance=page)
+        page.save_revision().publish()
+        if block is not None:
+            CaseStudyBlockUse.objects.create(case_study=page, block=block)
 
 
 def build_data(reuse: bool) -> dict:
@@ -158,6 +200,7 @@ def _targets() -> dict:
     from django.test import Client
     from django.utils import translation
 
+    from cop.library.models import CaseStudyPage
     from cop.models import CommunityPage
     from events.models import EventPage
     from forums.models import Board, Thread
@@ -179,6 +222,8 @@ def _targets() -> dict:
             "network": "/en/network/",
             "search": "/en/search/?q=knowledge",
             "notifications": "/en/forums/notifications/",
+            "library": "/en/case-studies/",
+            "case_study": CaseStudyPage.objects.get(slug="locally-managed-marine-areas-fiji").get_url(),
         }
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(member)
@@ -188,13 +233,13 @@ def _targets() -> dict:
     return {"pages": pages, "cookie": cookie, "member_name": member.public_name}
 
 
-def write_results(text: str, label: str) -> None:
+def write_results(text: str, label: str, section: str = "Main pages") -> None:
     results = BENCH / "RESULTS.md"
     current = results.read_text()
-    heading = "## Main pages"
+    heading = f"## {section}"
     if heading not in current:
         current = current.rstrip("\n") + f"\n\n{heading}\n"
-    pattern = re.compile(r"(## Main pages\n)(.*?)(?=\n## |\Z)", re.S)
+    pattern = re.compile(rf"({re.escape(heading)}\n)(.*?)(?=\n## |\Z)", re.S)
     body = pattern.search(current).group(2)
     run_heading = f"### {label}"
     run_pattern = re.compile(rf"### {re.escape(label)}\n.*?(?=\n### |\Z)", re.S)
@@ -264,7 +309,9 @@ def main() -> int:
     parser.add_argument("--only", default="", help="comma-separated page names (default: all)")
     parser.add_argument("--write", action="store_true", help="record the figures in bench/RESULTS.md")
     parser.add_argument("--label", default="Run", help="the run's heading in bench/RESULTS.md")
+    parser.add_argument("--section", default="Main pages", help="the section of bench/RESULTS.md")
     parser.add_argument("--keep-db", action="store_true", help="keep (and reuse) the database in /tmp")
+    parser.add_argument("--db-name", default="pages", help="the kept database's folder name (with --keep-db)")
     parser.add_argument(
         "--cpu", action="store_true", help="measure CPU time per request in this process instead of wrk"
     )
@@ -273,7 +320,7 @@ def main() -> int:
     if shutil.which("wrk") is None:
         print("wrk is missing: scripts/apt-ensure.sh wrk", file=sys.stderr)
         return 2
-    workdir, env = bench_environment("pages", keep_db=options.keep_db)
+    workdir, env = bench_environment(options.db_name, keep_db=options.keep_db)
     print("Building the database (migrations, the demo site, generated data)...", flush=True)
     started = time.monotonic()
     data = build_data(options.keep_db)
@@ -284,7 +331,7 @@ def main() -> int:
         text = cpu_table(pages, data["cookie"], rounds=max(1, options.rounds))
         print(text)
         if options.write:
-            write_results(text, options.label)
+            write_results(text, options.label, options.section)
         return 0
 
     port = free_port()
@@ -330,10 +377,13 @@ def main() -> int:
         for name, rs in runs.items()
     }
     median = {
-        name: rs[len(rs) // 2] if len(rs) % 2 else (rs[len(rs) // 2 - 1] + rs[len(rs) // 2]) / 2
+        name: (rs[len(rs) // 2] if len(rs) % 2 else (rs[len(rs) // 2 - 1] + rs[len(rs) // 2]) / 2)
+        if rs
+        else 0.0
         for name, rs in ratios.items()
     }
     errors = sum(r[2] for rs in runs.values() for r in rs)
+    print("raw runs (req/s, p50, bad):", runs, flush=True)
     lines = [
         f"gunicorn, 2 sync workers, dev settings with DEBUG off and CONN_MAX_AGE=60, SQLite, local-memory "
         f"cache; the demo site plus {EXTRA_COMMUNITIES} communities, {EXTRA_USERS} members, "
@@ -356,7 +406,7 @@ def main() -> int:
     text = "\n".join(lines)
     print(text)
     if options.write:
-        write_results(text, options.label)
+        write_results(text, options.label, options.section)
         print(f"Recorded in {BENCH / 'RESULTS.md'}")
     return 0 if errors == 0 else 1
 

@@ -119,8 +119,8 @@ def _facet_specs():
 
 
 def facet_counts(full_ids, selected: dict) -> list[dict]:
-    """For each facet, its values among the FULL case studies listed (`full_ids`, a subquery), with
-    their counts: one query per facet, whatever the number of case studies."""
+    """For each facet, its values among the FULL case studies listed (`full_ids`), with their counts:
+    one query per facet, whatever the number of case studies."""
     facets = []
     for name, through, key, label, fields in _facet_specs():
         if through is not None:
@@ -183,11 +183,23 @@ def library_listing(user, library, params) -> dict:
     base = CaseStudyPage.objects.live().child_of(library)
     if filtered:
         base = filterset.filter_queryset(base)
-    items = library_items_for(user, base, minimum=Access.FULL if filtered else Access.NOTICE)
-    full_ids = library_items_for(user, base, minimum=Access.FULL).values("pk")
-    items = _for_rows(items)
-    items = items.order_by(*SORTS[filterset.sort_key()])
-    page = Paginator(items, PER_PAGE).get_page(params.get("page"))
+    # One query decides and sorts the whole list (ids and levels only); the rows of the page shown
+    # are then read by id, and the facets count over the FULL ids.
+    minimum = Access.FULL if filtered else Access.NOTICE
+    ordered = list(
+        library_items_for(user, base, minimum=minimum)
+        .order_by(*SORTS[filterset.sort_key()])
+        .values_list("pk", "library_access")
+    )
+    full_ids = [pk for pk, level in ordered if level == Access.FULL]
+    page = Paginator(ordered, PER_PAGE).get_page(params.get("page"))
+    levels = dict(page.object_list)
+    rows = {row.pk: row for row in _for_rows(CaseStudyPage.objects.filter(pk__in=list(levels)))}
+    case_studies = []
+    for pk in levels:
+        row = rows[pk]
+        row.library_access = levels[pk]
+        case_studies.append(row)
     query = params.copy()
     query.pop("page", None)
     facets = facet_counts(full_ids, _selected_values(filterset))
@@ -196,7 +208,7 @@ def library_listing(user, library, params) -> dict:
     return {
         "filterset": filterset,
         "page_obj": page,
-        "case_studies": list(page.object_list),
+        "case_studies": case_studies,
         "facets": facets,
         "is_filtered": bool(filtered),
         "ignored": filterset.invalid_labels(),
