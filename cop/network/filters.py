@@ -163,3 +163,34 @@ class ExchangeFilter(LenientFilterSet):
 
     def filter_region(self, queryset, name, value):
         return queryset.filter(country__in=_countries_in(value))
+
+
+MAP_LAYERS = [
+    ("practitioners", _("Practitioners")),
+    ("organisations", _("Organisations and networks")),
+    ("needs", _("Needs")),
+    ("offers", _("Offers")),
+]
+
+
+class MapFilter(LenientFilterSet):
+    """The network map: which layer it counts, and the region it covers (over the country-to-region
+    table, so its result is the countries in the region)."""
+
+    layer = django_filters.ChoiceFilter(
+        method="filter_layer", label=_("Show"), choices=MAP_LAYERS, empty_label=None, null_label=None
+    )
+    region = RegionFilter(method="filter_region")
+
+    class Meta:
+        model = CountryRegion
+        fields = []
+
+    def filter_layer(self, queryset, name, value):
+        return queryset  # the layer chooses what is counted, not where
+
+    def filter_region(self, queryset, name, value):
+        return queryset.filter(region_id__in=region_and_subregions(value))
+
+    def chosen_layer(self) -> str:
+        return self.valid_values().get("layer") or MAP_LAYERS[0][0]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import curated, exchange, matches, organisations, profiles
+from .views import curated, exchange, maps, matches, organisations, profiles
 
 app_name = "cop_network"
 
@@ -52,6 +52,7 @@ urlpatterns = [
     path("network/matches/<id:match_id>/step/", matches.match_transition_view, name="match_transition"),
     path("network/matches/<id:match_id>/public/", matches.match_agree, name="match_agree"),
     path("network/cooperations/", matches.cooperations, name="cooperations"),
+    path("network/map/", maps.network_map_view, name="map"),
     path("network/curated/", curated.curated_list, name="curated"),
     path("network/curated/<id:entry_id>/invite/", curated.curated_invite, name="curated_invite"),
     path("network/claim/<text:token>/", curated.curated_claim, name="curated_claim"),
