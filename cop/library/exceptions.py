@@ -139,3 +139,8 @@ class SubmissionPublished(LibraryError):
 
 class SubmissionInvalid(LibraryError):
     default_message = _("This case study could not be saved: check its fields and try again.")
+
+
+class NotInHolderReview(LibraryError):
+    status = 409
+    default_message = _("This case study is not waiting for the holder community's review.")

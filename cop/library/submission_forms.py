@@ -129,3 +129,27 @@ class CaseStudyForm(forms.Form):
             initial[name] = list(getattr(page, name).values_list("pk", flat=True))
         initial["blocks"] = list(page.block_uses.values_list("block_id", flat=True))
         return initial
+
+
+class HolderReviewForm(forms.Form):
+    action = forms.ChoiceField(
+        label=_("Your decision"),
+        choices=[
+            ("approve", _("Approve: the library editors review it next")),
+            ("reject", _("Request changes from its submitter")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment for the submitter"),
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Required when you request changes: say what should change."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == "reject" and not (data.get("comment") or "").strip():
+            self.add_error("comment", _("Say what should change, so the submitter can do it."))
+        return data

@@ -314,7 +314,8 @@ def notify_holder_reviewers(task_state_id: int) -> int:
             context=lambda: {
                 "item": item,
                 "holder": consent.holder_display,
-                "review_url": absolute_url(reverse("wagtailadmin_pages:edit", args=[item.pk])),
+                # The review on the site: custodians need no access to the admin.
+                "review_url": absolute_url(reverse("cop_library:holder_review", args=[item.pk])),
             },
         )
     return sent

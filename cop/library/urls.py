@@ -14,6 +14,8 @@ urlpatterns = [
     path("mine/<id:pk>/", submission.edit, name="submission_edit"),
     path("mine/<id:pk>/preview/", submission.preview, name="submission_preview"),
     path("mine/<id:pk>/submit/", submission.submit, name="submission_submit"),
+    path("review/<id:pk>/", submission.holder_review, name="holder_review"),
+    path("review/<id:pk>/preview/", submission.holder_review_preview, name="holder_review_preview"),
     # FAIR: machine-readable metadata of public items (cop.library.fair).
     path("case-studies/<id:pk>/datacite.json", fair.case_study_datacite_json, name="datacite_json"),
     path("case-studies/<id:pk>/datacite.xml", fair.case_study_datacite_xml, name="datacite_xml"),

@@ -154,9 +154,26 @@ def test_the_whole_journey_of_a_traditional_knowledge_case_study(
     # While with the reviewers, the submitter cannot change it.
     assert client.post(edit_url, _form(holds_traditional_knowledge="on")).status_code == 409
     # 5. The holder community asks for changes: the comment is shown on the site and mailed.
+    # The custodian reviews on the site (the mail links there); nobody else may.
+    review = reverse("cop_library:holder_review", args=[page.pk])
+    assert any(review in message.body for message in mail.outbox if message.to == [custodian.email])
+    for other in ("outsider", "editor", "holder_member"):
+        assert cast.client(client, other).get(review).status_code == 404
+    reviewer = cast.client(client, "custodian")
+    assert "Early dry-season" not in reviewer.get(review).content.decode()
+    assert (
+        "Patch burning guided"
+        in reviewer.get(reverse("cop_library:holder_review_preview", args=[page.pk])).content.decode()
+    )
+    assert reviewer.post(review, {"action": "reject", "comment": ""}).status_code == 400
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        _act(page, custodian, "reject", "Remove the name of the burning ground")
+        response = reviewer.post(
+            review, {"action": "reject", "comment": "Remove the name of the burning ground"}
+        )
+    assert response.status_code == 302
+    assert reviewer.get(review).status_code == 404  # no longer waiting for it
+    client = cast.client(client, "holder_member")
     assert _mails_to(submitter) == ['[KM4B] Changes requested to "Fire management with elders"']
     mine = client.get(reverse("cop_library:my_case_studies")).content.decode()
     assert "Changes requested" in mine and "Remove the name of the burning ground" in mine
@@ -176,7 +193,7 @@ def test_the_whole_journey_of_a_traditional_knowledge_case_study(
     # 7. The holder community approves, then the editors: published, the new block with it.
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        _act(page, custodian, "approve")
+        cast.client(client, "custodian").post(review, {"action": "approve", "comment": ""})
     assert sorted(_mails_to(submitter)) == [
         '[KM4B] "Fire management with elders" is waiting for review',
         '[KM4B] "Fire management with elders" passed a review step',
@@ -190,6 +207,7 @@ def test_the_whole_journey_of_a_traditional_knowledge_case_study(
     new_block.refresh_from_db()
     # A TK block without its own consent stays a draft (cop.library.publication).
     assert new_block.status == BuildingBlockStatus.DRAFT
+    client = cast.client(client, "holder_member")
     mine = client.get(reverse("cop_library:my_case_studies")).content.decode()
     assert "Published." in mine
     assert client.post(edit_url, _form()).status_code == 409

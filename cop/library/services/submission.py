@@ -20,6 +20,8 @@ from wagtail.models import Page, WorkflowState
 from .. import permissions
 from ..exceptions import (
     ItemNotFound,
+    NotCustodian,
+    NotInHolderReview,
     SharingNotAllowed,
     SubmissionInReview,
     SubmissionInvalid,
@@ -224,3 +226,38 @@ def submission_blocks_publish(*, page: CaseStudyPage) -> list[int]:
         block.save(update_fields=["status", "updated_at"])
         published.append(block.pk)
     return published
+
+
+# THE HOLDER COMMUNITY'S REVIEW ON THE SITE ----
+
+APPROVE, REQUEST_CHANGES = "approve", "reject"
+
+
+def holder_review_task_state(page: CaseStudyPage):
+    """The holder community's review step the case study waits in, or None."""
+    from ..models import HolderCommunityReviewTask
+
+    state = _workflow_state(page)
+    if state is None or state.status != WorkflowState.STATUS_IN_PROGRESS:
+        return None
+    task_state = state.current_task_state
+    if task_state is None or not isinstance(task_state.task.specific, HolderCommunityReviewTask):
+        return None
+    return task_state
+
+
+@transaction.atomic
+def case_study_holder_review(*, user, page: CaseStudyPage, action: str, comment: str = ""):
+    """A custodian (or, without one, a facilitator of the holder community) approves the case study
+    for the library editors or asks its submitter for changes, as the workflow's own action does."""
+    page = CaseStudyPage.objects.select_for_update().get(pk=page.pk)
+    task_state = holder_review_task_state(page)
+    if task_state is None:
+        raise NotInHolderReview()
+    task = task_state.task.specific
+    if not task.may_review(page, user):
+        raise NotCustodian()
+    if action not in (APPROVE, REQUEST_CHANGES):
+        raise ValueError(f"Not a review action: {action}")
+    task.on_action(task_state, user, action, comment=comment)
+    return task_state

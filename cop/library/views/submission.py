@@ -1,6 +1,6 @@
 """Sharing a case study from the site: "Share a case study" on a library, "My case studies" (each with
 its state, and the reviewers' comment when they asked for changes), editing a draft, its preview (to
-its submitter only) and submitting it. Thin: cop.library.services.submission decides and refuses (the
+its submitter only) and submitting it; the holder community's review on the site. Thin: cop.library.services.submission decides and refuses (the
 edge shows its refusals)."""
 
 from django.contrib import messages
@@ -17,7 +17,7 @@ from .. import permissions, selectors
 from ..exceptions import SharingNotAllowed
 from ..models import CaseStudyPage, LibraryPage
 from ..services import submission as services
-from ..submission_forms import CaseStudyForm
+from ..submission_forms import CaseStudyForm, HolderReviewForm
 from .case_study import serve_case_study
 
 
@@ -136,3 +136,48 @@ def submit(request, pk: int):
         _("Your case study is submitted. You will be told by e-mail at each step of the review."),
     )
     return redirect(reverse("cop_library:my_case_studies"))
+
+
+def _reviewable_or_404(user, pk: int):
+    """A case study waiting for the holder community's review, for one of its reviewers."""
+    page = CaseStudyPage.objects.filter(pk=pk).select_related("consent").first()
+    if page is None:
+        raise Http404
+    task_state = services.holder_review_task_state(page)
+    if task_state is None or not task_state.task.specific.may_review(page, user):
+        raise Http404
+    return page, task_state
+
+
+@login_required
+def holder_review(request, pk: int):
+    """The holder community's review of a case study with traditional knowledge, on the site."""
+    page, _task_state = _reviewable_or_404(request.user, pk)
+    form = HolderReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.case_study_holder_review(
+            user=request.user,
+            page=page,
+            action=form.cleaned_data["action"],
+            comment=form.cleaned_data["comment"],
+        )
+        messages.success(
+            request,
+            _("Approved: the library editors review it next.")
+            if form.cleaned_data["action"] == services.APPROVE
+            else _("Its submitter is asked for the changes, with your comment."),
+        )
+        return redirect("cop_library:my_custodianship")
+    return render(
+        request,
+        "cop_library/submission/holder_review.html",
+        {"form": form, "page": page, "title": _("Review by the holder community")},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def holder_review_preview(request, pk: int):
+    """The case study under review, as it will look, to its holder community's reviewers."""
+    page, _task_state = _reviewable_or_404(request.user, pk)
+    return serve_case_study(request, page, preview=True)
