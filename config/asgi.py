@@ -2,7 +2,7 @@
 
 Database connections: every websocket consumer's database work runs on one thread (channels'
 database_sync_to_async), which keeps one persistent connection (CONN_MAX_AGE, health-checked) while
-sockets are open and gives it back when the last one closes (forums.live.consumers). An HTTP request
+sockets are open and gives it back when the last one closes (forums.live.following). An HTTP request
 runs on a thread of its own that ends with it, so its connection is closed when it finishes instead of
 being left idle (deploy/README.md).
 """

@@ -1,5 +1,5 @@
 """A clock that moves only when a test says so, for code that reads the time through a replaceable
-function (cop.ratelimit.wall_clock, forums.live.consumers.RateLimiter.clock)."""
+function (cop.ratelimit.wall_clock, forums.live.limits.RateLimiter.clock)."""
 
 
 class FrozenClock:

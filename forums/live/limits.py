@@ -1,5 +1,7 @@
 """Limits of live discussion. Each can be overridden by a setting of the same name (e.g. for a benchmark)."""
 
+import time
+
 from django.conf import settings
 
 _DEFAULTS = {
@@ -30,3 +32,26 @@ _DEFAULTS = {
 
 def limit(name: str):
     return getattr(settings, name, _DEFAULTS[name])
+
+
+class RateLimiter:
+    """A token bucket: `count` frames per `seconds`, refilled continuously."""
+
+    # Tests replace it with a frozen clock (tests.clock.FrozenClock) instead of sleeping.
+    clock = staticmethod(time.monotonic)
+
+    def __init__(self, count: int, seconds: float):
+        self.capacity, self.rate = float(count), count / seconds
+        self.tokens, self.stamp = float(count), self.clock()
+
+    def allow(self) -> bool:
+        now = self.clock()
+        self.tokens = min(self.capacity, self.tokens + (now - self.stamp) * self.rate)
+        self.stamp = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return True
+        return False
+
+    def retry_after(self) -> float:
+        return max(0.1, round(max(0.0, 1 - self.tokens) / self.rate, 1))

@@ -58,7 +58,7 @@ class StreamKind(ABC):
     @abstractmethod
     def prune(self, before) -> int:
         """Deletes the logged events older than `before` (a datetime); returns how many. A client that
-        comes back from further away is told to reload (consumers._catch_up sees the gap)."""
+        comes back from further away is told to reload (writer.SocketWriter._catch_up sees the gap)."""
 
     def render(self, object_id: int, event: dict, *, user, language: str) -> Rendering:
         """The data of an event not rendered in advance, for every viewer of `user`'s audience in

@@ -9,7 +9,7 @@ from channels.db import database_sync_to_async
 
 from cop.models import MembershipStatus
 from forums.live import services
-from forums.live.consumers import RateLimiter
+from forums.live.limits import RateLimiter
 from forums.live.models import StreamEvent
 from tests.clock import FrozenClock
 
