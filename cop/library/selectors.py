@@ -339,3 +339,26 @@ def submissions_of(user, *, pks=None) -> list[dict]:
             }
         )
     return rows
+
+
+def holder_reviews_for(user) -> list[CaseStudyPage]:
+    """The case studies waiting for `user`'s review as their holder community's custodian (or, when
+    they have none, facilitator): one query for the review tasks, one per task (there is one), and
+    the case studies."""
+    from .models import HolderCommunityReviewTask
+
+    if not user.is_authenticated:
+        return []
+    tasks = HolderCommunityReviewTask.objects.all()
+    object_ids = set()
+    for task in tasks:
+        object_ids.update(
+            task.get_task_states_user_can_moderate(user).values_list("workflow_state__object_id", flat=True)
+        )
+    if not object_ids:
+        return []
+    return list(
+        CaseStudyPage.objects.filter(pk__in=[int(pk) for pk in object_ids])
+        .select_related("consent")
+        .order_by("title")
+    )

@@ -160,6 +160,7 @@ def test_the_whole_journey_of_a_traditional_knowledge_case_study(
     for other in ("outsider", "editor", "holder_member"):
         assert cast.client(client, other).get(review).status_code == 404
     reviewer = cast.client(client, "custodian")
+    assert review in reviewer.get(reverse("cop_library:my_case_studies")).content.decode()
     assert "Early dry-season" not in reviewer.get(review).content.decode()
     assert (
         "Patch burning guided"
@@ -291,13 +292,14 @@ def test_my_case_studies_reads_a_constant_number_of_queries(cast, client, django
     url = reverse("cop_library:share", args=[cast.site_library.pk])
     client.post(url, _form(title="First"))
     client.get(reverse("cop_library:my_case_studies"))  # warms the content types
-    # The session, the user, the case studies, their libraries, their workflow states.
-    with django_assert_num_queries(5):
+    # The session, the user, the case studies, their libraries, their workflow states; the holder
+    # review tasks and the states waiting for this user's review.
+    with django_assert_num_queries(7):
         client.get(reverse("cop_library:my_case_studies"))
     for number in range(4):
         client.post(url, _form(title=f"More {number}"))
-    with django_assert_num_queries(5):
-        assert client.get(reverse("cop_library:my_case_studies")).content.decode().count("<h2>") == 5
+    with django_assert_num_queries(7):
+        assert client.get(reverse("cop_library:my_case_studies")).content.decode().count("<h3>") == 5
 
 
 def test_the_demo_has_a_submission_waiting_for_review_and_one_with_changes_requested():

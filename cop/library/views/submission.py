@@ -79,11 +79,15 @@ def share(request, library_id: int):
 
 @login_required
 def my_case_studies(request):
-    """The case studies the user shared, with where each stands."""
+    """The case studies the user shared, with where each stands, and those waiting for their review
+    as a custodian of their holder community."""
     return render(
         request,
         "cop_library/submission/mine.html",
-        {"submissions": selectors.submissions_of(request.user)},
+        {
+            "submissions": selectors.submissions_of(request.user),
+            "reviews": selectors.holder_reviews_for(request.user),
+        },
     )
 
 
