@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import curated, exchange, maps, matches, organisations, profiles
+from .views import curated, exchange, maps, matches, open_schema, organisations, profiles
 
 app_name = "cop_network"
 
@@ -13,6 +13,7 @@ def _exchange_urls(kind: str) -> list:
         path(base, exchange.exchange_list, extra, name=f"{kind}s"),
         path(base + "new/", exchange.exchange_edit, extra, name=f"{kind}_create"),
         path(item, exchange.exchange_detail, extra, name=kind),
+        path(item + "murmurations.json", open_schema.exchange_json, extra, name=f"{kind}_json"),
         path(item + "edit/", exchange.exchange_edit, extra, name=f"{kind}_edit"),
         path(item + "close/", exchange.exchange_close_view, extra, name=f"{kind}_close"),
         path(item + "moderate/", exchange.exchange_moderate_view, extra, name=f"{kind}_moderate"),
@@ -25,11 +26,17 @@ urlpatterns = [
     path("network/", profiles.directory, name="directory"),
     path("people/<id:user_id>/", profiles.profile, name="profile"),
     path("people/<id:user_id>/photo/", profiles.photo, name="photo"),
+    path("people/<id:user_id>/murmurations.json", open_schema.profile_json, name="profile_json"),
     path("people/<id:user_id>/contact/", profiles.contact, name="contact"),
     path("me/network-profile/", profiles.profile_edit, name="profile_edit"),
     path("network/organisations/", organisations.organisation_list, name="organisations"),
     path(
         "network/organisations/<id:organisation_id>/", organisations.organisation_detail, name="organisation"
+    ),
+    path(
+        "network/organisations/<id:organisation_id>/murmurations.json",
+        open_schema.organisation_json,
+        name="organisation_json",
     ),
     path(
         "network/organisations/<id:organisation_id>/edit/",
