@@ -86,20 +86,18 @@ def _case_study_of(task_state) -> CaseStudyPage | None:
 def _tell(task_state, step: str) -> None:
     if _case_study_of(task_state) is None:
         return
-    from .tasks import send_workflow_step
-
-    enqueue_after_commit(send_workflow_step, task_state.pk, step)
+    enqueue_after_commit("cop.library.tasks.send_workflow_step", task_state.pk, step)
 
 
 @receiver(task_submitted, dispatch_uid="cop_library_task_submitted")
 def on_task_submitted(sender, instance, user=None, **kwargs):
     if instance.status == TaskState.STATUS_IN_PROGRESS:
         _tell(instance, "submitted")
-        if isinstance(instance.task.specific, HolderCommunityReviewTask):
-            from .tasks import notify_holder_reviewers
-
-            if _case_study_of(instance) is not None:
-                enqueue_after_commit(notify_holder_reviewers, instance.pk)
+        if (
+            isinstance(instance.task.specific, HolderCommunityReviewTask)
+            and _case_study_of(instance) is not None
+        ):
+            enqueue_after_commit("cop.library.tasks.notify_holder_reviewers", instance.pk)
 
 
 @receiver(task_approved, dispatch_uid="cop_library_task_approved")

@@ -83,9 +83,7 @@ def access_request(*, user, item, message: str = "") -> AccessRequest:
         raise AlreadyRequested() from error
     consent = ConsentRecord.objects.select_for_update().get(pk=consent.pk)
     _changed(consent, actor=user, action="access_requested", details={"request": request.pk})
-    from ..tasks import notify_access_requested
-
-    enqueue_after_commit(notify_access_requested, request.pk)
+    enqueue_after_commit("cop.library.tasks.notify_access_requested", request.pk)
     return request
 
 
@@ -168,6 +166,4 @@ def access_revoke(*, user, access_request: AccessRequest, note: str = "") -> Acc
 
 
 def _tell_requester(access_request: AccessRequest) -> None:
-    from ..tasks import send_access_decided
-
-    enqueue_after_commit(send_access_decided, access_request.pk, access_request.status)
+    enqueue_after_commit("cop.library.tasks.send_access_decided", access_request.pk, access_request.status)

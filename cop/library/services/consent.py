@@ -436,9 +436,7 @@ def consent_expire(*, consent_id: int) -> ConsentRecord | None:
         return None
     consent.status = EXPIRED
     _changed(consent, actor=None, action="expired", details={"expires_on": consent.expires_on.isoformat()})
-    from ..tasks import notify_consent_expired
-
-    enqueue_after_commit(notify_consent_expired, consent.pk, consent.version)
+    enqueue_after_commit("cop.library.tasks.notify_consent_expired", consent.pk, consent.version)
     return consent
 
 
@@ -515,9 +513,7 @@ def custodianship_pass(*, person_id: int, community_id: int) -> list[ConsentReco
             details={"from": person_id, "to": remaining or added, "to_facilitators": not remaining},
         )
         if added:
-            from ..tasks import notify_custodianship_passed
-
-            enqueue_after_commit(notify_custodianship_passed, consent.pk, consent.version)
+            enqueue_after_commit("cop.library.tasks.notify_custodianship_passed", consent.pk, consent.version)
         passed.append(consent)
     if passed:
         logger.info("library: custodianship of %s consents passed from user %s", len(passed), person_id)
