@@ -3,8 +3,12 @@ import zoneinfo
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+
+# A deleted account's address: <id>@former-member.invalid (.invalid never resolves, RFC 2606).
+FORMER_MEMBER_DOMAIN = "former-member.invalid"
 
 
 def time_zone_choices() -> list[tuple[str, str]]:
@@ -83,5 +87,12 @@ class User(AbstractUser):
         return self.public_name
 
     @property
+    def is_former_member(self) -> bool:
+        """The account was deleted: the row stays (anonymised) so that its posts keep their author."""
+        return self.email.endswith("@" + FORMER_MEMBER_DOMAIN)
+
+    @property
     def public_name(self) -> str:
+        if self.is_former_member:
+            return gettext("former member")
         return self.display_name or self.get_full_name() or self.email.split("@", 1)[0]

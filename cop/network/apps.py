@@ -7,3 +7,6 @@ class NetworkConfig(AppConfig):
     label = "cop_network"
     verbose_name = _("Practitioner network")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import personal_data  # noqa: F401  (registers the network's part of "Download my data")

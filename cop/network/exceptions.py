@@ -104,3 +104,15 @@ class ClaimLinkExpired(NetworkError):
 class EntryAlreadyClaimed(NetworkError):
     status = 409
     default_message = _("This entry was already claimed and merged into an account.")
+
+
+class PasswordMismatch(NetworkError):
+    status = 400
+    default_message = _("The password is not right; your account was not deleted.")
+
+
+class NoPasswordSet(NetworkError):
+    status = 400
+    default_message = _(
+        "Your account has no password yet. Set one (Account, Change password) and then delete the account."
+    )

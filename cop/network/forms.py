@@ -291,3 +291,24 @@ class TransitionForm(forms.Form):
     report = forms.CharField(
         label=_("Short report"), max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
+
+
+class AccountDeleteForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    confirm = forms.BooleanField(
+        label=_("I understand: my account goes; my posts stay, shown as by a former member."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if self.user.has_usable_password() and not self.user.check_password(password):
+            raise ValidationError(_("The password is not right; your account was not deleted."))
+        return password

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import curated, exchange, maps, matches, open_schema, organisations, profiles
+from .views import curated, data_rights, exchange, maps, matches, open_schema, organisations, profiles
 
 app_name = "cop_network"
 
@@ -60,6 +60,9 @@ urlpatterns = [
     path("network/matches/<id:match_id>/public/", matches.match_agree, name="match_agree"),
     path("network/cooperations/", matches.cooperations, name="cooperations"),
     path("network/map/", maps.network_map_view, name="map"),
+    path("network/export.csv", data_rights.directory_export, name="directory_export"),
+    path("me/data/", data_rights.my_data, name="my_data"),
+    path("me/data/download/", data_rights.my_data_download, name="my_data_download"),
     path("network/curated/", curated.curated_list, name="curated"),
     path("network/curated/<id:entry_id>/invite/", curated.curated_invite, name="curated_invite"),
     path("network/claim/<text:token>/", curated.curated_claim, name="curated_claim"),

@@ -44,6 +44,7 @@ def directory(request):
             "cards": selectors.directory_page(request.user, page.object_list),
             "is_filtered": filterset.is_active(),
             "querystring": query.urlencode(),
+            "can_curate": permissions.can_curate(request.user),
         },
         status=400 if filterset.is_bound and filterset.form.errors else 200,
     )

@@ -1,0 +1,60 @@
+"""Deleting one's account. Forum threads and posts (on_delete=PROTECT), event pages, case studies
+and building blocks (SET_NULL) and matches keep their author row, so the account is not deleted but
+anonymised: its address becomes <id>@former-member.invalid (cop.User.is_former_member), it shows as
+"former member", cannot sign in, and everything personal goes (profile, photo, vocabularies,
+addresses, groups). Event registrations end through events' own handler for deactivated users."""
+
+from django.apps import apps
+from django.db import transaction
+
+from cop.models.users import FORMER_MEMBER_DOMAIN
+
+from ..exceptions import NoPasswordSet, PasswordMismatch
+from ..models import ExchangeStatus, FocalPointClaim, Need, Offer, Organisation, Profile
+from ..models.organisations import ClaimStatus
+
+OPEN_STATUSES = (ExchangeStatus.DRAFT, ExchangeStatus.SUBMITTED, ExchangeStatus.PUBLISHED)
+
+
+@transaction.atomic
+def account_delete(*, user, password: str) -> None:
+    if not user.has_usable_password():
+        raise NoPasswordSet()
+    if not user.check_password(password):
+        raise PasswordMismatch()
+    profile = Profile.objects.filter(user=user).first()
+    if profile is not None:
+        if profile.photo:
+            profile.photo.delete(save=False)
+        profile.delete()
+    # Their own open needs and offers close (their matches stay, for the other side); those posted for
+    # an organisation stay with it.
+    for model in (Need, Offer):
+        model.objects.filter(author=user, organisation__isnull=True, status__in=OPEN_STATUSES).update(
+            status=ExchangeStatus.CLOSED
+        )
+    Organisation.focal_points.through.objects.filter(user=user).delete()
+    FocalPointClaim.objects.filter(user=user, status=ClaimStatus.PENDING).delete()
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.filter(user=user).delete()
+    if apps.is_installed("allauth.mfa"):
+        from allauth.mfa.models import Authenticator
+
+        Authenticator.objects.filter(user=user).delete()
+    user.expertise.clear()
+    user.languages.clear()
+    user.groups.clear()
+    user.user_permissions.clear()
+    address = f"{user.pk}@{FORMER_MEMBER_DOMAIN}"
+    user.email = address
+    user.username = address
+    for name in ("display_name", "first_name", "last_name", "bio", "organisation", "country"):
+        setattr(user, name, "")
+    user.stakeholder_group = None
+    user.listed_in_directory = False
+    user.is_active = False
+    user.is_staff = False
+    user.is_superuser = False
+    user.set_unusable_password()  # also ends every session (their hash changes)
+    user.save()
