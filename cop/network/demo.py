@@ -11,6 +11,7 @@ from django.utils import timezone
 from cop.models import GBFTarget, KMComponent, Language, StakeholderGroup
 
 from .models import (
+    CuratedEntry,
     ExchangeStatus,
     Match,
     MatchMessage,
@@ -1047,14 +1048,87 @@ def _matches(items, people) -> int:
     return created
 
 
+# Practitioners the organisers added before they joined: name, address (never shown), headline,
+# organisation, country, GBF targets, invited, claimed by (a demo practitioner's address) or "".
+CURATED = [
+    (
+        "Rahel Tesfaye",
+        "rahel.tesfaye@curated.km4b.example",
+        "Highland forest restoration officer",
+        "Ethiopian Biodiversity Institute",
+        "ET",
+        [2, 8],
+        True,
+        "",
+    ),
+    (
+        "Tomás Quispe",
+        "tomas.quispe@curated.km4b.example",
+        "Community seed bank coordinator",
+        "Andean Páramo Alliance",
+        "PE",
+        [13, 22],
+        False,
+        "",
+    ),
+    (
+        "Aigerim Sultanova",
+        "aigerim.sultanova@curated.km4b.example",
+        "Steppe grassland ecologist",
+        "",
+        "KZ",
+        [1, 3],
+        True,
+        "",
+    ),
+    (
+        "Grace Wanjiru",
+        "grace.wanjiru@network.km4b.example",
+        "Citizen science lead, freshwater monitoring",
+        "Kenya Wildlife Service",
+        "KE",
+        [7, 21],
+        True,
+        "grace.wanjiru@network.km4b.example",
+    ),
+]
+
+
+def _curated(people, organisations) -> int:
+    """Curated entries: invited or not, and one claimed (merged through the claim service)."""
+    from .services.curated import claim_token, curated_entry_claim
+
+    organiser = people.get("organiser@km4b.example")
+    now = timezone.now()
+    for name, email, headline, organisation, country, targets, invited, claimed_by in CURATED:
+        entry, created = CuratedEntry.objects.get_or_create(
+            email=email,
+            defaults={
+                "name": name,
+                "headline": headline,
+                "organisation": organisation,
+                "organisation_record": organisations.get(organisation),
+                "country": country,
+                "added_by": organiser,
+                "invited_at": now if invited else None,
+            },
+        )
+        if created:
+            entry.gbf_targets.set(GBFTarget.objects.filter(number__in=targets))
+        if claimed_by and not entry.is_claimed and claimed_by in people:
+            curated_entry_claim(user=people[claimed_by], token=claim_token(entry))
+    return len(CURATED)
+
+
 def seed(context: dict, stdout=None) -> dict:
     organisations = _organisations()
     people = _profiles(organisations)
     items = _exchanges(people, organisations)
     created = _matches(items, people)
+    curated = _curated(people, organisations)
     if stdout is not None:
         stdout.write(
             f"Network: {len(people)} practitioners, {len(organisations)} organisations, "
-            f"{len(items)} needs and offers, {created} new matches."
+            f"{len(items)} needs and offers, {created} new matches, {curated} curated entries."
         )
     return context

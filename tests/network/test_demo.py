@@ -3,7 +3,16 @@
 import pytest
 
 from cop.network import demo
-from cop.network.models import ExchangeStatus, Match, MatchStatus, Need, Offer, Organisation, Profile
+from cop.network.models import (
+    CuratedEntry,
+    ExchangeStatus,
+    Match,
+    MatchStatus,
+    Need,
+    Offer,
+    Organisation,
+    Profile,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -32,3 +41,13 @@ def test_demo_is_idempotent_and_covers_every_state():
         Profile.objects.values_list("country_visibility", flat=True)
     )
     assert Organisation.objects.get(name="Andean Páramo Alliance").member_organisations.count() == 2
+
+
+def test_demo_has_curated_entries_invited_or_not_and_one_claimed():
+    demo.seed({})
+    demo.seed({})
+    assert CuratedEntry.objects.count() == len(demo.CURATED)
+    claimed = CuratedEntry.objects.get(claimed_at__isnull=False)
+    assert claimed.claimed_by.email == "grace.wanjiru@network.km4b.example" and claimed.merge_log
+    unclaimed = CuratedEntry.objects.filter(claimed_at__isnull=True)
+    assert {entry.invited_at is not None for entry in unclaimed} == {True, False}
