@@ -10,5 +10,5 @@ class LibraryConfig(AppConfig):
 
     def ready(self):
         # The consent lifecycle's receivers: custodianship passing, the publication guard, the
-        # moderation workflow's assignment and notices.
-        from . import files, indexing, publication, receivers, workflow  # noqa: F401 - files, indexing: the core
+        # moderation workflow's assignment and notices; the tasks, which services queue by name.
+        from . import files, indexing, publication, receivers, tasks, workflow  # noqa: F401 - files, indexing: the core

@@ -9,4 +9,5 @@ class NetworkConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import personal_data  # noqa: F401  (registers the network's part of "Download my data")
+        # personal_data registers the network's part of "Download my data"; services queue tasks by name.
+        from . import personal_data, tasks  # noqa: F401

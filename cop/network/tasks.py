@@ -2,11 +2,15 @@
 idempotent (cop.mail records what was sent)."""
 
 from celery import shared_task
+from django.urls import reverse
 from django.utils import timezone
 
 from cop.mail import absolute_url, mail_send
 
-from .models import ContactMessage, MatchMessage
+from .models import ContactMessage, CuratedEntry, MatchMessage
+from .selectors import match_participants
+from .services.curated import claim_link_days, claim_token
+from .services.exchange import exchanges_expire
 
 
 @shared_task
@@ -15,8 +19,6 @@ def send_contact_message(message_id: int) -> None:
     message = ContactMessage.objects.select_related("sender", "recipient").filter(pk=message_id).first()
     if message is None:
         return
-    from django.urls import reverse
-
     mail_send(
         kind="network-contact",
         key=str(message.pk),
@@ -34,10 +36,6 @@ def send_contact_message(message_id: int) -> None:
 @shared_task
 def notify_match_message(message_id: int) -> None:
     """Tells the people on the other side of a match (and nobody else) that a message is waiting."""
-    from django.urls import reverse
-
-    from .selectors import match_participants
-
     message = (
         MatchMessage.objects.select_related("match__need", "match__offer", "author")
         .filter(pk=message_id)
@@ -65,19 +63,12 @@ def notify_match_message(message_id: int) -> None:
 def expire_exchanges() -> int:
     """Daily: published needs and offers past their date become expired (running it twice changes
     nothing more)."""
-    from .services.exchange import exchanges_expire
-
     return exchanges_expire(today=timezone.localdate())
 
 
 @shared_task
 def send_curated_invitation(entry_id: int) -> None:
     """Sends the claim link to a curated entry's address (once per invitation)."""
-    from django.urls import reverse
-
-    from .models import CuratedEntry
-    from .services.curated import claim_link_days, claim_token
-
     entry = CuratedEntry.objects.filter(pk=entry_id, claimed_at__isnull=True).first()
     if entry is None or entry.invited_at is None:
         return

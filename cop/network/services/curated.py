@@ -82,9 +82,7 @@ def curated_entry_invite(*, by, entry: CuratedEntry) -> CuratedEntry:
         raise EntryAlreadyClaimed()
     entry.invited_at = timezone.now()
     entry.save(update_fields=["invited_at"])
-    from ..tasks import send_curated_invitation
-
-    enqueue_after_commit(send_curated_invitation, entry.pk)
+    enqueue_after_commit("cop.network.tasks.send_curated_invitation", entry.pk)
     return entry
 
 

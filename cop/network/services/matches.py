@@ -47,9 +47,7 @@ def match_message_post(*, match: Match, author, body: str) -> MatchMessage:
         raise NotASide()
     message = MatchMessage.objects.create(match=match, author=author, body=body.strip()[:5000])
     Match.objects.filter(pk=match.pk).update(updated_at=message.created_at)
-    from ..tasks import notify_match_message
-
-    enqueue_after_commit(notify_match_message, message.pk)
+    enqueue_after_commit("cop.network.tasks.notify_match_message", message.pk)
     return message
 
 

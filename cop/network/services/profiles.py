@@ -72,7 +72,5 @@ def contact_send(*, sender, recipient, subject: str, body: str) -> ContactMessag
     message = ContactMessage.objects.create(
         sender=sender, recipient=recipient, subject=subject.strip()[:150], body=body.strip()[:5000]
     )
-    from ..tasks import send_contact_message
-
-    enqueue_after_commit(send_contact_message, message.pk)
+    enqueue_after_commit("cop.network.tasks.send_contact_message", message.pk)
     return message
