@@ -1,57 +1,42 @@
-"""The thread page rendered once per thread state and kind of viewer, then personalised per request.
+"""The thread page's posts: each post rendered once per state of what it shows and kept (cop.fragments).
 
-A thread page is rendered with *holes* where one person's view differs from another's: their own posts
-(edit links), other people's posts (flag links), "new" markers, their reactions, the CSRF token, their
-name and id in the site header, the bell's count, whether they follow the thread and have unread posts.
-The rendered page is cached under the thread's event sequence and post count (every visible change to a
-thread goes through forums.services, which bumps one or the other), the page address, language, time
-zone and the viewer's kind (Viewer.key: what they may see and do), so a cached page never outlives the
-state it shows (display names of authors may lag by CACHE_SECONDS). Each request fills the holes with
-that viewer's values (Personal) by one pass of string substitution.
+A post's fragment is keyed on everything it shows: the post's version and state, its reaction counts,
+its author's and quoted post's names, the thread state it shows (locked, closed, the accepted answer), the
+time zone, the kind of viewer (Viewer.key: what they may see and do) and the viewer's relation to the post
+(`relation`: their own post with its edit links, someone else's with a flag link, or someone else's not
+read yet, marked new) with the viewer's own reactions on it; cop.fragments adds the language and the code
+version. A viewer's page is assembled from fragments that many viewers share, and nothing is replaced
+inside a fragment. The CSRF token is in no fragment: a post's buttons submit the page's one form
+(FORM_ID, through HTML's form and formaction attributes), rendered per request around the fragments.
 
-Not cached, only filled: pages with form errors or messages, staff (the Wagtail user bar is theirs
-alone) and a viewer with a post of their own waiting for approval on the page (only they may see it).
+Live thread events (forums.live.threads) use the same renderer with relation LIVE: the author's controls
+and everyone else's (flag, "new") in <template data-live-own/-other="author id"> for the page's script.
 """
 
-import hashlib
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from django.conf import settings
-from django.core.cache import cache
-from django.http import HttpResponse
-from django.middleware.csrf import get_token
+from django.db.models import Prefetch, prefetch_related_objects
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.html import escape
-from django.utils.translation import get_language
+from django.utils.safestring import SafeString, mark_safe
+
+from cop.fragments import render_many
 
 from . import permissions, selectors
-from .models import Post, Reaction, ReactionKind, Thread
+from .forms import ReplyForm, attachment_formset
+from .models import Attachment, Post, ReactionKind, Thread
 from .models.threads import REACTION_SYMBOLS
 
-CACHE_SECONDS = 600
+# The page's one form that the posts' buttons submit (it holds the CSRF token).
+FORM_ID = "post-actions"
 
-# Holes carry a prefix derived from the secret key, so that text in a post, a title or a display name
-# can never pose as one; a page is never served unfilled, so the prefix is never seen.
-MARK = hashlib.sha256(f"forums.postlist:{settings.SECRET_KEY}".encode()).hexdigest()[:12]
-# __MARK[name:args__ ... __MARK]__ keeps or drops what it encloses; __MARKNAME:args__ is replaced.
-_HOLES = re.compile(
-    rf"__{MARK}(?:\[(?P<section>[a-z]+):(?P<numbers>[0-9:]*)__(?P<inner>.*?)__{MARK}\]__"
-    rf"|(?P<name>[A-Z]+)(?::(?P<id>\d+):(?P<value>[a-z0-9]+))?__)",
-    re.S,
-)
-CSRF_PLACEHOLDER = f"__{MARK}CSRF__"
-# Reaction buttons are rendered as not the viewer's; the few that are get turned over by exact
-# replacement. Each pattern holds both a quote and a ">": escaped text (titles, names) and sanitised
-# post HTML can hold one or the other but never both outside a tag of the template's own.
-_NOT_MINE = ('value="add" data-mine="{}:{}">', 'aria-pressed="false" data-mine="{}:{}">')
-_MINE = ('value="remove" data-mine="{}:{}">', 'aria-pressed="true" data-mine="{}:{}">')
+# A viewer's relation to a post (the part of a fragment's key that is about this viewer and this post).
+ANONYMOUS, OWN, OTHER, NEW, LIVE, LIVE_NEW = "", "own", "other", "new", "live", "live-new"
 
 
 @dataclass(frozen=True)
 class Viewer:
-    """What the page depends on besides the thread: the same for many people."""
+    """What the posts show besides the thread's and the post's own state: the same for many people."""
 
     moderator: bool
     signed_in: bool
@@ -77,221 +62,180 @@ def viewer_for(user, thread: Thread) -> Viewer:
     )
 
 
-@dataclass
-class Personal:
-    """One viewer's values for the holes of a page."""
-
-    user_id: int | None = None
-    name: str = ""
-    last_read: int = 0
-    mine: set = field(default_factory=set)  # (post id, reaction kind) of the viewer's reactions
-    flags: dict = field(default_factory=dict)  # sections kept by name: watching, unread...
-    bell: int = 0
-    token: object = None  # a callable giving the CSRF token
+def relation_to(post: Post, *, user_id: int | None, last_read: int) -> str:
+    if user_id is None:
+        return ANONYMOUS
+    if post.author_id == user_id:
+        return OWN
+    return NEW if post.number > last_read else OTHER
 
 
-class HoleUser:
-    """Stands for the signed-in viewer while a page is rendered for many: their id and name are holes."""
-
-    is_authenticated = True
-    is_anonymous = False
-    is_active = True
-    is_staff = False
-    is_superuser = False
-    pk = id = f"__{MARK}ME__"
-    public_name = f"__{MARK}NAME__"
+@dataclass(frozen=True)
+class _Item:
+    post: Post
+    relation: str
+    mine: tuple  # the kinds of the viewer's own reactions on the post, sorted
+    show_body: bool
 
 
-def split(html: str) -> list:
-    """A rendered page as literal text and holes, worked out once (the members' cached form of a page):
-    str for text, ("section", name, numbers, parts) and ("hole", name, number, value) for holes."""
-    parts, position = [], 0
-    for match in _HOLES.finditer(html):
-        parts.append(html[position : match.start()])
-        section, numbers, inner, name, number, value = match.group(
-            "section", "numbers", "inner", "name", "id", "value"
+def _parts(thread: Thread, viewer: Viewer, zone: str):
+    def parts(item: _Item) -> tuple:
+        post, quoted = item.post, item.post.quoted_post
+        return (
+            post.pk,
+            post.version,
+            post.status,
+            post.is_hidden,
+            post.is_deleted,
+            post.edited_at,
+            post.html,  # re-rendered in place by forums.rendering.posts_rerender, without a new version
+            sorted(post.reaction_counts.items()),
+            post.author.public_name,
+            (quoted.pk, quoted.number, quoted.author.public_name) if quoted is not None else None,
+            thread.pk,
+            thread.accepted_answer_id,
+            thread.is_locked,
+            thread.is_closed,
+            zone,
+            viewer.key,
+            item.relation,
+            item.mine,
+            item.show_body,
         )
-        if section:
-            numbers = tuple(int(n) for n in numbers.split(":") if n)
-            parts.append(("section", section, numbers, split(inner)))
-        else:
-            parts.append(("hole", name, int(number) if number else 0, int(value) if value else 0))
-        position = match.end()
-    parts.append(html[position:])
+
     return parts
 
 
-def _keep(section: str, numbers: tuple, personal: Personal) -> bool:
-    user_id = personal.user_id
-    if section == "own":
-        return numbers[1] == user_id
-    if section == "other":
-        return user_id is not None and numbers[1] != user_id
-    if section == "new":
-        return user_id is not None and numbers[1] != user_id and numbers[0] > personal.last_read
-    return bool(personal.flags.get(section))
+def _prefetch_attachments(items: list[_Item]) -> None:
+    """Attachments are read only for the posts to render (they change only with a new version)."""
+    prefetch_related_objects(
+        [item.post for item in items], Prefetch("attachments", queryset=Attachment.objects.order_by("pk"))
+    )
 
 
-def _fill_into(out: list, parts: list, personal: Personal, values: dict) -> None:
-    for part in parts:
-        if part.__class__ is str:
-            out.append(part)
-        elif part[0] == "section":
-            if _keep(part[1], part[2], personal):
-                _fill_into(out, part[3], personal, values)
-        elif part[1] == "NC":  # the "new" class on a post, by its number and author
-            number, author = part[2], part[3]
-            user_id = personal.user_id
-            if user_id is not None and author != user_id and number > personal.last_read:
-                out.append("post--new")
-        else:
-            name = part[1]
-            if name not in values:
-                values[name] = _value(name, personal)
-            out.append(values[name])
-
-
-def _value(name: str, personal: Personal) -> str:
-    if name == "CSRF":
-        return personal.token()
-    if name == "ME":
-        return str(personal.user_id or "")
-    if name == "NAME":
-        return escape(personal.name)
-    if name == "BELL":
-        if not personal.bell:
-            return ""
-        return render_to_string("forums/includes/bell_count.html", {"unread": personal.bell})
-    raise ValueError(f"unknown hole {name}")
-
-
-def fill(page: str | list, personal: Personal) -> str:
-    """A rendered page (or post list, as text or split) with every hole filled with this viewer's
-    values: this runs on every thread page view."""
-    out: list[str] = []
-    _fill_into(out, split(page) if isinstance(page, str) else page, personal, {})
-    html = "".join(out)
-    for post_id, kind in personal.mine:
-        for before, after in zip(_NOT_MINE, _MINE, strict=True):
-            html = html.replace(before.format(post_id, kind), after.format(post_id, kind))
-    return html
-
-
-# THE POST LIST ----
-
-
-def _decorate(thread: Thread, posts: list[Post], viewer: Viewer, user) -> None:
-    for post in posts:
+def _render(thread: Thread, viewer: Viewer):
+    def render(item: _Item) -> str:
+        post = item.post
         visible = post.is_visible_to_all
-        post.show_body = permissions.can_view_post_body(user, post)
-        post.mod_can_edit = viewer.moderator and not post.is_deleted
-        post.own_can_edit = (
-            not viewer.moderator and viewer.can_post and not thread.is_locked and not post.is_deleted
-        )
-        post.can_flag = viewer.signed_in and visible
-        post.can_react = viewer.can_post and visible and (viewer.moderator or not thread.is_locked)
-        post.can_accept = viewer.can_accept and not post.is_first and visible
-        post.reaction_list = [
+        relation = item.relation
+        live = relation in (LIVE, LIVE_NEW)
+        return render_to_string(
+            "forums/includes/post.html",
             {
-                "kind": kind,
-                "label": label,
-                "symbol": REACTION_SYMBOLS[kind],
-                "count": post.reaction_counts.get(kind, 0),
-            }
-            for kind, label in ReactionKind.choices
-        ]
+                "post": post,
+                "thread": thread,
+                "moderator": viewer.moderator,
+                "can_reply": viewer.can_reply,
+                "form_id": FORM_ID,
+                "live": live,
+                "is_new": relation == NEW,
+                "live_new": relation == LIVE_NEW,
+                "own_controls": relation == OWN or live,
+                "other_controls": relation in (OTHER, NEW) or live,
+                "show_body": item.show_body,
+                "mod_can_edit": viewer.moderator and not post.is_deleted,
+                "own_can_edit": (
+                    not viewer.moderator and viewer.can_post and not thread.is_locked and not post.is_deleted
+                ),
+                "can_flag": viewer.signed_in and visible,
+                "can_react": viewer.can_post and visible and (viewer.moderator or not thread.is_locked),
+                "can_accept": viewer.can_accept and not post.is_first and visible,
+                "reactions": [
+                    {
+                        "kind": kind,
+                        "label": label,
+                        "symbol": REACTION_SYMBOLS[kind],
+                        "count": post.reaction_counts.get(kind, 0),
+                        "mine": kind in item.mine,
+                    }
+                    for kind, label in ReactionKind.choices
+                ],
+            },
+        )
+
+    return render
 
 
-def _render_posts(thread: Thread, posts: list[Post], viewer: Viewer, user) -> str:
-    _decorate(thread, posts, viewer, user)
-    return render_to_string(
-        "forums/includes/post_list.html",
-        {
-            "thread": thread,
-            "posts": posts,
-            "moderator": viewer.moderator,
-            "can_reply": viewer.can_reply,
-            "m": MARK,
-        },
-    )
-
-
-def post_list_html(user, thread: Thread, page: int, *, viewer: Viewer) -> str:
-    """The posts of one page with their holes (filled with the rest of the page)."""
-    posts = selectors.thread_posts_page(user, thread, page, moderator=viewer.moderator)
-    return _render_posts(thread, posts, viewer, user)
-
-
-def post_html_for(*, post: Post, thread: Thread, user, csrf_token: str, last_read: int) -> str:
-    """One post exactly as `user` sees it on the thread page (for live updates: same partial, same
-    permissions, holes filled). `post` should come with its author, quoted post and attachments."""
-    viewer = viewer_for(user, thread)
-    post.thread = thread
-    html = _render_posts(thread, [post], viewer, user)
-    mine = (
-        set(Reaction.objects.filter(user=user, post=post).values_list("post_id", "kind"))
-        if user.is_authenticated
-        else set()
-    )
-    personal = Personal(
-        user_id=user.pk if user.is_authenticated else None,
-        last_read=last_read,
-        mine=mine,
-        token=lambda: csrf_token,
-    )
-    return fill(html, personal)
-
-
-# THE WHOLE PAGE ----
-
-
-def _page_key(request, thread: Thread, viewer: Viewer) -> str:
-    parts = [
-        str(thread.pk),
-        str(thread.event_seq),
-        str(thread.post_count),
-        request.get_full_path(),
-        get_language(),
-        timezone.get_current_timezone_name(),
-        viewer.key,
+def render_posts(
+    posts: list[Post], thread: Thread, user, *, viewer: Viewer, relations: list[str], mine: dict
+) -> list[SafeString]:
+    """Each post's fragment, in order, as `user` (of kind `viewer`) sees it with `relations[i]` to the
+    i-th post and `mine` (post id: kinds) their reactions; posts come with their author and quoted post."""
+    items = [
+        _Item(
+            post, relation, tuple(sorted(mine.get(post.pk, ()))), permissions.can_view_post_body(user, post)
+        )
+        for post, relation in zip(posts, relations, strict=True)
     ]
-    return "forums:page:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
+    zone = timezone.get_current_timezone_name()
+    return render_many(
+        "forums-post",
+        items,
+        parts=_parts(thread, viewer, zone),
+        render=_render(thread, viewer),
+        prepare=_prefetch_attachments,
+    )
 
 
-def thread_page(
-    request, thread: Thread, page: int, render, *, cacheable: bool = True
-) -> tuple[HttpResponse, selectors.ViewerState]:
-    """The thread page for this request's viewer, and the viewer's state in the thread (read up to,
-    following...). `render(viewer, user)` renders the page with holes, `user` being the one to show
-    (HoleUser for a signed-in viewer, so that one rendering serves all such viewers); it is called only
-    when no cached rendering will do."""
-    user = request.user
+def page_posts_html(user, thread: Thread, page: int, *, viewer: Viewer, last_read: int) -> SafeString:
+    """One page of the thread's posts as `user` sees them: the posts, the viewer's reactions on them (when
+    signed in) and the fragments the cache lacks (with their attachments)."""
+    posts = selectors.visible_posts(selectors.page_posts(thread, page), user, moderator=viewer.moderator)
+    user_id = user.pk if user.is_authenticated else None
+    mine = selectors.my_reactions_on_page(user, thread, page) if user_id is not None else {}
+    relations = [relation_to(post, user_id=user_id, last_read=last_read) for post in posts]
+    fragments = render_posts(posts, thread, user, viewer=viewer, relations=relations, mine=mine)
+    return mark_safe("".join(fragments))  # noqa: S308 - fragments of our own templates
+
+
+def live_post_html(post: Post, thread: Thread, user, *, is_new: bool) -> str:
+    """One post as every viewer of `user`'s kind sees it on the thread page, with what differs per person
+    left to the page's script (static/js/live.js): the author's own controls in <template
+    data-live-own="author id">, other people's (flag, and the "new" badge of a new post) in <template
+    data-live-other="author id">; for anonymous visitors neither. `post` comes with its author and quoted
+    post; its reactions are shown as nobody's (the page keeps the viewer's pressed)."""
+    post.thread = thread
     viewer = viewer_for(user, thread)
-    state = selectors.thread_viewer_state(user, thread, page)
-    personal = Personal(token=lambda: get_token(request), last_read=state.last_read)
-    if user.is_authenticated:
-        personal.user_id = user.pk
-        personal.name = user.public_name
-        personal.bell = state.unread_notifications
-        personal.flags = {
-            "watching": state.watching,
-            "notwatching": not state.watching,
-            "unread": thread.post_count > state.last_read,
-        }
-        personal.mine = selectors.my_reactions_on_page(user, thread, page)
-    shown_user = HoleUser() if user.is_authenticated and not user.is_staff else user
-    cacheable = cacheable and not user.is_staff and not state.own_pending_on_page
-    key = _page_key(request, thread, viewer) if cacheable else None
-    stored = cache.get(key) if key else None
-    if stored is not None:
-        if isinstance(stored, str):  # stored filled for anonymous visitors but for the token
-            return HttpResponse(stored.replace(CSRF_PLACEHOLDER, get_token(request))), state
-        return HttpResponse(fill(stored, personal)), state
-    response = render(viewer, shown_user)
-    parts = split(response.content.decode())
-    if key and response.status_code == 200:
-        if user.is_authenticated:
-            cache.set(key, parts, CACHE_SECONDS)
-        else:
-            cache.set(key, fill(parts, Personal(token=lambda: CSRF_PLACEHOLDER)), CACHE_SECONDS)
-    return HttpResponse(fill(parts, personal), status=response.status_code), state
+    relation = (LIVE_NEW if is_new else LIVE) if user.is_authenticated else ANONYMOUS
+    return str(render_posts([post], thread, user, viewer=viewer, relations=[relation], mine={})[0])
+
+
+def thread_head_html(thread: Thread) -> SafeString:
+    """The thread's title, badges, board, category, tags and targets, kept per state of the thread (its
+    event_seq moves with every change to them through forums.services) and language."""
+
+    def parts(thread: Thread) -> tuple:
+        board = thread.board
+        flags = (thread.is_pinned, thread.is_locked, thread.is_closed, thread.is_hidden)
+        return (
+            thread.pk,
+            thread.event_seq,
+            thread.title,
+            thread.kind,
+            thread.status,
+            *flags,
+            thread.accepted_answer_id,
+            thread.category_id,
+            board.pk,
+            board.name,
+            board.slug,
+        )
+
+    def render(thread: Thread) -> str:
+        return render_to_string("forums/includes/thread_head.html", {"thread": thread, "board": thread.board})
+
+    def prepare(threads: list[Thread]) -> None:
+        prefetch_related_objects(threads, "tags", "gbf_targets")
+
+    return render_many("forums-thread-head", [thread], parts=parts, render=render, prepare=prepare)[0]
+
+
+def reply_fields_html() -> SafeString:
+    """The fields of the empty reply form with its attachment slots (the form element, with its address and
+    CSRF token, is the page's): the same for every thread and viewer, kept per language."""
+
+    def render(_item) -> str:
+        context = {"reply_form": ReplyForm(), "formset": attachment_formset()}
+        return render_to_string("forums/includes/reply_fields.html", context)
+
+    return render_many("forums-reply-fields", [None], parts=lambda _item: (), render=render)[0]

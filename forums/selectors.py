@@ -1,12 +1,11 @@
 """Reads for the forums. Every list narrows by cop.permissions first; page queries are bounded whatever
 the number of posts, reactions or attachments (pages of posts are number ranges, not OFFSETs)."""
 
-import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db import connection
+from django.core.cache import cache
 from django.db.models import (
     Case,
     Count,
@@ -14,7 +13,6 @@ from django.db.models import (
     IntegerField,
     Max,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -25,13 +23,13 @@ from django.db.models.functions import Coalesce
 from taggit.models import Tag
 
 from cop import permissions as cop_permissions
+from cop.fragments import fragment_key
 from cop.models import Membership, MembershipStatus
-from cop.prepared import PreparedGet
+from cop.prepared import PreparedGet, PreparedValues
 
 from . import permissions
 from .filters import SORTS, ThreadFilter
 from .models import (
-    Attachment,
     Board,
     EmailFrequency,
     Flag,
@@ -47,6 +45,7 @@ from .models import (
 )
 
 POSTS_PER_PAGE = 20
+PAGE_POSTS_SECONDS = 60
 THREADS_PER_PAGE = 25
 
 
@@ -144,12 +143,13 @@ def _thread_for_page_queryset(pk) -> QuerySet:
     return Thread.objects.select_related("board", "board__community").only(*fields).filter(pk=pk)
 
 
-_thread_for_page = PreparedGet(_thread_for_page_queryset)  # read on every thread page view
+# Read on every thread page view and live event: compiled once (cop.prepared; bench/RESULTS.md "Thread
+# page without the page cache" has what it saves against the ORM's first()).
+_thread_for_page = PreparedGet(_thread_for_page_queryset)
 
 
 def thread_for_page(pk: int) -> Thread | None:
-    """The thread with its board and community; tags and targets are prefetched by the caller when it
-    renders them (a cached page does not need them)."""
+    """The thread with its board and community; tags and targets are read by who renders them."""
     return _thread_for_page.get(pk)
 
 
@@ -161,100 +161,117 @@ def page_of_number(number: int) -> int:
     return (number - 1) // POSTS_PER_PAGE + 1
 
 
-def thread_posts_page(user, thread: Thread, page: int, *, moderator: bool) -> list[Post]:
-    """One page of posts: two queries (posts with their authors and quoted posts, attachments)."""
+def _page_numbers(page: int) -> tuple[int, int]:
     first = (page - 1) * POSTS_PER_PAGE + 1
-    posts = Post.objects.filter(thread=thread, number__gte=first, number__lt=first + POSTS_PER_PAGE)
-    if not moderator:
-        pending_visible = Q(status=PostStatus.PUBLISHED)
-        if user.is_authenticated:
-            pending_visible |= Q(author=user)
-        posts = posts.filter(pending_visible)
-    posts = list(
-        posts.select_related("author", "quoted_post", "quoted_post__author")
-        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("pk")))
-        .order_by("number")
-    )
+    return first, first + POSTS_PER_PAGE
+
+
+def page_posts(thread: Thread, page: int) -> list[Post]:
+    """All the posts of one page of the thread, whatever their state, with their authors and quoted posts,
+    kept in the cache per state of the thread: every change to a post is a thread event that moves
+    `event_seq` (forums.services.journal), so the key changes with them; only authors' names may lag, by
+    PAGE_POSTS_SECONDS at most. The caller keeps those the viewer may see (visible_posts). Attachments are
+    read by who renders a post (forums.postlist, for the posts whose fragment is not cached)."""
+    key = fragment_key("forums-page-posts", thread.pk, thread.event_seq, thread.post_count, page)
+    posts = cache.get(key)
+    if posts is None:
+        first, end = _page_numbers(page)
+        posts = list(
+            Post.objects.filter(thread=thread, number__gte=first, number__lt=end)
+            .select_related("author", "quoted_post", "quoted_post__author")
+            .order_by("number")
+        )
+        cache.set(key, posts, PAGE_POSTS_SECONDS)
     for post in posts:
         post.thread = thread
     return posts
 
 
-_MY_REACTIONS_SQL = """
-SELECT {reaction}.{post_id}, {reaction}.{kind} FROM {reaction} INNER JOIN {post} ON {post}.{id} = {reaction}.{post_id}
-WHERE {reaction}.{user_id} = %s AND {post}.{thread_id} = %s AND {post}.{number} >= %s AND {post}.{number} < %s
-"""
+def visible_posts(posts: list[Post], user, *, moderator: bool) -> list[Post]:
+    """The posts the user may see in a thread they may read: moderators all, others the published ones and
+    their own waiting for approval."""
+    if moderator:
+        return posts
+    user_id = user.pk if user.is_authenticated else None
+    return [post for post in posts if post.status == PostStatus.PUBLISHED or post.author_id == user_id]
 
 
-@functools.cache
-def _my_reactions_sql() -> str:
-    q = connection.ops.quote_name
-    names = {"reaction": q(Reaction._meta.db_table), "post": q(Post._meta.db_table)}
-    names |= {name: q(name) for name in ("post_id", "kind", "id", "user_id", "thread_id", "number")}
-    return _MY_REACTIONS_SQL.format(**names)
+# The viewer's reactions on a page and their state in the thread: read on every signed-in thread page
+# view, written with the ORM and compiled once (cop.prepared: bench/RESULTS.md has what it saves).
+def _my_reactions_queryset(user_id, thread_id, first, end) -> QuerySet:
+    # The numbers as expressions: Django checks plain values against the column's range, and cop.prepared's
+    # stand-in values (negative) are out of it.
+    return (
+        Reaction.objects.filter(
+            user_id=user_id,
+            post__thread_id=thread_id,
+            post__number__gte=Value(first, output_field=IntegerField()),
+            post__number__lt=Value(end, output_field=IntegerField()),
+        )
+        .order_by()
+        .values_list("post_id", "kind")
+    )
 
 
-def my_reactions_on_page(user, thread: Thread, page: int) -> set[tuple[int, str]]:
-    """(post id, kind) of the user's reactions on one page of the thread: one statement, run on every
-    signed-in thread page view (written out, like thread_viewer_state's, to spare the ORM's compiling)."""
-    first = (page - 1) * POSTS_PER_PAGE + 1
-    with connection.cursor() as cursor:
-        cursor.execute(_my_reactions_sql(), [user.pk, thread.pk, first, first + POSTS_PER_PAGE])
-        return {(post_id, kind) for post_id, kind in cursor.fetchall()}
+_my_reactions = PreparedValues(_my_reactions_queryset)
+
+
+def my_reactions_on_page(user, thread: Thread, page: int) -> dict[int, list[str]]:
+    """The kinds of the user's reactions on each post of one page of the thread (by post id)."""
+    mine: dict[int, list[str]] = {}
+    for post_id, kind in _my_reactions.all(user.pk, thread.pk, *_page_numbers(page)):
+        mine.setdefault(post_id, []).append(kind)
+    return mine
 
 
 @dataclass(frozen=True)
 class ViewerState:
-    """A viewer's own state on a page of a thread (all zero and False for anonymous visitors)."""
+    """A viewer's own state in a thread (zero and False for anonymous visitors)."""
 
     last_read: int = 0
     watching: bool = False
     unread_notifications: int = 0
-    own_pending_on_page: bool = False
 
 
-# The four answers of thread_viewer_state in one statement; {names} are filled from the models' metadata
-# once, every value is a parameter.
-_VIEWER_STATE_SQL = """
-SELECT
-  (SELECT {last_read} FROM {read} WHERE {user} = %s AND {thread} = %s),
-  EXISTS (SELECT 1 FROM {watch} WHERE {user} = %s AND {thread} = %s AND {active}),
-  (SELECT COUNT(*) FROM {notification} WHERE {recipient} = %s AND {read_at} IS NULL),
-  EXISTS (SELECT 1 FROM {post} WHERE {thread} = %s AND {author} = %s AND {status} = %s
-          AND {number} >= %s AND {number} < %s)
-"""
+def _viewer_state_queryset(user_id, read_thread_id, watch_thread_id) -> QuerySet:
+    unread = (
+        Notification.objects.filter(recipient=OuterRef("pk"), read_at__isnull=True)
+        .order_by()
+        .values("recipient")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    last_read = ReadState.objects.filter(user=OuterRef("pk"), thread_id=read_thread_id).values(
+        "last_read_number"
+    )
+    return (
+        get_user_model()
+        ._default_manager.filter(pk=user_id)
+        .annotate(
+            last_read=Subquery(last_read[:1]),
+            watching=Exists(
+                Watch.objects.filter(user=OuterRef("pk"), thread_id=watch_thread_id, active=True)
+            ),
+            unread=Coalesce(Subquery(unread), Value(0)),
+        )
+        .order_by()
+        .values_list("last_read", "watching", "unread")
+    )
 
 
-@functools.cache
-def _viewer_state_sql() -> str:
-    q = connection.ops.quote_name
-    tables = {"read": ReadState, "watch": Watch, "notification": Notification, "post": Post}
-    names = {name: q(model._meta.db_table) for name, model in tables.items()}
-    names |= {
-        "last_read": q("last_read_number"),
-        **{name: q(f"{name}_id") for name in ("user", "thread", "recipient", "author")},
-        **{name: q(name) for name in ("active", "read_at", "status", "number")},
-    }
-    return _VIEWER_STATE_SQL.format(**names)
+_viewer_state = PreparedValues(_viewer_state_queryset)
 
 
-def thread_viewer_state(user, thread: Thread, page: int) -> ViewerState:
-    """Where the user has read up to, whether they follow the thread, their unread notifications and
-    whether a post of theirs on this page waits for approval: one query (none when signed out)."""
+def thread_viewer_state(user, thread: Thread) -> ViewerState:
+    """Where the user has read up to, whether they follow the thread and their unread notifications: one
+    query (none when signed out)."""
     if not user.is_authenticated:
         return ViewerState()
-    first = (page - 1) * POSTS_PER_PAGE + 1
-    params = [user.pk, thread.pk, user.pk, thread.pk, user.pk]
-    params += [thread.pk, user.pk, PostStatus.PENDING.value, first, first + POSTS_PER_PAGE]
-    with connection.cursor() as cursor:
-        cursor.execute(_viewer_state_sql(), params)
-        last_read, watching, unread, pending = cursor.fetchone()
-    return ViewerState(
-        last_read=last_read or 0,
-        watching=bool(watching),
-        unread_notifications=unread,
-        own_pending_on_page=bool(pending),
-    )
+    row = _viewer_state.get(user.pk, thread.pk, thread.pk)
+    if row is None:
+        return ViewerState()
+    last_read, watching, unread = row
+    return ViewerState(last_read=last_read or 0, watching=bool(watching), unread_notifications=unread)
 
 
 def last_read_number(user, thread: Thread) -> int:

@@ -3,12 +3,12 @@
 forums/ keeps the event log (ThreadEvent, numbered per thread by cop.eventlog in the same transaction
 as the change) and sends forums.signals.thread_event after commit; we relay that to the thread's group.
 Each event is rendered once per kind of viewer (forums.postlist.Viewer: moderator, may post...) and
-language with the forums' own partial (forums/includes/post.html), so a live page and a reloaded one show
-the same markup; what differs per person (own posts' controls, flags, CSRF token, own reactions) is set
-by the page's script from data attributes.
+language by the thread page's own post renderer (forums.postlist.live_post_html, the same cached
+fragments), so a live page and a reloaded one show the same markup; what differs per person (own posts'
+controls, flags, the "new" mark, own reactions) is set by the page's script from data attributes, and the
+post's buttons submit the page's own form, which holds the viewer's CSRF token.
 """
 
-from django.db.models import Prefetch
 from django.dispatch import receiver
 from django.utils import translation
 from django.utils.translation import gettext
@@ -17,7 +17,7 @@ from cop import eventlog
 from forums import permissions as forum_permissions
 from forums import postlist
 from forums import selectors as forum_selectors
-from forums.models import Attachment, Post, PostStatus, Thread, ThreadEvent
+from forums.models import Post, PostStatus, Thread, ThreadEvent
 from forums.models.threads import THREAD_LOG
 from forums.signals import thread_event
 
@@ -75,7 +75,6 @@ class ThreadStream(StreamKind):
             return Rendering()
         post = (
             Post.objects.select_related("author", "quoted_post", "quoted_post__author")
-            .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("pk")))
             .filter(pk=event["post_id"], thread_id=object_id)
             .first()
         )
@@ -93,7 +92,7 @@ class ThreadStream(StreamKind):
                     "op": "append" if is_new else "replace",
                     "target": "posts",
                     "id": f"post-{post.number}",
-                    "html": _post_html_for_every_viewer(post, thread, user, is_new=is_new),
+                    "html": postlist.live_post_html(post, thread, user, is_new=is_new),
                     "new": is_new,
                 }
             ],
@@ -102,37 +101,6 @@ class ThreadStream(StreamKind):
         if is_new:
             data["announce"] = gettext("New reply from %(name)s.") % {"name": post.author.public_name}
         return Rendering(data, only_user_id)
-
-
-def _post_html_for_every_viewer(post: Post, thread: Thread, user, *, is_new: bool) -> str:
-    """One post as every viewer of `user`'s kind sees it on the thread page (the forums' own partial),
-    with what differs per person left to the page's script (static/js/live.js): the author's own
-    controls in <template data-live-own="author id">, other people's (flag, the "new" badge of a new
-    post) in <template data-live-other="author id">, forms' CSRF token left empty for the page's."""
-    post.thread = thread
-    parts = postlist.split(postlist._render_posts(thread, [post], postlist.viewer_for(user, thread), user))
-    out: list[str] = []
-    _client_marks(parts, out, is_new=is_new, signed_in=user.is_authenticated)
-    return "".join(out)
-
-
-def _client_marks(parts: list, out: list, *, is_new: bool, signed_in: bool) -> None:
-    """forums.postlist's holes of a post (see postlist.split) as markup the page's script fills; the
-    per-person sections are for signed-in viewers only (as forums.postlist.fill keeps them)."""
-    for part in parts:
-        if part.__class__ is str:
-            out.append(part)
-        elif part[0] == "section" and signed_in:
-            name, author_id = part[1], part[2][1] if len(part[2]) > 1 else 0
-            if name == "own":
-                out.append(f'<template data-live-own="{author_id}">')
-            elif name == "other" or (name == "new" and is_new):
-                out.append(f'<template data-live-other="{author_id}">')
-            else:
-                continue  # the "new" badge of an edited post, or a page-level section
-            _client_marks(part[3], out, is_new=is_new, signed_in=signed_in)
-            out.append("</template>")
-        # Holes (the CSRF token, the "post--new" class set from the op's "new") are left empty.
 
 
 register_stream_kind(ThreadStream())

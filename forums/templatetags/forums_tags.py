@@ -3,6 +3,12 @@ from django import template
 from forums import selectors
 
 register = template.Library()
+_UNREAD_ATTR = "_forums_unread_count"
+
+
+def remember_unread_count(request, count: int) -> None:
+    """The bell's count when a view read it with something else (the thread page), so the bell asks no more."""
+    setattr(request, _UNREAD_ATTR, count)
 
 
 @register.simple_tag(takes_context=True)
@@ -12,8 +18,8 @@ def unread_notification_count(context) -> int:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return 0
-    cached = getattr(request, "_forums_unread_count", None)
+    cached = getattr(request, _UNREAD_ATTR, None)
     if cached is None:
         cached = selectors.unread_notification_count(user)
-        request._forums_unread_count = cached
+        setattr(request, _UNREAD_ATTR, cached)
     return cached

@@ -123,8 +123,12 @@ def post_history(request, pk):
 @require_POST
 def post_react(request, pk):
     post = post_or_refuse(request, pk)
-    kind = request.POST.get("kind", "")
-    if request.POST.get("op") == "remove":
+    if "add" in request.POST or "remove" in request.POST:  # the thread page's buttons: add=kind, remove=kind
+        op = "remove" if "remove" in request.POST else "add"
+        kind = request.POST[op]
+    else:  # kind=...&op=add|remove
+        op, kind = request.POST.get("op"), request.POST.get("kind", "")
+    if op == "remove":
         services.reaction_remove(post=post, user=request.user, kind=kind)
     else:
         services.reaction_add(post=post, user=request.user, kind=kind)

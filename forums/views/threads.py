@@ -3,7 +3,6 @@ the first unread post."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -17,6 +16,7 @@ from ..exceptions import ForumError
 from ..forms import ReasonForm, ReplyForm, attachment_formset, uploads_from
 from ..models import Post, Thread
 from ..rendering import quote_markdown
+from ..templatetags.forums_tags import remember_unread_count
 from .access import crumbs, post_or_refuse, post_url, thread_or_refuse
 
 
@@ -31,9 +31,9 @@ def _page_links(current: int, total: int) -> list[int | None]:
     return links
 
 
-def _thread_page(request, thread: Thread, *, reply_form=None, formset=None, status=200, cacheable=False):
-    """The thread page, rendered with holes for the viewer's own parts (forums.postlist): the plain
-    page is cached for all viewers of the same kind; a page with a form's errors is only filled."""
+def _thread_page(request, thread: Thread, *, reply_form=None, formset=None, status=200):
+    """The thread page: each post a fragment shared by the viewers who see it alike (forums.postlist),
+    the viewer's own parts (following, unread, the CSRF token) rendered around them."""
     total = selectors.page_count(thread)
     try:
         page = int(request.GET.get("page") or 1)
@@ -41,49 +41,49 @@ def _thread_page(request, thread: Thread, *, reply_form=None, formset=None, stat
         raise Http404 from None
     if page < 1 or page > total:
         raise Http404
-
-    def render_page(viewer, shown_user):
-        prefetch_related_objects([thread], "tags", "gbf_targets")
-        board = thread.board
-        return render(
-            request,
-            "forums/thread.html",
-            {
-                "thread": thread,
-                "board": board,
-                "user": shown_user,
-                "m": postlist.MARK,
-                "csrf_token": postlist.CSRF_PLACEHOLDER,
-                "posts_html": postlist.post_list_html(request.user, thread, page, viewer=viewer),
-                "page": page,
-                "page_total": total,
-                "page_links": _page_links(page, total),
-                "moderator": viewer.moderator,
-                "can_post": viewer.can_post,
-                "can_reply": viewer.can_reply,
-                "reply_form": reply_form if reply_form is not None else ReplyForm(),
-                "formset": formset if formset is not None else attachment_formset(),
-                "can_accept": viewer.can_accept,
-                "reason_form": ReasonForm(),
-                "breadcrumbs": crumbs(
-                    (board.name, board.get_absolute_url()), (thread.title, thread.get_absolute_url())
-                ),
-            },
-            status=status,
-        )
-
-    response, state = postlist.thread_page(request, thread, page, render_page, cacheable=cacheable)
+    user = request.user
+    viewer = postlist.viewer_for(user, thread)
+    state = selectors.thread_viewer_state(user, thread)
+    remember_unread_count(request, state.unread_notifications)
+    board = thread.board
+    response = render(
+        request,
+        "forums/thread.html",
+        {
+            "thread": thread,
+            "board": board,
+            "head_html": postlist.thread_head_html(thread),
+            "posts_html": postlist.page_posts_html(
+                user, thread, page, viewer=viewer, last_read=state.last_read
+            ),
+            "post_form_id": postlist.FORM_ID,
+            "watching": state.watching,
+            "unread": thread.post_count > state.last_read,
+            "page": page,
+            "page_total": total,
+            "page_links": _page_links(page, total),
+            "moderator": viewer.moderator,
+            "can_post": viewer.can_post,
+            "can_reply": viewer.can_reply,
+            "reply_form": reply_form,
+            "formset": formset,
+            "reply_fields": postlist.reply_fields_html() if viewer.can_reply and reply_form is None else None,
+            "can_accept": viewer.can_accept,
+            "reason_form": ReasonForm(),
+            "breadcrumbs": crumbs(
+                (board.name, board.get_absolute_url()), (thread.title, thread.get_absolute_url())
+            ),
+        },
+        status=status,
+    )
     last_on_page = min(page * selectors.POSTS_PER_PAGE, thread.post_count)
-    if request.user.is_authenticated and response.status_code == 200 and last_on_page > state.last_read:
-        services.read_mark(user=request.user, thread=thread, number=last_on_page)
+    if user.is_authenticated and response.status_code == 200 and last_on_page > state.last_read:
+        services.read_mark(user=user, thread=thread, number=last_on_page)
     return response
 
 
 def thread(request, pk):
-    thread = thread_or_refuse(request, pk)
-    # Only the plain page (and its ?page=N) is cached, so stray parameters cannot fill the cache.
-    cacheable = not messages.get_messages(request) and not set(request.GET) - {"page"}
-    return _thread_page(request, thread, cacheable=cacheable)
+    return _thread_page(request, thread_or_refuse(request, pk))
 
 
 def post_permalink(request, pk):

@@ -80,7 +80,8 @@
       existing.querySelectorAll("button[data-mine][aria-pressed='true']").forEach(function (mine) {
         var key = mine.getAttribute("data-mine");
         content.querySelectorAll("[data-mine='" + key + "']").forEach(function (el) {
-          if (el.tagName === "BUTTON") { el.setAttribute("aria-pressed", "true"); } else { el.value = "remove"; }
+          el.setAttribute("aria-pressed", "true");
+          el.name = "remove";  // the button sends remove=<kind> (forums.postlist)
         });
       });
     }

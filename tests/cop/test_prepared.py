@@ -4,6 +4,7 @@ import threading
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.exceptions import MultipleObjectsReturned
 from django.db.models import FilteredRelation, Q
 from django.test import Client
 
@@ -137,3 +138,54 @@ def test_signing_in_works_with_both_backends(client):
     assert browser.get("/en/me/").url == f"/en/people/{user.pk}/"
     client.force_login(user)
     assert client.get("/en/me/").status_code == 302 and client.get("/en/me/").url.startswith("/en/people/")
+
+
+def test_several_rows_raise_rather_than_read_as_none():
+    board = forums_community_board()
+    author = UserFactory()
+    forums_member(author, board)
+    forums_thread(board=board, author=author)
+    forums_thread(board=board, author=author)
+    lookup = PreparedGet(lambda board_id: Thread.objects.filter(board_id=board_id))
+    with pytest.raises(MultipleObjectsReturned):
+        lookup.get(board.pk)
+    values = PreparedValues(lambda board_id: Thread.objects.filter(board_id=board_id).values_list("id"))
+    with pytest.raises(MultipleObjectsReturned):
+        values.get(board.pk)
+    assert sorted(values.all(board.pk)) == sorted(Thread.objects.filter(board=board).values_list("id"))
+    assert values.all(board.pk + 1000) == []
+
+
+def test_the_thread_pages_viewer_reads_as_the_orm_reads_them(settings, django_assert_num_queries):
+    """The viewer's state and reactions on a page (forums.selectors), compiled once, against the plain
+    querysets they are compiled from."""
+    from forums import services
+    from forums.models import Notification, Watch
+
+    settings.FORUMS_NEW_ACCOUNT_DAYS = 0  # brand-new accounts: no posting limit here
+    board = forums_community_board()
+    author, reader = UserFactory(), UserFactory()
+    for person in (author, reader):
+        forums_member(person, board)
+    thread = forums_thread(board=board, author=author)
+    replies = [services.post_create(thread=thread, author=author, body=f"Reply {n}") for n in range(3)]
+    services.reaction_add(post=replies[0], user=reader, kind="like")
+    services.reaction_add(post=replies[0], user=reader, kind="thanks")
+    services.reaction_add(post=replies[2], user=reader, kind="like")
+    services.read_mark(user=reader, thread=thread, number=2)
+    Watch.objects.create(user=reader, thread=thread, active=True)
+    Notification.objects.create(recipient=reader, kind="reply", thread=thread, post=replies[1])
+    with django_assert_num_queries(2):
+        state = selectors.thread_viewer_state(reader, thread)
+        mine = selectors.my_reactions_on_page(reader, thread, 1)
+    expected = selectors._viewer_state_queryset(reader.pk, thread.pk, thread.pk).get()
+    assert (state.last_read, state.watching, state.unread_notifications) == (2, True, 1) == expected
+    assert {post_id: sorted(kinds) for post_id, kinds in mine.items()} == {
+        replies[0].pk: ["like", "thanks"],
+        replies[2].pk: ["like"],
+    }
+    assert sorted(selectors._my_reactions_queryset(reader.pk, thread.pk, 1, 21)) == sorted(
+        (post_id, kind) for post_id, kinds in mine.items() for kind in kinds
+    )
+    assert selectors.my_reactions_on_page(reader, thread, 2) == {}
+    assert selectors.thread_viewer_state(author, thread).unread_notifications == 0
