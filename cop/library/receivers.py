@@ -9,7 +9,7 @@ from cop.models import Membership
 from cop.signals import membership_ended
 
 from .models import CaseStudyPage
-from .services.consent import custodianship_pass
+from .services.custodians import custodianship_pass
 from .services.submission import submission_blocks_publish
 
 

@@ -10,7 +10,7 @@ from cop import services as cop_services
 from cop.library.exceptions import AlreadyCustodian, LastCustodian, NotCustodian
 from cop.library.models import ConsentAction, ConsentLogEntry
 from cop.library.permissions import Access, access, may_manage_consent
-from cop.library.services import consent as services
+from cop.library.services import custodians as services
 from cop.models import Membership, MembershipStatus
 from tests.factories import MembershipFactory, UserFactory
 

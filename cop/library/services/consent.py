@@ -9,37 +9,28 @@ needs to be told. E-mails go out after commit through cop.library.tasks (cop.mai
 """
 
 import datetime
-import logging
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cop.commit import after_commit, enqueue_after_commit
-from cop.models import Membership, MembershipStatus, Role
 
 from .. import permissions
+from ..consent_validation import AUDIENCE_WIDTH, consent_validate
 from ..exceptions import (
-    AlreadyCustodian,
     ConsentAlreadyActive,
     ConsentInvalid,
     ConsentNotActive,
     ConsentRequired,
-    LastCustodian,
     NotCustodian,
     NothingToNarrow,
 )
 from ..models import CaseStudyPage, ConsentLogEntry, ConsentRecord
 from ..models.pages import getattr_consent
 
-logger = logging.getLogger(__name__)
-
 ACTIVE, WITHDRAWN, EXPIRED = "active", "withdrawn", "expired"
 USES = ("allow_view", "allow_download", "allow_cite", "allow_adapt", "allow_commercial")
-# Audiences from the widest to the narrowest; "communities" and "people" are both narrower than
-# "signed_in" (a change between them is not a narrowing: it lets other people in).
-AUDIENCE_WIDTH = {"public": 3, "signed_in": 2, "communities": 1, "people": 1}
 # The fields a consent form writes (the many-to-many ones are handled apart).
 EDITABLE_FIELDS = (
     "holder_community",
@@ -187,46 +178,6 @@ def _changed(consent: ConsentRecord, *, actor, action: str, details: dict | None
     return entry
 
 
-# VALIDATION ----
-
-
-def _validate(values: dict, *, many: dict, creating: bool) -> None:
-    """The rules a consent record keeps whatever form or service wrote it; one message per problem."""
-    problems = []
-    if not values.get("holder_community") and not (values.get("holder_name") or "").strip():
-        problems.append(_("Name the holder community: choose one on the platform or write its name."))
-    if not (values.get("consented_by") or "").strip():
-        problems.append(_("Say who gave consent."))
-    consented_on = values.get("consented_on")
-    if consented_on is None:
-        problems.append(_("Give the date consent was given."))
-    elif consented_on > today():
-        problems.append(_("The consent date cannot be in the future."))
-    expires_on = values.get("expires_on")
-    if expires_on is not None:
-        if consented_on is not None and expires_on <= consented_on:
-            problems.append(_("The expiry date must come after the consent date."))
-        elif expires_on < today():
-            problems.append(_("The expiry date has already passed."))
-    audience = values.get("audience")
-    if audience not in AUDIENCE_WIDTH:
-        problems.append(_("Choose who may see the item."))
-    elif audience == "communities" and not many.get("audience_communities"):
-        problems.append(_("Choose at least one community whose members may see the item."))
-    elif audience == "people" and not many.get("audience_people"):
-        problems.append(_("Choose at least one person who may see the item."))
-    if (
-        audience != "public"
-        and not values.get("secret_sacred")
-        and not (values.get("notice_title") or "").strip()
-    ):
-        problems.append(_("Write the notice title that people outside the audience will see."))
-    if not many.get("custodians"):
-        problems.append(_("Name at least one custodian who may change or withdraw this consent."))
-    if problems:
-        raise ConsentInvalid(" ".join(str(problem) for problem in problems))
-
-
 # SERVICES ----
 
 
@@ -289,7 +240,7 @@ def consent_record(
         "custodians": list(custodians) or ([user] if creating else list(consent.custodians.all())),
     }
     merged = {**{name: getattr(consent, name) for name in EDITABLE_FIELDS}, **values}
-    _validate(merged, many=many, creating=creating)
+    consent_validate(merged, many=many, creating=creating)
     for name, value in values.items():
         setattr(consent, name, value)
     if evidence_upload is not None:
@@ -449,77 +400,6 @@ def due_for_expiry() -> list[int]:
     )
 
 
-# CUSTODIANS ----
-
-
-@transaction.atomic
-def custodian_add(*, user, consent: ConsentRecord, person) -> ConsentRecord:
-    consent = _locked(consent)
-    _require_manager(user, consent)
-    if consent.custodians.filter(pk=person.pk).exists():
-        raise AlreadyCustodian()
-    consent.custodians.add(person)
-    _changed(consent, actor=user, action="custodian_added", details={"person": person.pk})
-    return consent
-
-
-@transaction.atomic
-def custodian_remove(*, user, consent: ConsentRecord, person) -> ConsentRecord:
-    """Removes a custodian (a custodian may step down); the last one stays until another is added."""
-    consent = _locked(consent)
-    _require_manager(user, consent)
-    ids = set(consent.custodians.values_list("pk", flat=True))
-    if person.pk not in ids:
-        raise ConsentInvalid(_("This person is not a custodian of this consent record."))
-    if ids == {person.pk}:
-        raise LastCustodian()
-    consent.custodians.remove(person)
-    _changed(consent, actor=user, action="custodian_removed", details={"person": person.pk})
-    return consent
-
-
-def _facilitator_ids(community_id: int, *, excluding: int) -> list[int]:
-    return list(
-        Membership.objects.filter(
-            community_id=community_id, status=MembershipStatus.ACTIVE, role=Role.FACILITATOR
-        )
-        .exclude(user_id=excluding)
-        .order_by("pk")
-        .values_list("user_id", flat=True)
-    )
-
-
-@transaction.atomic
-def custodianship_pass(*, person_id: int, community_id: int) -> list[ConsentRecord]:
-    """When a custodian leaves (or is removed or banned from) the holder community, their custodianship
-    of that community's consents passes: to the other custodians, or, when none is left, to the
-    community's facilitators. Logged on each record (`custodianship_passed`, no actor: the system).
-    Idempotent: a second call finds nothing to pass."""
-    passed = []
-    records = ConsentRecord.objects.select_for_update().filter(
-        holder_community_id=community_id, custodians=person_id
-    )
-    for consent in records:
-        consent.custodians.remove(person_id)
-        remaining = sorted(consent.custodians.values_list("pk", flat=True))
-        added = []
-        if not remaining:
-            added = _facilitator_ids(community_id, excluding=person_id)
-            consent.custodians.add(*added)
-        _changed(
-            consent,
-            actor=None,
-            action="custodianship_passed",
-            details={"from": person_id, "to": remaining or added, "to_facilitators": not remaining},
-        )
-        if added:
-            enqueue_after_commit("cop.library.tasks.notify_custodianship_passed", consent.pk, consent.version)
-        passed.append(consent)
-    if passed:
-        logger.info("library: custodianship of %s consents passed from user %s", len(passed), person_id)
-    return passed
-
-
 # PUBLICATION ----
 
 
@@ -536,7 +416,3 @@ def publication_check(item) -> None:
         consent = ConsentRecord.objects.filter(**lookup).first()
     if not consent_is_effective(consent):
         raise ConsentRequired()
-
-
-def custodians_of(consent: ConsentRecord):
-    return get_user_model().objects.filter(pk__in=consent.custodians.values("pk"), is_active=True)

@@ -35,6 +35,7 @@ from ..models import (
 from ..models.pages import getattr_consent
 from ..services import access as access_services
 from ..services import consent as consent_services
+from ..services import custodians as custodian_services
 
 KINDS = {"case-study": CaseStudyPage, "block": BuildingBlock}
 LOG_ROWS = 100
@@ -279,7 +280,7 @@ def custodian_add(request, kind: str, pk: int):
     if not form.is_valid():
         messages.error(request, " ".join(form.errors["email"]))
         return redirect(manage_url(item))
-    consent_services.custodian_add(user=request.user, consent=consent, person=form.cleaned_data["email"])
+    custodian_services.custodian_add(user=request.user, consent=consent, person=form.cleaned_data["email"])
     messages.success(request, _("The custodian is added."))
     return redirect(manage_url(item))
 
@@ -289,7 +290,7 @@ def custodian_add(request, kind: str, pk: int):
 def custodian_remove(request, kind: str, pk: int, person_id: int):
     item, consent = _managed(request, kind, pk)
     person = get_object_or_404(consent.custodians, pk=person_id)
-    consent_services.custodian_remove(user=request.user, consent=consent, person=person)
+    custodian_services.custodian_remove(user=request.user, consent=consent, person=person)
     messages.success(request, _("The custodian is removed."))
     if not permissions.may_manage_consent(request.user, ConsentRecord.objects.get(pk=consent.pk)):
         return redirect("cop_library:my_custodianship")
