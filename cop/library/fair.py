@@ -16,7 +16,7 @@ import json
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -342,6 +342,8 @@ def page_metadata(page: CaseStudyPage) -> dict | None:
     """What a case study's <head> carries for machines, or None when it is not public."""
     if not page.pk or not page.live or not is_public(page):
         return None
+    # Each vocabulary read once for the JSON-LD and the Dublin Core tags.
+    prefetch_related_objects([page], "gbf_targets", "ecosystems", "languages", "labels")
     return {
         "json_ld": json_ld_script(case_study_json_ld(page)),
         "dublin_core": dublin_core(page),
