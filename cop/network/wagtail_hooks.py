@@ -54,6 +54,8 @@ EXCHANGE_PANELS = [
     FieldPanel("expires_on"),
     FieldPanel("author"),
     FieldPanel("organisation"),
+    # For a practitioner not yet on the platform (a curated entry): it becomes theirs when they claim it.
+    FieldPanel("curated_entry"),
 ]
 
 
