@@ -1,4 +1,6 @@
 from .blocks import BuildingBlock, BuildingBlockStatus
+from .choices import Licence, Scale
+from .collections import LibraryCollection, LibraryCollectionItem
 from .consent import (
     AccessRequest,
     AccessRequestStatus,
@@ -10,16 +12,7 @@ from .consent import (
     ConsentStatus,
     RestrictedView,
 )
-from .pages import (
-    CaseStudyBlockUse,
-    CaseStudyPage,
-    CaseStudyResource,
-    LibraryCollection,
-    LibraryCollectionItem,
-    LibraryPage,
-    Licence,
-    Scale,
-)
+from .pages import CaseStudyBlockUse, CaseStudyPage, CaseStudyResource, LibraryPage
 from .vocabularies import Ecosystem, Label, LabelKind
 from .workflow import HolderCommunityReviewTask
 

@@ -1,4 +1,5 @@
-"""Libraries and case studies (Wagtail pages), their resources, building-block uses and collections."""
+"""Libraries and case studies (Wagtail pages), their resources and building-block uses (collections:
+collections.py; scales and licences: choices.py)."""
 
 from django import forms
 from django.conf import settings
@@ -9,7 +10,6 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
-from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
 from wagtail.fields import StreamField
@@ -19,42 +19,7 @@ from wagtail.search import index
 from cop.blocks import BaseStreamBlock
 from cop.converters import UnicodeSlugConverter
 
-
-class Scale(models.TextChoices):
-    LOCAL = "local", _("Local")
-    SUBNATIONAL = "subnational", _("Subnational")
-    NATIONAL = "national", _("National")
-    TRANSBOUNDARY = "transboundary", _("Transboundary")
-    REGIONAL = "regional", _("Regional")
-    GLOBAL = "global", _("Global")
-
-
-class Licence(models.TextChoices):
-    CC_BY = "cc-by-4.0", _("Creative Commons Attribution 4.0 (CC BY 4.0)")
-    CC_BY_SA = "cc-by-sa-4.0", _("Creative Commons Attribution-ShareAlike 4.0 (CC BY-SA 4.0)")
-    CC_BY_NC = "cc-by-nc-4.0", _("Creative Commons Attribution-NonCommercial 4.0 (CC BY-NC 4.0)")
-    CC_BY_NC_SA = (
-        "cc-by-nc-sa-4.0",
-        _("Creative Commons Attribution-NonCommercial-ShareAlike 4.0 (CC BY-NC-SA 4.0)"),
-    )
-    CC_BY_ND = "cc-by-nd-4.0", _("Creative Commons Attribution-NoDerivatives 4.0 (CC BY-ND 4.0)")
-    CC_BY_NC_ND = (
-        "cc-by-nc-nd-4.0",
-        _("Creative Commons Attribution-NonCommercial-NoDerivatives 4.0 (CC BY-NC-ND 4.0)"),
-    )
-    CC0 = "cc0-1.0", _("Creative Commons Zero 1.0 (public domain dedication)")
-    ALL_RIGHTS_RESERVED = "all-rights-reserved", _("All rights reserved")
-
-
-LICENCE_URLS = {
-    Licence.CC_BY: "https://creativecommons.org/licenses/by/4.0/",
-    Licence.CC_BY_SA: "https://creativecommons.org/licenses/by-sa/4.0/",
-    Licence.CC_BY_NC: "https://creativecommons.org/licenses/by-nc/4.0/",
-    Licence.CC_BY_NC_SA: "https://creativecommons.org/licenses/by-nc-sa/4.0/",
-    Licence.CC_BY_ND: "https://creativecommons.org/licenses/by-nd/4.0/",
-    Licence.CC_BY_NC_ND: "https://creativecommons.org/licenses/by-nc-nd/4.0/",
-    Licence.CC0: "https://creativecommons.org/publicdomain/zero/1.0/",
-}
+from .choices import LICENCE_URLS, Licence, Scale
 
 doi_validator = RegexValidator(
     r"^10\.\d{4,9}/\S+$", _("Enter a DOI such as 10.1234/abcd (without https://doi.org/).")
@@ -471,43 +436,3 @@ class CaseStudyBlockUse(Orderable):
         constraints = [
             models.UniqueConstraint(fields=["case_study", "block"], name="library_block_used_once")
         ]
-
-
-class LibraryCollection(ClusterableModel):
-    """A curated collection of case studies in a library."""
-
-    library = models.ForeignKey(
-        LibraryPage, verbose_name=_("library"), on_delete=models.CASCADE, related_name="collections"
-    )
-    title = models.CharField(_("title"), max_length=200)
-    slug = models.SlugField(_("slug"), max_length=100, allow_unicode=True)
-    description = models.TextField(_("description"), max_length=2000, blank=True)
-
-    panels = [
-        FieldPanel("library"),
-        FieldPanel("title"),
-        FieldPanel("slug"),
-        FieldPanel("description"),
-        InlinePanel("items", label=_("Case studies")),
-    ]
-
-    class Meta:
-        ordering = ["title"]
-        verbose_name = _("case-study collection")
-        verbose_name_plural = _("case-study collections")
-        constraints = [models.UniqueConstraint(fields=["library", "slug"], name="library_collection_slug")]
-
-    def __str__(self) -> str:
-        return self.title
-
-
-class LibraryCollectionItem(Orderable):
-    collection = ParentalKey(LibraryCollection, on_delete=models.CASCADE, related_name="items")
-    case_study = models.ForeignKey(
-        CaseStudyPage, verbose_name=_("case study"), on_delete=models.CASCADE, related_name="+"
-    )
-
-    panels = [FieldPanel("case_study")]
-
-    class Meta(Orderable.Meta):
-        verbose_name = _("case study in a collection")
