@@ -1,14 +1,53 @@
-"""cop's own section on the site home: the visitor's communities, or active ones to join."""
+"""cop's own section on the site home: the visitor's communities, or active ones to join.
+
+Visitors who are not signed in all see the same most active communities: that section is rendered
+once per version of the "communities" scope (cop.fragments), which every change it shows replaces: a
+community published, unpublished, moved or deleted, a membership saved or deleted (the member counts),
+activity in a community (the order)."""
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from django.template.loader import render_to_string
 
 from cop import selectors
+from cop.fragments import render_one, scope_changed, scope_versions
+from cop.models import CommunityPage, Membership
 from cop.sections import register_section
 
 HOME_COMMUNITIES = 6
+COMMUNITIES_SCOPE = "communities"
+CACHED_SECTION_TEMPLATE = "includes/cached_section.html"
 
 
 @register_section("home", order=10)
 def home_communities(request):
-    communities, mine = selectors.home_communities(request.user, limit=HOME_COMMUNITIES)
+    if not request.user.is_authenticated:
+        html = render_one(
+            "home-communities-anonymous",
+            *scope_versions(COMMUNITIES_SCOPE),
+            render=lambda: _render_home_communities(request),
+        )
+        return {"template": CACHED_SECTION_TEMPLATE, "html": html} if html.strip() else None
+    return _home_communities(request.user)
+
+
+def _home_communities(user) -> dict | None:
+    communities, mine = selectors.home_communities(user, limit=HOME_COMMUNITIES)
     if not communities:
         return None
     return {"template": "cop/sections/home_communities.html", "communities": communities, "mine": mine}
+
+
+def _render_home_communities(request) -> str:
+    section = _home_communities(request.user)
+    if section is None:
+        return ""
+    return render_to_string(section["template"], {"section": section, "user": request.user})
+
+
+@receiver(post_save, sender=CommunityPage, dispatch_uid="cop_communities_scope_saved")
+@receiver(post_delete, sender=CommunityPage, dispatch_uid="cop_communities_scope_deleted")
+@receiver(post_save, sender=Membership, dispatch_uid="cop_communities_scope_membership_saved")
+@receiver(post_delete, sender=Membership, dispatch_uid="cop_communities_scope_membership_deleted")
+def communities_changed(sender, **kwargs):
+    scope_changed(COMMUNITIES_SCOPE)

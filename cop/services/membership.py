@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cop import permissions
 from cop.commit import enqueue_after_commit
+from cop.fragments import scope_changed
 from cop.models import (
     CommunityPage,
     Invitation,
@@ -29,6 +30,7 @@ from cop.services.exceptions import (
     NotMember,
     RequestNotPending,
 )
+from cop.site_sections import COMMUNITIES_SCOPE
 
 
 def _lock_membership(user, community) -> Membership | None:
@@ -99,6 +101,7 @@ def save_membership(membership: Membership) -> Membership:
 def community_touch(*, community_id: int, at=None) -> None:
     """Marks recent activity in a community (shown on the index cards). Other apps call this too."""
     CommunityPage.objects.filter(pk=community_id).update(last_activity_at=at or timezone.now())
+    scope_changed(COMMUNITIES_SCOPE)  # the order of the home page's most active communities
 
 
 @transaction.atomic

@@ -24,8 +24,25 @@ def occurrences_for(user, filters: Mapping | None = None) -> QuerySet:
     )
     if filters:
         qs = CalendarFilter(filters, qs, user=user).qs
-    return qs.select_related("event", "event__community").prefetch_related(
-        Prefetch("event__working_languages"),
+    return _for_lists(qs)
+
+
+# Columns no list shows: the event's and community's StreamFields are parsed (JSON into blocks) for
+# every row loaded, which cost more than the rest of a list's query; loading them only for the event's
+# own page keeps a 40-item list from decoding 80 stream values it never renders.
+LIST_DEFERRED = (
+    "event__description",
+    "event__agenda",
+    "event__followup_summary",
+    "event__community__description",
+)
+
+
+def _for_lists(qs: QuerySet) -> QuerySet:
+    return (
+        qs.select_related("event", "event__community")
+        .defer(*LIST_DEFERRED)
+        .prefetch_related(Prefetch("event__working_languages"))
     )
 
 
@@ -105,16 +122,11 @@ def week_days(user, monday: date, filters=None, *, tz=None) -> list[Day]:
 
 def community_upcoming(user, community, *, limit=5, now=None) -> list[Occurrence]:
     now = now or timezone.now()
-    qs = (
-        Occurrence.objects.filter(
-            event__live=True,
-            event__community=community,
-            end_utc__gt=now,
-            is_detached=False,
-            is_cancelled=False,
-        )
-        .select_related("event", "event__community")
-        .prefetch_related("event__working_languages")
-        .order_by("start_utc")
-    )
-    return list(qs[:limit])
+    qs = Occurrence.objects.filter(
+        event__live=True,
+        event__community=community,
+        end_utc__gt=now,
+        is_detached=False,
+        is_cancelled=False,
+    ).order_by("start_utc")
+    return list(_for_lists(qs)[:limit])
