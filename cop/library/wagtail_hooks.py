@@ -2,6 +2,10 @@
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.api.views import PagesAdminAPIViewSet
+from wagtail.admin.views.pages.search import SearchView as PageSearchView
+from wagtail.admin.views.pages.usage import ContentTypeUseView
+from wagtail.admin.viewsets.pages import base_page_viewset
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
@@ -40,6 +44,45 @@ def hide_unreadable_tk_in_explorer(parent_page, pages, request):
 @hooks.register("construct_page_chooser_queryset")
 def hide_unreadable_tk_in_chooser(pages, request):
     return pages.exclude(pk__in=_unreadable_tk_pages(request.user))
+
+
+class LibrarySafePageSearchView(PageSearchView):
+    """The admin's page search leaves out the TK case studies the editor may not read in full, as the
+    explorer and the chooser do: Wagtail's search view asks no hook, and its rows link to the page's own
+    address, made from its restricted title (a leak the leak matrix caught)."""
+
+    def annotate_queryset(self, pages):
+        unreadable = _unreadable_tk_pages(self.request.user)
+        self.all_pages = self.all_pages.exclude(pk__in=unreadable)  # the page-type facet counts
+        return super().annotate_queryset(pages.exclude(pk__in=unreadable))
+
+
+class LibrarySafeContentTypeUseView(ContentTypeUseView):
+    """The admin's list of the pages of one type (/admin/pages/usage/<app>/<model>/), without the TK
+    case studies the editor may not read in full (it asks no hook either)."""
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().exclude(pk__in=_unreadable_tk_pages(self.request.user))
+
+
+# Only the base Page viewset serves these admin views (CaseStudyPage has no viewset of its own; the
+# views are built on first use, after this module is loaded).
+base_page_viewset.search_view_class = LibrarySafePageSearchView
+base_page_viewset.content_type_use_view_class = LibrarySafeContentTypeUseView
+
+
+class LibrarySafePagesAdminAPIViewSet(PagesAdminAPIViewSet):
+    """The admin API's pages (the explorer menu's source) without the TK case studies the editor may
+    not read in full: its detail and plain listings ask no hook and return the page's title, slug and
+    address (a leak the leak matrix caught)."""
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().exclude(pk__in=_unreadable_tk_pages(self.request.user))
+
+
+@hooks.register("construct_admin_api")
+def library_safe_admin_api(router):
+    router.register_endpoint("pages", LibrarySafePagesAdminAPIViewSet)
 
 
 def _refuse_unreadable_page(request, page, *args, **kwargs):
