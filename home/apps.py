@@ -7,4 +7,7 @@ class HomeConfig(AppConfig):
     verbose_name = _("Home")
 
     def ready(self):
-        from . import personal_data  # noqa: F401  (forums, events and library in "Download my data")
+        from . import (
+            personal_data,  # noqa: F401  (forums, events and library in "Download my data")
+            sites,  # noqa: F401  (the receivers that move the sites' version)
+        )
