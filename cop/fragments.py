@@ -50,11 +50,18 @@ def fragment_key(name: str, *parts) -> str:
 
 
 def render_many(
-    name: str, items: Iterable, *, parts: Callable, render: Callable, prepare: Callable | None = None
+    name: str,
+    items: Iterable,
+    *,
+    parts: Callable,
+    render: Callable,
+    prepare: Callable | None = None,
+    seconds: int = FRAGMENT_SECONDS,
 ) -> list[SafeString]:
     """The fragment of each item, in order: `parts(item)` names what its text depends on (beyond the
     code version and language), `render(item)` renders it when the cache does not hold it, after
-    `prepare(items)` was called once with the items to render (to load what only rendering needs)."""
+    `prepare(items)` was called once with the items to render (to load what only rendering needs); kept
+    `seconds` (shorter for a fragment that shows something its key does not name)."""
     items = list(items)
     keys = [fragment_key(name, *parts(item)) for item in items]
     found = django_cache.get_many(keys) if keys else {}
@@ -70,7 +77,7 @@ def render_many(
             html = missing[key] = str(render(item))
         result.append(mark_safe(html))  # noqa: S308 - our own rendered templates
     if missing:
-        django_cache.set_many(missing, FRAGMENT_SECONDS)
+        django_cache.set_many(missing, seconds)
     return result
 
 

@@ -179,9 +179,35 @@ def render_posts(
 
 def page_posts_html(user, thread: Thread, page: int, *, viewer: Viewer, last_read: int) -> SafeString:
     """One page of the thread's posts as `user` sees them: the posts, the viewer's reactions on them (when
-    signed in) and the fragments the cache lacks (with their attachments)."""
-    posts = selectors.visible_posts(selectors.page_posts(thread, page), user, moderator=viewer.moderator)
+    signed in) and the fragments the cache lacks (with their attachments). Anonymous visitors all see a
+    page alike: the whole list is kept too, per state of the thread, as long as the page's posts are
+    (selectors.PAGE_POSTS_SECONDS: the authors' names it shows are not in its key)."""
     user_id = user.pk if user.is_authenticated else None
+    if user_id is None:
+        state = (
+            thread.pk,
+            thread.event_seq,
+            thread.post_count,
+            page,
+            viewer.key,
+            timezone.get_current_timezone_name(),
+        )
+        return render_many(
+            "forums-page-for-anonymous",
+            [page],
+            parts=lambda _page: state,
+            render=lambda _page: _page_posts_html(
+                user, thread, page, viewer=viewer, user_id=None, last_read=0
+            ),
+            seconds=selectors.PAGE_POSTS_SECONDS,
+        )[0]
+    return _page_posts_html(user, thread, page, viewer=viewer, user_id=user_id, last_read=last_read)
+
+
+def _page_posts_html(
+    user, thread: Thread, page: int, *, viewer: Viewer, user_id, last_read: int
+) -> SafeString:
+    posts = selectors.visible_posts(selectors.page_posts(thread, page), user, moderator=viewer.moderator)
     mine = selectors.my_reactions_on_page(user, thread, page) if user_id is not None else {}
     relations = [relation_to(post, user_id=user_id, last_read=last_read) for post in posts]
     fragments = render_posts(posts, thread, user, viewer=viewer, relations=relations, mine=mine)

@@ -69,7 +69,7 @@ def _thread_page(request, thread: Thread, *, reply_form=None, formset=None, stat
             "formset": formset,
             "reply_fields": postlist.reply_fields_html() if viewer.can_reply and reply_form is None else None,
             "can_accept": viewer.can_accept,
-            "reason_form": ReasonForm(),
+            "reason_form": ReasonForm() if viewer.moderator else None,
             "breadcrumbs": crumbs(
                 (board.name, board.get_absolute_url()), (thread.title, thread.get_absolute_url())
             ),
