@@ -349,6 +349,20 @@ class CaseStudyPage(Page):
     def organisation_list(self) -> list[str]:
         return [line.strip() for line in self.organisations.splitlines() if line.strip()]
 
+    def get_url_parts(self, request=None):
+        """A case study holding traditional knowledge is linked to by its neutral address
+        (/library/case-studies/<id>/) everywhere Wagtail makes its address (lists, admin listings and
+        reports, sitemap, mails): its own address is made from its slug, thus from its restricted title."""
+        parts = super().get_url_parts(request)
+        if parts is None or not self.holds_traditional_knowledge or self.pk is None:
+            return parts
+        from django.urls import reverse
+        from django.utils import translation
+
+        site_id, root_url, _own_path = parts
+        with translation.override(self.locale.language_code if self.locale_id else None):
+            return site_id, root_url, reverse("cop_library:item", args=[self.pk])
+
     def serve(self, request, *args, **kwargs):
         from cop.library.views.case_study import serve_case_study
 

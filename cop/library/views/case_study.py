@@ -56,11 +56,14 @@ def serve_case_study(request, page, *, preview=False):
 
 
 def item_by_id(request, pk):
-    """/library/case-studies/<id>/: the page for those who may read it, its notice for the others."""
+    """/library/case-studies/<id>/: the page for those who may read it (the address of a case study with
+    traditional knowledge: it is served here), its notice for the others."""
     page = get_object_or_404(CaseStudyPage.objects.live().select_related("consent"), pk=pk)
     level = access(request.user, page)
     if level == Access.HIDDEN:
         raise Http404
     if level == Access.NOTICE:
         return render_notice(request, page)
+    if page.holds_traditional_knowledge:
+        return serve_case_study(request, page)  # its address (CaseStudyPage.get_url_parts): no redirect
     return redirect(page.url)
