@@ -9,8 +9,10 @@ from functools import cache
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django_countries import countries
 
 from . import permissions
@@ -52,15 +54,26 @@ def _layer_counts(layer: str, viewer) -> Counter:
 
 
 def _describe(layer: str, count: int) -> str:
-    forms = {
-        "practitioners": ngettext("%(count)d practitioner", "%(count)d practitioners", count),
-        "organisations": ngettext(
-            "%(count)d organisation or network", "%(count)d organisations and networks", count
-        ),
-        "needs": ngettext("%(count)d open need", "%(count)d open needs", count),
-        "offers": ngettext("%(count)d open offer", "%(count)d open offers", count),
-    }
-    return forms[layer] % {"count": count}
+    if layer == "practitioners":
+        text = ngettext("%(count)d practitioner", "%(count)d practitioners", count)
+    elif layer == "organisations":
+        text = ngettext("%(count)d organisation or network", "%(count)d organisations and networks", count)
+    elif layer == "needs":
+        text = ngettext("%(count)d open need", "%(count)d open needs", count)
+    else:
+        text = ngettext("%(count)d open offer", "%(count)d open offers", count)
+    return text % {"count": count}
+
+
+_NAMES: dict[str, dict[str, str]] = {}
+
+
+def country_names() -> dict[str, str]:
+    """Code -> country name in the active language (built once per language and process)."""
+    language = get_language() or ""
+    if language not in _NAMES:
+        _NAMES[language] = {code: str(name) for code, name in countries}
+    return _NAMES[language]
 
 
 def _fill(count: int) -> str:
@@ -95,6 +108,19 @@ class NetworkMap:
         """The table: the countries counted, most first, then by name."""
         return sorted((a for a in self.areas if a.inside and a.count), key=lambda a: (-a.count, a.name))
 
+    def svg_areas(self) -> str:
+        """The countries' <path>s, each with its <title>, built here rather than in a template loop (four
+        times faster for 174 countries). The paths come from the vendored file (digits, spaces, M, l, z);
+        the labels are escaped."""
+        return mark_safe(  # noqa: S308 - only the escaped labels vary
+            "".join(
+                f'<path d="{area.path}" fill="{area.fill}" data-code="{area.code}" role="img">'
+                f"<title>{escape(area.label)}</title></path>"
+                for area in self.areas
+                if area.path
+            )
+        )
+
     @property
     def total(self) -> int:
         return sum(area.count for area in self.areas if area.inside)
@@ -118,11 +144,15 @@ def network_map(*, viewer, layer: str, region_countries: set[str] | None = None)
     """The map of one layer; with `region_countries`, only those are counted (the rest drawn pale)."""
     counts = _layer_counts(layer, viewer)
     data = geometry()
+    names = country_names()
+    described: dict[int, str] = {}  # the same words for the same count, put once
     areas = []
     for code, path in data["countries"].items():
         inside = region_countries is None or code in region_countries
         count = counts.get(code, 0) if inside else 0
-        name = str(countries.name(code)) or code
+        name = names.get(code, code)
+        if inside and count not in described:
+            described[count] = _describe(layer, count)
         areas.append(
             Area(
                 code=code,
@@ -130,7 +160,7 @@ def network_map(*, viewer, layer: str, region_countries: set[str] | None = None)
                 path=path,
                 count=count,
                 fill=_fill(count) if inside else OUTSIDE_FILL,
-                label=f"{name}: {_describe(layer, count)}" if inside else name,
+                label=f"{name}: {described[count]}" if inside else name,
                 inside=inside,
             )
         )
@@ -138,7 +168,7 @@ def network_map(*, viewer, layer: str, region_countries: set[str] | None = None)
     drawn = set(data["countries"])
     for code, count in counts.items():
         if code not in drawn and (region_countries is None or code in region_countries):
-            name = str(countries.name(code)) or code
+            name = names.get(code, code)
             areas.append(
                 Area(code, name, "", count, _fill(count), f"{name}: {_describe(layer, count)}", True)
             )

@@ -113,3 +113,19 @@ def test_the_map_page_is_light(client, people, django_assert_max_num_queries):
     with django_assert_max_num_queries(12):
         page = client.get("/en/network/map/").content
     assert len(gzip.compress(page)) < 40_000, len(gzip.compress(page))
+
+
+def test_vendored_geometry_holds_only_path_commands_and_iso_codes():
+    # The SVG is assembled without escaping the paths (cop.network.maps.NetworkMap.svg_areas).
+    data = geometry()
+    assert all(re.fullmatch(r"[A-Z]{2}", code) for code in data["countries"])
+    assert all(
+        re.fullmatch(r"[Mlz0-9 \-]+", path) for path in [*data["countries"].values(), data["unassigned"]]
+    )
+
+
+def test_country_names_in_titles_are_escaped_and_translated(client, people):
+    english = client.get("/en/network/map/").content.decode()
+    assert "<title>Côte d&#x27;Ivoire: 0 practitioners</title>" in english
+    french = client.get("/fr/network/map/").content.decode()
+    assert "<title>Pérou" in french and "<title>Peru" not in french
