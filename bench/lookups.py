@@ -1,5 +1,5 @@
-"""The reads of every signed-in request (the user, a membership, the thread page's thread): what compiling
-them once (cop.prepared, removed after this measurement) bought against the plain ORM.
+"""The reads of every signed-in request (the user, a membership) and of the thread page (its thread, the
+viewer's state and reactions): what compiling them once (cop.prepared) buys against the plain ORM.
 
 Runs in one process on the database of bench/pages.py (--keep-db --db-name NAME, built first), and times
 each lookup's CPU per call in rounds that alternate the two ways, so that other work on the machine
@@ -43,6 +43,15 @@ def _ways():
             "ORM first()": lambda: selectors._thread_for_page_queryset(thread.pk).first()
         },
     }
+    if hasattr(selectors, "_viewer_state_queryset"):
+        ways["viewer's state in the thread"] = {
+            "ORM first()": lambda: selectors._viewer_state_queryset(user.pk, thread.pk, thread.pk).first(),
+            "cop.prepared": lambda: selectors.thread_viewer_state(user, thread),
+        }
+        ways["viewer's reactions on a page"] = {
+            "ORM list()": lambda: list(selectors._my_reactions_queryset(user.pk, thread.pk, 1, 21)),
+            "cop.prepared": lambda: selectors.my_reactions_on_page(user, thread, 1),
+        }
     try:
         from cop.prepared import PreparedGet
     except ImportError:

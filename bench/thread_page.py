@@ -266,14 +266,15 @@ def main() -> int:
     lines += [
         "",
         "How: Markdown is rendered once when a post is saved. A page of posts is read by number range "
-        "(no OFFSET). The whole thread page is rendered once per thread state (event sequence, post "
-        "count), page, language, time zone and kind of viewer (anonymous, member, moderator...), with "
-        "holes where one person's view differs from another's (their name, bell, own posts, reactions, "
-        "new markers, following, CSRF token); it is cached split into text and holes, and each request "
-        "joins it with the viewer's values (forums.postlist). Per signed-in request: the session from "
-        "the cache, then five statements (user, thread with board and community, membership, the "
-        "viewer's state in one statement, their reactions on the page); the hot lookups are compiled "
-        "once per process (cop.prepared) rather than by the ORM on every request. The reference row is "
+        "(no OFFSET) and kept in the cache per thread state (event sequence, post count). Each post is a "
+        "fragment (cop.fragments) keyed on what it shows (its version, HTML and state, reaction counts, "
+        "names, the thread state it shows, time zone, language, kind of viewer, the viewer's relation to "
+        "it and own reactions); anonymous visitors' whole post list is kept per thread state and page; the "
+        "rest of the page is rendered per request, the CSRF token in the one form the posts' buttons "
+        "submit (forums.postlist). Per signed-in request: the session from the cache, then five "
+        "statements (user, thread with board and community, membership, the viewer's state in one "
+        "statement, their reactions on the page); the hot lookups are compiled once per process "
+        "(cop.prepared) rather than by the ORM on every request. The reference row is "
         "an ordinary page rendered by templates for a member, without any of this.",
         "",
         "Measured on a shared machine? Look at the load above: other work makes absolute figures low and "

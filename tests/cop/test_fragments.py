@@ -33,3 +33,23 @@ def test_render_many_renders_only_what_the_cache_lacks(django_assert_max_num_que
         "<p>Two (edited)</p>",
     ]
     assert rendered == [1, 2, 2]
+
+
+def test_prepare_loads_once_for_the_items_to_render_and_seconds_bound_the_life(monkeypatch):
+    cache.clear()
+    prepared, kept = [], []
+    items = [{"pk": 1}, {"pk": 2}, {"pk": 3}]
+    parts = lambda item: (item["pk"],)  # noqa: E731
+    render = lambda item: f"<p>{item['pk']}</p>"  # noqa: E731
+    fragments.render_many("test", items[:1], parts=parts, render=render)
+    original = cache.set_many
+    monkeypatch.setattr(
+        cache, "set_many", lambda values, seconds: kept.append(seconds) or original(values, seconds)
+    )
+    result = fragments.render_many(
+        "test", items, parts=parts, render=render, prepare=prepared.append, seconds=60
+    )
+    assert result == ["<p>1</p>", "<p>2</p>", "<p>3</p>"]
+    assert prepared == [[{"pk": 2}, {"pk": 3}]] and kept == [60]
+    fragments.render_many("test", items, parts=parts, render=render, prepare=prepared.append)
+    assert len(prepared) == 1  # all cached: nothing to prepare
