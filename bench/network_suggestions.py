@@ -207,11 +207,12 @@ def report(result: dict, *, rounds: int, offers: int) -> str:
     )
 
 
-def write(text: str) -> None:
+def write(text: str, *, title: str = SECTION, script: str = "network_suggestions.py") -> None:
+    """Replaces (or adds) the section `title` of bench/RESULTS.md; bench/network_map.py uses it too."""
     path = BENCH / "RESULTS.md"
     content = path.read_text()
-    section = f"## {SECTION}\n\nWritten by `bench/network_suggestions.py --write`.\n\n{text}\n"
-    pattern = re.compile(rf"^## {SECTION}\n.*?(?=^## |\Z)", re.S | re.M)
+    section = f"## {title}\n\nWritten by `bench/{script} --write`.\n\n{text}\n"
+    pattern = re.compile(rf"^## {title}\n.*?(?=^## |\Z)", re.S | re.M)
     if pattern.search(content):
         content = pattern.sub(section + "\n", content).rstrip("\n") + "\n"
     else:
