@@ -53,8 +53,9 @@ def test_request_e_mails_each_facilitator_in_their_language_after_commit(
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         client.post(f"/en/communities/{community.pk}/request/", {"message": "Je travaille sur les semences."})
     assert mail.outbox == []  # nothing is sent inside the transaction
-    assert len(callbacks) == 1
-    callbacks[0]()
+    assert callbacks  # the e-mail task among them (the community's cached sections are told too)
+    for callback in callbacks:
+        callback()
     assert sorted(m.to[0] for m in mail.outbox) == sorted(f.email for f in facilitators)
     by_recipient = {m.to[0]: m for m in mail.outbox}
     french = by_recipient[facilitators[0].email]
