@@ -190,3 +190,24 @@ def test_csv_export_queries_do_not_grow_with_the_people(client, moderator, djang
         Profile.objects.create(user=UserFactory(display_name=f"More {index}"), headline="x")
     with django_assert_max_num_queries(len(few.captured_queries)):
         _export(client)
+
+
+def test_deleting_my_account_leaves_my_communities_but_never_orphans_one(client, me, other, site_home):
+    from cop.models import Membership
+    from tests.factories import events_community, events_membership
+
+    community = events_community(title="Mangrove practitioners")
+    events_membership(other, community, role="facilitator")
+    events_membership(me, community)
+    client.force_login(me)
+    assert client.post("/en/me/data/", {"password": PASSWORD, "confirm": "on"}).status_code == 302
+    assert Membership.objects.get(user=me).status == "left"
+
+    alone = events_community(title="Seagrass circle")
+    events_membership(other, alone, role="facilitator")
+    client.force_login(other)
+    response = client.post("/en/me/data/", {"password": PASSWORD, "confirm": "on"})
+    assert response.status_code == 400
+    assert "at least one facilitator" in response.content.decode()
+    other.refresh_from_db()
+    assert other.is_active and Membership.objects.get(user=other, community=alone).status == "active"

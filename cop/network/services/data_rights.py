@@ -2,12 +2,15 @@
 and building blocks (SET_NULL) and matches keep their author row, so the account is not deleted but
 anonymised: its address becomes <id>@former-member.invalid (cop.User.is_former_member), it shows as
 "former member", cannot sign in, and everything personal goes (profile, photo, vocabularies,
-addresses, groups). Event registrations end through events' own handler for deactivated users."""
+addresses, groups); they leave their communities, and their event registrations end through events'
+own handlers."""
 
 from django.apps import apps
 from django.db import transaction
 
+from cop.models import Membership, MembershipStatus
 from cop.models.users import FORMER_MEMBER_DOMAIN
+from cop.services import membership_leave
 
 from ..exceptions import NoPasswordSet, PasswordMismatch
 from ..models import ExchangeStatus, FocalPointClaim, Need, Offer, Organisation, Profile
@@ -22,6 +25,12 @@ def account_delete(*, user, password: str) -> None:
         raise NoPasswordSet()
     if not user.check_password(password):
         raise PasswordMismatch()
+    # They leave their communities as any member leaves (the last facilitator is refused: hand over
+    # first, so that no community is left without one); their event registrations end with it.
+    for membership in Membership.objects.filter(user=user, status=MembershipStatus.ACTIVE).select_related(
+        "community"
+    ):
+        membership_leave(user=user, community=membership.community)
     profile = Profile.objects.filter(user=user).first()
     if profile is not None:
         if profile.photo:
