@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from events import permissions
@@ -27,23 +27,24 @@ def occurrences_for(user, filters: Mapping | None = None) -> QuerySet:
     return _for_lists(qs)
 
 
-# Columns no list shows: the event's and community's StreamFields are parsed (JSON into blocks) for
-# every row loaded, which cost more than the rest of a list's query; loading them only for the event's
-# own page keeps a 40-item list from decoding 80 stream values it never renders.
-LIST_DEFERRED = (
-    "event__description",
-    "event__agenda",
-    "event__followup_summary",
-    "event__community__description",
+# What the lists show and their fragments' keys name (events.templatetags.events_tags): Wagtail pages
+# are wide, and the event's and community's StreamFields are parsed (JSON into blocks) for every row
+# loaded, which cost more than the rest of a list's query. The event's languages, shown only inside
+# an item's cached fragment, are loaded for the items rendered anew (with_item_html's prepare).
+_PAGE_FIELDS = ("title", "slug", "url_path", "path", "depth", "live", "content_type", "locale")
+_PAGE_FIELDS += ("latest_revision_id", "last_published_at")
+LIST_FIELDS = (
+    *(f"event__{name}" for name in _PAGE_FIELDS),
+    *(f"event__{name}" for name in ("community", "cancelled", "ical_sequence", "all_day", "time_zone")),
+    *(f"event__{name}" for name in ("event_type", "event_format", "summary")),
+    *(f"event__community__{name}" for name in _PAGE_FIELDS),
+    "event__community__visibility",
+    *(field.attname for field in Occurrence._meta.concrete_fields),
 )
 
 
 def _for_lists(qs: QuerySet) -> QuerySet:
-    return (
-        qs.select_related("event", "event__community")
-        .defer(*LIST_DEFERRED)
-        .prefetch_related(Prefetch("event__working_languages"))
-    )
+    return qs.select_related("event", "event__community").only(*LIST_FIELDS)
 
 
 def upcoming(user, filters=None, *, now=None, limit=50) -> list[Occurrence]:
@@ -109,6 +110,8 @@ def week_days(user, monday: date, filters=None, *, tz=None) -> list[Day]:
     occurrences = between(
         user, _local_midnight(days[0], tz), _local_midnight(days[-1] + timedelta(days=1), tz), filters
     )
+    # Each day is a list of its own (with_item_html per day): their languages in one query here.
+    prefetch_related_objects([occurrence.event for occurrence in occurrences], "working_languages")
     today = timezone.localdate(timezone=tz)
     result = [Day(day=d, in_month=True, is_today=d == today) for d in days]
     for occurrence in occurrences:

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from django import template
+from django.db.models import prefetch_related_objects
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -84,6 +85,15 @@ def _item_parts(compact: bool, tz_name: str):
     return parts
 
 
+def _load_languages(occurrences) -> None:
+    """The working languages of the events whose items are rendered anew, in one query (lists load
+    only what every item shows around its cached text: events.selectors.calendar.LIST_FIELDS)."""
+    events = {occ.event.pk: occ.event for occ in occurrences}
+    prefetch_related_objects(list(events.values()), "working_languages")
+    for occ in occurrences:
+        occ.event = events[occ.event_id]
+
+
 @register.simple_tag
 def with_item_html(occurrences, compact=False) -> str:
     """Sets `item_html` on each occurrence: what its list item shows every viewer, cached per state of
@@ -95,6 +105,7 @@ def with_item_html(occurrences, compact=False) -> str:
         "events-occurrence-item",
         occurrences,
         parts=_item_parts(bool(compact), tz_name),
+        prepare=_load_languages,
         render=lambda occ: render_to_string(
             "events/includes/occurrence_item_body.html", {"occ": occ, "compact": compact}
         ),
