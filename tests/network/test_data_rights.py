@@ -207,7 +207,7 @@ def test_deleting_my_account_leaves_my_communities_but_never_orphans_one(client,
     events_membership(other, alone, role="facilitator")
     client.force_login(other)
     response = client.post("/en/me/data/", {"password": PASSWORD, "confirm": "on"})
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert "at least one facilitator" in response.content.decode()
     other.refresh_from_db()
     assert other.is_active and Membership.objects.get(user=other, community=alone).status == "active"
