@@ -435,6 +435,46 @@ def test_revoked_reader_gets_nothing_cached(world):
     assert access(AnonymousUser(), item.page) == N
 
 
+CACHED_SURFACES = (
+    "page",
+    "own_address",
+    "neutral",
+    "block",
+    "listing",
+    "listing_sorted",
+    "collection",
+    "related",
+)
+
+
+@pytest.mark.django_db
+def test_cached_fragments_never_cross_visitors(world):
+    """The matrix above starts each case with an empty cache; here the cache is warmed by the readers
+    who see most (custodian, editor) and then asked by every other visitor, state by state."""
+    order = [
+        "custodian",
+        "editor",
+        *[visitor for visitor in VISITORS if visitor not in ("custodian", "editor")],
+    ]
+    for state in STATES:
+        item = world.items[state]
+        for visitor in order:
+            client = Client()
+            if visitor != "anonymous":
+                client.force_login(world.cast.users[visitor])
+            level = EXPECTED[state][VISITORS.index(visitor)]
+            for surface in CACHED_SURFACES:
+                url = world.surfaces[state][surface]
+                body = _without_echo(_get(client, url, follow=surface == "neutral")[1], surface, item)
+                where = (state, visitor, surface)
+                if level != F:
+                    assert item.word not in body, where
+                elif surface in SHOWS_ITEM:
+                    assert item.word in body, where
+                if level == H:
+                    assert item.notice not in body, where
+
+
 @pytest.mark.django_db
 @pytest.mark.xfail(
     strict=True,
