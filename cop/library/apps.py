@@ -11,4 +11,4 @@ class LibraryConfig(AppConfig):
     def ready(self):
         # The consent lifecycle's receivers: custodianship passing, the publication guard, the
         # moderation workflow's assignment and notices; the tasks, which services queue by name.
-        from . import files, indexing, publication, receivers, tasks, workflow  # noqa: F401 - files, indexing: the core
+        from . import files, fragments, indexing, publication, receivers, tasks, workflow  # noqa: F401 - files, indexing: the core

@@ -165,51 +165,101 @@ def _selected_values(filterset) -> dict:
 
 def _for_rows(items):
     """What a row of a list shows (cop_library/includes/case_study_row.html), read with the list."""
-    return items.select_related("consent", "consent__holder_community", "region").prefetch_related(
+    return items.select_related("consent", "consent__holder_community", "region", "locale").prefetch_related(
         Prefetch("labels", queryset=Label.objects.order_by("sort_order"))
     )
+
+
+class ListedCaseStudy:
+    """A row of the listing as the access decision read it (no page object): its id, level, the title
+    when the viewer may read it in full, what its fragment's key names, and its rendered fragment."""
+
+    __slots__ = ("pk", "library_access", "title", "last_published_at", "url_path", "consent_version", "html")
+
+    def __init__(self, pk, library_access, title, last_published_at, url_path, consent_version):
+        self.pk = pk
+        self.library_access = library_access
+        self.title = title if library_access == Access.FULL else ""
+        self.last_published_at = last_published_at
+        self.url_path = url_path
+        self.consent_version = consent_version or 0
+        self.html = ""
+
+
+def _render_rows(rows: list[ListedCaseStudy], version: str) -> None:
+    """Each row's fragment (cop.library.fragments): the pages are read only for rows not cached."""
+    from django.template.loader import render_to_string
+
+    from cop.fragments import render_many
+
+    from .fragments import row_parts
+
+    pages = {}
+
+    def prepare(missing):
+        pages.update(
+            (page.pk, page)
+            for page in _for_rows(CaseStudyPage.objects.filter(pk__in=[row.pk for row in missing]))
+        )
+
+    def render(row):
+        page = pages[row.pk]
+        page.library_access = row.library_access
+        return render_to_string("cop_library/includes/case_study_row.html", {"item": page})
+
+    htmls = render_many(
+        "library-row", rows, parts=lambda row: row_parts(version, row), prepare=prepare, render=render
+    )
+    for row, html in zip(rows, htmls, strict=True):
+        row.html = html
 
 
 def library_listing(user, library, params) -> dict:
     """The case studies of `library` that `user` may see, filtered, sorted and paginated, with the
     facet counts (FULL items only). NOTICE items are listed, with their notice only, when no filter
-    narrows the list. A constant number of queries, whatever the number of case studies."""
+    narrows the list. A constant number of queries, whatever the number of case studies; rows and the
+    facet block come from cached fragments (cop.library.fragments) keyed on the decision's levels."""
     from django.core.paginator import Paginator
 
     from .filters import SORTS, CaseStudyFilter
+    from .fragments import cached_facets, library_version
 
     filterset = CaseStudyFilter(params or None, queryset=CaseStudyPage.objects.live().child_of(library))
     filtered = filterset.facet_values()
     base = CaseStudyPage.objects.live().child_of(library)
     if filtered:
         base = filterset.filter_queryset(base)
-    # One query decides and sorts the whole list (ids and levels only); the rows of the page shown
-    # are then read by id, and the facets count over the FULL ids.
+    # One query decides and sorts the whole list (ids, levels and what the rows' keys name); the pages
+    # of rows not cached are then read by id, and the facets count over the FULL ids.
     minimum = Access.FULL if filtered else Access.NOTICE
     ordered = list(
         library_items_for(user, base, minimum=minimum)
         .order_by(*SORTS[filterset.sort_key()])
-        .values_list("pk", "library_access")
+        .values_list("pk", "library_access", "title", "last_published_at", "url_path", "consent__version")
     )
-    full_ids = [pk for pk, level in ordered if level == Access.FULL]
+    full_ids = [row[0] for row in ordered if row[1] == Access.FULL]
     page = Paginator(ordered, PER_PAGE).get_page(params.get("page"))
-    levels = dict(page.object_list)
-    rows = {row.pk: row for row in _for_rows(CaseStudyPage.objects.filter(pk__in=list(levels)))}
-    case_studies = []
-    for pk in levels:
-        row = rows[pk]
-        row.library_access = levels[pk]
-        case_studies.append(row)
+    case_studies = [ListedCaseStudy(*row) for row in page.object_list]
+    version = library_version()
+    _render_rows(case_studies, version)
     query = params.copy()
     query.pop("page", None)
-    facets = facet_counts(full_ids, _selected_values(filterset))
-    for facet in facets:
-        facet["label"] = filterset.form.fields[facet["name"]].label
+
+    selected = _selected_values(filterset)
+
+    def compute_facets():
+        facets = facet_counts(full_ids, selected)
+        for facet in facets:
+            facet["label"] = filterset.form.fields[facet["name"]].label
+        return facets
+
+    facets, facets_html = cached_facets(version, full_ids, selected, compute_facets)
     return {
         "filterset": filterset,
         "page_obj": page,
         "case_studies": case_studies,
         "facets": facets,
+        "facets_html": facets_html,
         "is_filtered": bool(filtered),
         "ignored": filterset.invalid_labels(),
         "sort": filterset.sort_key(),

@@ -1,0 +1,106 @@
+"""The library's cached fragments (cop.fragments): a listing's rows and facet block, a case study's body.
+
+Every key carries what the text shows and who may see it: the item's id, its access level for this
+viewer (decided for the request, never read from the cache), its last publication, address and
+consent version, and the library-wide version `LIBRARY_SCOPE`, replaced whenever a case study, a
+consent record, a vocabulary or a community (a holder's or source's name) changes (the receivers
+below). A fragment rendered for a custodian (FULL) is keyed on FULL: an outsider, decided NOTICE or
+HIDDEN, asks for another key. A revoked grant or a withdrawn consent changes the decision at once,
+so the key at once."""
+
+from django.core.cache import cache
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+
+from cop.fragments import FRAGMENT_SECONDS, fragment_key, render_many, scope_changed, scope_versions
+from cop.models import CommunityPage, GBFTarget, KMComponent, Language, Region, StakeholderGroup
+
+from .models import CaseStudyPage, ConsentRecord, Ecosystem, Label
+
+LIBRARY_SCOPE = "library"
+
+
+def library_version() -> str:
+    (version,) = scope_versions(LIBRARY_SCOPE)
+    return version
+
+
+def cached_facets(version: str, full_ids: list[int], selected: dict, compute) -> tuple[list[dict], str]:
+    """The facets (counted over `full_ids`, the FULL case studies listed) and their rendered block, read
+    from the cache in one round trip, else `compute()`d, rendered and kept. The key names the ids
+    themselves: two viewers share the block only when they may read the same case studies."""
+    key = fragment_key("library-facets", version, tuple(full_ids), tuple(sorted(selected.items())))
+    found = cache.get(key)
+    if found is None:
+        facets = compute()
+        for facet in facets:
+            facet["label"] = str(facet["label"])
+            for option in facet["options"]:
+                option["label"] = str(option["label"])
+        found = {
+            "facets": facets,
+            "html": render_to_string("cop_library/includes/facets.html", {"facets": facets}),
+        }
+        cache.set(key, found, FRAGMENT_SECONDS)
+    return found["facets"], mark_safe(found["html"])  # noqa: S308 - our own rendered template
+
+
+def row_parts(version: str, row) -> tuple:
+    """What a listing row shows depends on (beyond the code version and language)."""
+    return (row.pk, row.library_access, row.last_published_at, row.url_path, row.consent_version, version)
+
+
+@receiver(post_save, sender=CaseStudyPage, dispatch_uid="cop_library_fragments_page_saved")
+@receiver(post_delete, sender=CaseStudyPage, dispatch_uid="cop_library_fragments_page_deleted")
+@receiver(post_save, sender=ConsentRecord, dispatch_uid="cop_library_fragments_consent_saved")
+@receiver(post_delete, sender=ConsentRecord, dispatch_uid="cop_library_fragments_consent_deleted")
+@receiver(post_save, sender=Ecosystem, dispatch_uid="cop_library_fragments_ecosystem_saved")
+@receiver(post_save, sender=Label, dispatch_uid="cop_library_fragments_label_saved")
+@receiver(post_save, sender=GBFTarget, dispatch_uid="cop_library_fragments_target_saved")
+@receiver(post_save, sender=StakeholderGroup, dispatch_uid="cop_library_fragments_group_saved")
+@receiver(post_save, sender=KMComponent, dispatch_uid="cop_library_fragments_component_saved")
+@receiver(post_save, sender=Language, dispatch_uid="cop_library_fragments_language_saved")
+@receiver(post_save, sender=Region, dispatch_uid="cop_library_fragments_region_saved")
+@receiver(post_save, sender=CommunityPage, dispatch_uid="cop_library_fragments_community_saved")
+def library_changed(sender, **kwargs):
+    scope_changed(LIBRARY_SCOPE)
+
+
+@receiver(m2m_changed, dispatch_uid="cop_library_fragments_m2m_changed")
+def library_relation_changed(sender, **kwargs):
+    """A case study's vocabularies or labels, a consent's custodians or audience changed in place."""
+    if sender in _LIBRARY_RELATIONS:
+        scope_changed(LIBRARY_SCOPE)
+
+
+_LIBRARY_RELATIONS = {
+    *(field.remote_field.through for field in CaseStudyPage._meta.many_to_many),
+    *(field.remote_field.through for field in ConsentRecord._meta.many_to_many),
+}
+
+
+_BODY_PARTS = ("main", "rights")
+
+
+def case_study_body(key_parts: tuple | None, context) -> dict:
+    """A case study's body for a FULL viewer, in two fragments around its building blocks (which are
+    decided for each viewer): "main" (facts, story, sections) and "rights" (resources, labels, rights
+    and citation). `key_parts` names what they show (see serve_case_study); None renders them without
+    the cache (a preview's unsaved edits). `context()` gives the templates' context, asked only when
+    a fragment is rendered."""
+    found = {}
+
+    def render(name):
+        if not found:
+            found.update(context())
+        return render_to_string(f"cop_library/includes/case_study_{name}.html", found)
+
+    if key_parts is None:
+        return {name: mark_safe(render(name)) for name in _BODY_PARTS}  # noqa: S308 - our own templates
+    version = library_version()
+    htmls = render_many(
+        "case-study-body", _BODY_PARTS, parts=lambda name: (name, *key_parts, version), render=render
+    )
+    return dict(zip(_BODY_PARTS, htmls, strict=True))
