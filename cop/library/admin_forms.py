@@ -1,7 +1,8 @@
-"""Admin forms of the library's snippets, kept free of model imports so that a model can name them as
-its `base_form_class`."""
+"""Admin forms of the library's snippets, set on their viewsets (cop.library.wagtail_hooks)."""
 
 from wagtail.admin.forms import WagtailAdminModelForm
+
+from .publication import publication_form_error
 
 
 class BuildingBlockAdminForm(WagtailAdminModelForm):
@@ -11,8 +12,6 @@ class BuildingBlockAdminForm(WagtailAdminModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        from .publication import publication_form_error
-
         block = self.instance
         status = cleaned.get("status", block.status)
         holds = cleaned.get("holds_traditional_knowledge", block.holds_traditional_knowledge)

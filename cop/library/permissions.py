@@ -47,7 +47,7 @@ from .models import (
     ConsentStatus,
     LibraryPage,
 )
-from .models.pages import getattr_consent
+from .models.consent import custodian_ids, getattr_consent, is_custodian  # noqa: F401 - is_custodian: asked here
 
 page_permission_policy = PagePermissionPolicy()
 
@@ -74,25 +74,6 @@ def _owner_id(item):
 
 def _library_of(item):
     return item.library
-
-
-def _custodian_ids(consent) -> set[int]:
-    if consent is None:
-        return set()
-    cache = getattr(consent, "_custodian_ids", None)
-    if cache is None:
-        cache = set(consent.custodians.values_list("pk", flat=True))
-        consent._custodian_ids = cache
-    return cache
-
-
-def is_custodian(user, consent) -> bool:
-    return bool(
-        user is not None
-        and user.is_authenticated
-        and consent is not None
-        and user.pk in _custodian_ids(consent)
-    )
 
 
 def consent_in_force(consent, today=None) -> bool:
@@ -207,7 +188,7 @@ def may_manage_consent(user, consent) -> bool:
         return False
     if is_custodian(user, consent):
         return True
-    if _custodian_ids(consent) or consent.holder_community_id is None:
+    if custodian_ids(consent) or consent.holder_community_id is None:
         return False
     membership = cop_permissions.membership_of(user, consent.holder_community_id)
     return (

@@ -3,12 +3,14 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.api.views import PagesAdminAPIViewSet
+from wagtail.admin.panels import ObjectList
 from wagtail.admin.views.pages.search import SearchView as PageSearchView
 from wagtail.admin.views.pages.usage import ContentTypeUseView
 from wagtail.admin.viewsets.pages import base_page_viewset
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from .admin_forms import BuildingBlockAdminForm
 from .models import BuildingBlock, Ecosystem, Label, LibraryCollection
 from .publication import before_publish_page as refuse_publishing_without_consent
 
@@ -117,6 +119,7 @@ for _hook_name in ("before_edit_snippet", "before_delete_snippet"):
 class BuildingBlockViewSet(SnippetViewSet):
     model = BuildingBlock
     icon = "cogs"
+    edit_handler = ObjectList(BuildingBlock.panels, base_form_class=BuildingBlockAdminForm)
     list_display = ["__str__", "status", "library", "updated_at"]
     list_filter = ["status", "holds_traditional_knowledge"]
     search_backend_name = None  # the ORM, over the rows get_queryset leaves

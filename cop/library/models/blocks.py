@@ -10,7 +10,7 @@ from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel
 from wagtail.search import index
 
-from cop.library.admin_forms import BuildingBlockAdminForm
+from .consent import getattr_consent
 
 
 class BuildingBlockStatus(models.TextChoices):
@@ -49,7 +49,6 @@ class BuildingBlock(index.Indexed, ClusterableModel):
     updated_at = models.DateTimeField(auto_now=True)
 
     # Refuses publishing traditional knowledge without an active consent record (cop.library.publication).
-    base_form_class = BuildingBlockAdminForm
     panels = [
         FieldPanel("title"),
         FieldPanel("summary"),
@@ -89,8 +88,6 @@ class BuildingBlock(index.Indexed, ClusterableModel):
     def search_title(self) -> str:
         if not self.holds_traditional_knowledge:
             return self.title
-        from .pages import getattr_consent
-
         consent = getattr_consent(self)
         return consent.notice_title if consent is not None else ""
 
@@ -98,7 +95,5 @@ class BuildingBlock(index.Indexed, ClusterableModel):
         """The whole text of a block without traditional knowledge; the notice text otherwise."""
         if not self.holds_traditional_knowledge:
             return "\n".join([self.summary, self.body, self.enabling_factors, self.lessons])
-        from .pages import getattr_consent
-
         consent = getattr_consent(self)
         return consent.notice_summary if consent is not None else ""

@@ -136,6 +136,36 @@ class ConsentRecord(models.Model):
         return self.holder_name
 
 
+def getattr_consent(item):
+    """The item's ConsentRecord or None (the reverse one-to-one raises when there is none)."""
+    try:
+        return item.consent
+    except ConsentRecord.DoesNotExist:
+        return None
+
+
+def custodian_ids(consent) -> set[int]:
+    """The ids of the consent's custodians, read once per record."""
+    if consent is None:
+        return set()
+    cache = getattr(consent, "_custodian_ids", None)
+    if cache is None:
+        cache = set(consent.custodians.values_list("pk", flat=True))
+        consent._custodian_ids = cache
+    return cache
+
+
+def is_custodian(user, consent) -> bool:
+    """Is the user one of the consent's custodians? Below the access decision (cop.library.permissions),
+    so that the models (the holder community's review task) ask it too."""
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and consent is not None
+        and user.pk in custodian_ids(consent)
+    )
+
+
 class AccessRequestStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
     GRANTED = "granted", _("Granted")

@@ -20,6 +20,7 @@ from cop.blocks import BaseStreamBlock
 from cop.converters import UnicodeSlugConverter
 
 from .choices import LICENCE_URLS, Licence, Scale
+from .consent import getattr_consent
 
 doi_validator = RegexValidator(
     r"^10\.\d{4,9}/\S+$", _("Enter a DOI such as 10.1234/abcd (without https://doi.org/).")
@@ -393,16 +394,6 @@ def _block_text(value) -> str:
     if hasattr(value, "get"):
         return " ".join(str(value.get(key) or "") for key in ("text", "attribution"))
     return ""
-
-
-def getattr_consent(item):
-    """The item's ConsentRecord or None (the reverse one-to-one raises when there is none)."""
-    from .consent import ConsentRecord
-
-    try:
-        return item.consent
-    except ConsentRecord.DoesNotExist:
-        return None
 
 
 class CaseStudyResource(Orderable):

@@ -9,11 +9,12 @@ from wagtail.models import Task, TaskState
 
 from cop.models import Membership, MembershipStatus, Role
 
+from .consent import ConsentRecord, getattr_consent, is_custodian
+from .pages import CaseStudyPage
+
 
 def _reviewed_item(obj):
     """The case study (specific page) a workflow state is about, or None for other content."""
-    from .pages import CaseStudyPage
-
     specific = getattr(obj, "specific", obj)
     return specific if isinstance(specific, CaseStudyPage) else None
 
@@ -36,16 +37,13 @@ class HolderCommunityReviewTask(Task):
         return task_state
 
     def may_review(self, obj, user) -> bool:
-        from .. import permissions
-        from .pages import getattr_consent
-
         if user is None or not user.is_authenticated:
             return False
         item = _reviewed_item(obj)
         consent = getattr_consent(item) if item is not None else None
         if consent is None:
             return False
-        if permissions.is_custodian(user, consent):
+        if is_custodian(user, consent):
             return True
         if consent.holder_community_id is None:
             return False
@@ -85,8 +83,6 @@ class HolderCommunityReviewTask(Task):
         return super().on_action(task_state, user, action_name, **kwargs)
 
     def get_task_states_user_can_moderate(self, user, **kwargs):
-        from .consent import ConsentRecord
-
         if user is None or not user.is_authenticated:
             return TaskState.objects.none()
         facilitated = Membership.objects.filter(
