@@ -5,14 +5,16 @@ or an account deactivated takes the person's registrations for what they may no 
 cancelled, seats offered to the waiting list."""
 
 from django.contrib.auth import get_user_model
-from django.db.models.signals import post_save, pre_delete
+from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 from wagtail.signals import page_published, page_unpublished
 
-from cop.models import CommunityPage
+from cop.fragments import scope_changed
+from cop.models import CommunityPage, GBFTarget, Language
 from cop.signals import membership_ended
 from events import services
 from events.models import EventPage
+from events.templatetags.events_tags import VOCABULARIES_SCOPE
 
 
 @receiver(page_published, sender=EventPage)
@@ -44,3 +46,12 @@ def membership_ended_cancels_registrations(sender, membership, **kwargs):
 def user_deactivated_cancels_registrations(sender, instance, created: bool, **kwargs):
     if not created and not instance.is_active:
         services.registrations_end_for_lost_access(user=instance)
+
+
+@receiver(post_save, sender=Language, dispatch_uid="events_vocabulary_language_saved")
+@receiver(post_delete, sender=Language, dispatch_uid="events_vocabulary_language_deleted")
+@receiver(post_save, sender=GBFTarget, dispatch_uid="events_vocabulary_target_saved")
+@receiver(post_delete, sender=GBFTarget, dispatch_uid="events_vocabulary_target_deleted")
+def vocabularies_changed(sender, **kwargs):
+    """The calendar's cached filter form lists the languages and GBF targets."""
+    scope_changed(VOCABULARIES_SCOPE)

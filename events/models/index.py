@@ -129,6 +129,7 @@ class EventIndexPage(RoutablePageMixin, Page):
             "event_types": EventType.choices,
             "today": today,
             "current_tz": timezone.get_current_timezone_name(),
+            "filter_communities": [(c.pk, c.title) for c in communities],
         }
         if view == "month":
             year, month = _parse_month(request.GET.get("month", ""), today)

@@ -5,7 +5,7 @@ from django.db.models import prefetch_related_objects
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from cop.fragments import render_many
+from cop.fragments import render_many, render_one, scope_versions
 from events.timezones import zone
 from events.validation import EARLIEST_YEAR, LATEST_YEAR, year_in_range
 
@@ -131,3 +131,31 @@ def within_bounds(instant):
 @register.filter
 def answer_for(registration, question):
     return (registration.answers or {}).get(str(question.pk), {}).get("answer", "")
+
+
+# The calendar's own parameters: with no other, its filter form shows no value and is the same for
+# every viewer of a kind with the same communities.
+CALENDAR_PARAMETERS = frozenset({"view", "page", "month", "week"})
+VOCABULARIES_SCOPE = "vocabularies"
+
+
+@register.simple_tag(takes_context=True)
+def calendar_filters(context) -> str:
+    """The calendar's filter form: its fields and their choices (communities, languages, GBF targets)
+    cost more than the rest of the page, so without filters it is rendered once per view, kind of
+    viewer, the viewer's communities and version of the vocabularies (events.signals replaces it)."""
+    request = context["request"]
+
+    def render():
+        return render_to_string("events/includes/calendar_filters.html", context.flatten())
+
+    if context["filters"].is_active or set(request.GET) - CALENDAR_PARAMETERS:
+        return render()
+    return render_one(
+        "calendar-filters",
+        context["view"],
+        request.user.is_authenticated,
+        context["filter_communities"],
+        *scope_versions(VOCABULARIES_SCOPE),
+        render=render,
+    )
