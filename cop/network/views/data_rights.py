@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -83,14 +83,15 @@ def _export_row(card) -> list[str]:
         card.name,
         absolute_url(reverse("cop_network:profile", args=[card.pk])),
         card.headline,
-        card.organisation_record.name if card.organisation_record else card.organisation,
-        card.country.name if card.country else "",
+        card.organisation,
+        card.organisation_record.name if card.organisation_record else "",
+        str(card.country.name) if card.country else "",
         card.region,
         str(card.stakeholder_group or ""),
         join(str(target.number) for target in card.targets),
         join(str(component) for component in card.km_components),
         join(str(topic) for topic in card.topics),
-        join(language.code for language in card.languages),
+        join(str(language) for language in card.languages),
         card.orcid,
         join(card.links),
         join(card.open_to),
@@ -109,6 +110,7 @@ def directory_export(request):
         _("Profile"),
         _("Headline"),
         _("Organisation"),
+        _("Organisation in the network"),
         _("Country"),
         _("Region"),
         _("Stakeholder group"),
@@ -121,14 +123,16 @@ def directory_export(request):
         _("Open to"),
     ]
     writer = csv.writer(_Echo())
-    rows = (
-        writer.writerow([safe_cell(cell) for cell in _export_row(card)])
-        for card in selectors.directory_export_rows(request.user)
-    )
-    response = StreamingHttpResponse(
-        (line for chunk in ([writer.writerow(header)], rows) for line in chunk),
-        content_type="text/csv; charset=utf-8",
-    )
+    language = translation.get_language()
+
+    def lines():
+        # Streamed after the view returns: the request's language is set again for the names.
+        with translation.override(language):
+            yield writer.writerow(header)
+            for card in selectors.directory_export_rows(request.user):
+                yield writer.writerow([safe_cell(cell) for cell in _export_row(card)])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="km4b-practitioners.csv"'
     response["Cache-Control"] = "private, no-store"
     return response
