@@ -11,4 +11,16 @@ class LibraryConfig(AppConfig):
     def ready(self):
         # The consent lifecycle's receivers: custodianship passing, the publication guard, the
         # moderation workflow's assignment and notices; the tasks, which services queue by name.
-        from . import files, fragments, indexing, publication, receivers, tasks, workflow  # noqa: F401 - files, indexing: the core
+        # page_contexts and permissions fill cop.library.page_registry (what the pages show, a case
+        # study's admin rights); files, indexing: the core.
+        from . import (  # noqa: F401
+            files,
+            fragments,
+            indexing,
+            page_contexts,
+            permissions,
+            publication,
+            receivers,
+            tasks,
+            workflow,
+        )

@@ -48,6 +48,7 @@ from .models import (
     LibraryPage,
 )
 from .models.consent import custodian_ids, getattr_consent, is_custodian  # noqa: F401 - is_custodian: asked here
+from .page_registry import READS_IN_FULL, provides
 
 page_permission_policy = PagePermissionPolicy()
 
@@ -164,6 +165,12 @@ def access(user, item) -> Access:
             return Access.FULL
         return Access.HIDDEN
     return _live_decision(user, item)
+
+
+@provides(READS_IN_FULL)
+def reads_in_full(user, item) -> bool:
+    """The whole item (CaseStudyPage.permissions_for_user asks it through cop.library.page_registry)."""
+    return access(user, item) == Access.FULL
 
 
 def may_download(user, item) -> bool:

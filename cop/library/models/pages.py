@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.template.response import TemplateResponse
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -18,6 +19,7 @@ from wagtail.search import index
 
 from cop.blocks import BaseStreamBlock
 from cop.converters import UnicodeSlugConverter
+from cop.library.page_registry import LIBRARY_COLLECTION, LIBRARY_LISTING, READS_IN_FULL, provider
 
 from .choices import LICENCE_URLS, Licence, Scale
 from .consent import getattr_consent
@@ -95,16 +97,21 @@ class LibraryPage(RoutablePageMixin, Page):
 
     @path("")
     def listing(self, request):
-        from cop.library.views.listing import library_listing
-
-        return library_listing(request, self)
+        """The listing, faceted, sorted and paginated (cop.library.page_contexts); 400 for bad filters."""
+        context = self.get_context(request)
+        context.update(provider(LIBRARY_LISTING)(request, self))
+        response = TemplateResponse(request, "cop_library/library_page.html", context)
+        if request.GET and context["filterset"].form.errors:
+            response.status_code = 400
+        return response
 
     # The <uslug:...> converter's pattern (cop.converters): converters are registered after models load.
     @re_path(rf"^collections/(?P<slug>{UnicodeSlugConverter.regex})/$")
     def collection(self, request, slug):
-        from cop.library.views.listing import library_collection
-
-        return library_collection(request, self, slug)
+        """A curated collection of the library's case studies (cop.library.page_contexts)."""
+        context = self.get_context(request)
+        context.update(provider(LIBRARY_COLLECTION)(request, self, slug))
+        return TemplateResponse(request, "cop_library/collection.html", context)
 
 
 class CaseStudyPage(Page):
@@ -292,11 +299,9 @@ class CaseStudyPage(Page):
         comparison, history, preview, delete, copy, move, lock...): none at all on a TK case study the
         user may not read in full, whatever Wagtail's groups grant (superusers included)."""
         tester = super().permissions_for_user(user)
-        if self.holds_traditional_knowledge and self.pk is not None:
-            from cop.library.permissions import Access, access
-
-            if access(user, self) != Access.FULL:
-                return NoRightsTester(tester)
+        reads_in_full = provider(READS_IN_FULL)  # cop.library.permissions
+        if self.holds_traditional_knowledge and self.pk is not None and not reads_in_full(user, self):
+            return NoRightsTester(tester)
         return tester
 
     def get_admin_display_title(self):
