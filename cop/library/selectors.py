@@ -1,6 +1,6 @@
 """Reads for the library's pages, every one through cop.library.permissions."""
 
-from django.db.models import Count, Prefetch
+from django.db.models import Case, Count, F, Prefetch, Q, Value, When
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -214,6 +214,23 @@ def _render_rows(rows: list[ListedCaseStudy], version: str) -> None:
         row.html = html
 
 
+def _ordering(sort_key: str, sorts: dict) -> list:
+    """The listing's order, reading nothing restricted of a NOTICE row (issue #12, sort side channel):
+    by title, a NOTICE row sorts by its notice title; by period, NOTICE rows come after the readable
+    ones, by notice title. Rows are annotated with `library_access` (library_items_for)."""
+    full = Q(library_access=Access.FULL.value)
+    if sort_key == "title":
+        return [Case(When(full, then=F("title")), default=F("consent__notice_title")), "pk"]
+    if sort_key == "period":
+        return [
+            Case(When(full, then=Value(0)), default=Value(1)),
+            Case(When(full, then=F("period_start"))).desc(nulls_last=True),
+            Case(When(full, then=Value("")), default=F("consent__notice_title")),
+            "-pk",
+        ]
+    return sorts[sort_key]
+
+
 def library_listing(user, library, params) -> dict:
     """The case studies of `library` that `user` may see, filtered, sorted and paginated, with the
     facet counts (FULL items only). NOTICE items are listed, with their notice only, when no filter
@@ -234,7 +251,7 @@ def library_listing(user, library, params) -> dict:
     minimum = Access.FULL if filtered else Access.NOTICE
     ordered = list(
         library_items_for(user, base, minimum=minimum)
-        .order_by(*SORTS[filterset.sort_key()])
+        .order_by(*_ordering(filterset.sort_key(), SORTS))
         .values_list("pk", "library_access", "title", "last_published_at", "url_path", "consent__version")
     )
     full_ids = [row[0] for row in ordered if row[1] == Access.FULL]

@@ -475,6 +475,46 @@ def test_cached_fragments_never_cross_visitors(world):
                     assert item.notice not in body, where
 
 
+SORTED = (
+    # restricted title, notice title, start of the period: both restricted orders oppose the notices'
+    ("Aardvark zqsortone", "Yew ntcsortone", datetime.date(2020, 1, 1)),
+    ("Zebra zqsorttwo", "Alder ntcsorttwo", datetime.date(2001, 1, 1)),
+)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("sort", ["title", "period"])
+def test_sorted_listing_orders_notices_by_their_notice(world, sort):
+    """Sort side channel: ?sort=title and ?sort=period never order NOTICE rows by their restricted title
+    or period; by title they follow their notice titles, by period they come after the readable rows."""
+    cast = world.cast
+    for title, notice, start in SORTED:
+        page = make_case_study(
+            cast.library, title=title, holds_traditional_knowledge=True, period_start=start
+        )
+        make_consent(
+            page,
+            holder=cast.holder,
+            custodians=[cast.users["custodian"]],
+            audience=Audience.PEOPLE,
+            notice_title=notice,
+        )
+        page.save_revision().publish()
+    readable = world.neighbours[cast.library.pk].title.lower()
+    url = f"{cast.library.url}?sort={sort}"
+
+    anonymous = _get(Client(), url)[1]
+    assert "zqsort" not in anonymous
+    assert anonymous.index("alder ntcsorttwo") < anonymous.index("yew ntcsortone")
+    if sort == "period":
+        assert anonymous.index(readable) < anonymous.index("alder ntcsorttwo")
+
+    client = Client()
+    client.force_login(cast.users["custodian"])
+    custodian = _get(client, url)[1]
+    assert custodian.index("aardvark zqsortone") < custodian.index("zebra zqsorttwo")  # FULL: its own
+
+
 @pytest.mark.django_db
 @pytest.mark.xfail(
     strict=True,
