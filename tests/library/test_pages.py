@@ -229,9 +229,19 @@ def test_case_study_page_queries_are_constant(client, cast, django_assert_num_qu
     fill(3)
     client = cast.client(client, visitor)
     client.get(page.url)
+    from cop.fragments import scope_changed
+    from cop.library.fragments import LIBRARY_SCOPE
+
+    # The cold path (a new library version: the body rendered) and the warm one (the body cached).
+    scope_changed(LIBRARY_SCOPE)
     with CaptureQueriesContext(connection) as few:
         assert client.get(page.url).status_code == 200
-    fill(27, start=3)
+    with CaptureQueriesContext(connection) as few_warm:
+        client.get(page.url)
+    assert len(few_warm) < len(few)
+    fill(27, start=3)  # new case studies: a new library version, the cold path again
     with django_assert_num_queries(len(few)):
         response = client.get(page.url)
     assert len(response.context["related"]) == 5
+    with django_assert_num_queries(len(few_warm)):
+        client.get(page.url)

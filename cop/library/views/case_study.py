@@ -1,22 +1,33 @@
-"""A case study's page, its preview, and the neutral address of an item (by id, for lists that show
-only its notice: a page's address is made from its title, which the notice must not reveal)."""
+"""What a case study's page and its preview show (CaseStudyPage.serve renders it, through
+cop.library.page_registry), and the neutral address of an item (by id, for lists that show only its
+notice: a page's address is made from its title, which the notice must not reveal)."""
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 
 from cop.library import fair, selectors
+from cop.library.fragments import case_study_body
 from cop.library.models import CaseStudyPage
+from cop.library.page_registry import CASE_STUDY, provides
 from cop.library.permissions import Access, access, may_download, may_request_access, may_see_location
 from cop.library.services.views import restricted_view_record
 
+NOTICE_TEMPLATE = "cop_library/notice.html"
+
+
+def _notice_context(request, item) -> dict:
+    return selectors.notice_context(request.user, item, may_request=may_request_access(request.user, item))
+
 
 def render_notice(request, item):
-    context = selectors.notice_context(request.user, item, may_request=may_request_access(request.user, item))
-    return TemplateResponse(request, "cop_library/notice.html", context)
+    return TemplateResponse(request, NOTICE_TEMPLATE, _notice_context(request, item))
 
 
-def serve_case_study(request, page, *, preview=False):
+@provides(CASE_STUDY)
+def case_study_shown(request, page, *, preview=False) -> tuple[str, dict]:
+    """(template, context) of a case study's page: the whole page, or only its notice, as the access
+    decision says (Http404 when hidden); a preview decides on the saved page."""
     user = request.user
     # A preview shows unsaved edits: the decision is taken on the saved page (its consent, its state).
     saved = CaseStudyPage.objects.select_related("consent").filter(pk=page.pk).first() if page.pk else None
@@ -29,21 +40,47 @@ def serve_case_study(request, page, *, preview=False):
     if level == Access.HIDDEN:
         raise Http404
     if level == Access.NOTICE:
-        return render_notice(request, saved)
+        return NOTICE_TEMPLATE, _notice_context(request, saved)
     if not preview:
         restricted_view_record(user=user, item=saved)
     context = page.get_context(request)
+    consent = getattr(saved, "consent", None) if saved and saved.holds_traditional_knowledge else None
+    downloadable = may_download(user, saved) if saved else True
+    precise_location = may_see_location(user, saved) if saved else True
+
+    def body_context():
+        return {
+            "page": page,
+            "library": page.library,
+            "resources": selectors.resources_of(page) if page.pk else [],
+            "may_download": downloadable,
+            "labels": list(page.labels.all()),
+            "consent": consent,
+            "precise_location": precise_location,
+            "citation": selectors.case_study_citation(request, page),
+        }
+
+    # The body is the same for every FULL viewer who may download and see the place alike: cached,
+    # keyed on what it shows (never for a preview, whose unsaved edits it would show).
+    key_parts = (
+        None
+        if preview or saved is None
+        else (
+            saved.pk,
+            Access.FULL,
+            saved.last_published_at,
+            saved.url_path,
+            consent.version if consent is not None else 0,
+            downloadable,
+            precise_location,
+        )
+    )
     context.update(
         page=page,
         self=page,
         blocks=selectors.case_study_blocks(user, page) if page.pk else [],
-        resources=selectors.resources_of(page) if page.pk else [],
-        may_download=may_download(user, saved) if saved else True,
-        labels=list(page.labels.all()),
-        consent=getattr(saved, "consent", None) if saved and saved.holds_traditional_knowledge else None,
-        precise_location=may_see_location(user, saved) if saved else True,
+        body=case_study_body(key_parts, body_context),
         related=selectors.related_case_studies(user, page) if page.pk else [],
-        citation=selectors.case_study_citation(request, page),
         # Machine metadata (JSON-LD, Dublin Core, DataCite links) only for what anyone may read in full.
         fair=None if preview or saved is None else fair.page_metadata(saved),
         library=page.library,
@@ -52,7 +89,7 @@ def serve_case_study(request, page, *, preview=False):
             {"title": page.title, "url": ""},
         ],
     )
-    return TemplateResponse(request, page.get_template(request), context)
+    return page.get_template(request), context
 
 
 def item_by_id(request, pk):
@@ -65,5 +102,5 @@ def item_by_id(request, pk):
     if level == Access.NOTICE:
         return render_notice(request, page)
     if page.holds_traditional_knowledge:
-        return serve_case_study(request, page)  # its address (CaseStudyPage.get_url_parts): no redirect
+        return page.serve(request)  # its address (CaseStudyPage.get_url_parts): no redirect
     return redirect(page.url)
