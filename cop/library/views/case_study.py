@@ -1,6 +1,5 @@
-"""What a case study's page and its preview show (CaseStudyPage.serve renders it, through
-cop.library.page_registry), and the neutral address of an item (by id, for lists that show only its
-notice: a page's address is made from its title, which the notice must not reveal)."""
+"""A case study's page, its preview, and the neutral address of an item (by id, for lists that show
+only its notice: a page's address is made from its title, which the notice must not reveal)."""
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -9,25 +8,16 @@ from django.template.response import TemplateResponse
 from cop.library import fair, selectors
 from cop.library.fragments import case_study_body
 from cop.library.models import CaseStudyPage
-from cop.library.page_registry import CASE_STUDY, provides
 from cop.library.permissions import Access, access, may_download, may_request_access, may_see_location
 from cop.library.services.views import restricted_view_record
 
-NOTICE_TEMPLATE = "cop_library/notice.html"
-
-
-def _notice_context(request, item) -> dict:
-    return selectors.notice_context(request.user, item, may_request=may_request_access(request.user, item))
-
 
 def render_notice(request, item):
-    return TemplateResponse(request, NOTICE_TEMPLATE, _notice_context(request, item))
+    context = selectors.notice_context(request.user, item, may_request=may_request_access(request.user, item))
+    return TemplateResponse(request, "cop_library/notice.html", context)
 
 
-@provides(CASE_STUDY)
-def case_study_shown(request, page, *, preview=False) -> tuple[str, dict]:
-    """(template, context) of a case study's page: the whole page, or only its notice, as the access
-    decision says (Http404 when hidden); a preview decides on the saved page."""
+def serve_case_study(request, page, *, preview=False):
     user = request.user
     # A preview shows unsaved edits: the decision is taken on the saved page (its consent, its state).
     saved = CaseStudyPage.objects.select_related("consent").filter(pk=page.pk).first() if page.pk else None
@@ -40,7 +30,7 @@ def case_study_shown(request, page, *, preview=False) -> tuple[str, dict]:
     if level == Access.HIDDEN:
         raise Http404
     if level == Access.NOTICE:
-        return NOTICE_TEMPLATE, _notice_context(request, saved)
+        return render_notice(request, saved)
     if not preview:
         restricted_view_record(user=user, item=saved)
     context = page.get_context(request)
@@ -89,7 +79,7 @@ def case_study_shown(request, page, *, preview=False) -> tuple[str, dict]:
             {"title": page.title, "url": ""},
         ],
     )
-    return page.get_template(request), context
+    return TemplateResponse(request, page.get_template(request), context)
 
 
 def item_by_id(request, pk):
@@ -102,5 +92,5 @@ def item_by_id(request, pk):
     if level == Access.NOTICE:
         return render_notice(request, page)
     if page.holds_traditional_knowledge:
-        return page.serve(request)  # its address (CaseStudyPage.get_url_parts): no redirect
+        return serve_case_study(request, page)  # its address (CaseStudyPage.get_url_parts): no redirect
     return redirect(page.url)
