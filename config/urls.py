@@ -14,6 +14,9 @@ urlpatterns = [
     path("healthz", home_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),
+    # Wagtail's reports without the traditional-knowledge items the editor may not read in full
+    # (cop.library.admin_reports): before the admin's own URLs, at the same addresses.
+    path("admin/reports/", include("cop.library.admin_reports")),
     path("admin/", include(wagtailadmin_urls)),
     # Files follow their pages: Wagtail documents through Wagtail's view (cop.wagtail_hooks checks who
     # may see them), images and everything else under MEDIA_URL through home.media, in every setting.

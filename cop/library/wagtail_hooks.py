@@ -30,12 +30,9 @@ hooks.register("before_publish_page", refuse_publishing_without_consent)
 
 
 def _unreadable_tk_pages(user):
-    from .models import CaseStudyPage
-    from .permissions import Access, library_items_for
+    from .admin_reports import unreadable_tk_pages
 
-    tk_pages = CaseStudyPage.objects.filter(holds_traditional_knowledge=True)
-    readable = library_items_for(user, tk_pages, minimum=Access.FULL).values("pk")
-    return tk_pages.exclude(pk__in=readable).values("pk")
+    return unreadable_tk_pages(user)
 
 
 @hooks.register("construct_explorer_page_queryset")
