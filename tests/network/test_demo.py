@@ -25,7 +25,25 @@ def test_demo_is_idempotent_and_covers_every_state():
     demo.seed({})
     first = counts()
     demo.seed({})
-    assert counts() == first == [15, len(demo.PRACTITIONERS), 10, 10, len(demo.MATCHES)]
+    assert (
+        counts()
+        == first
+        == [15, 60, 10, 10, len(demo.MATCHES)]
+        == [15, len(demo.PRACTITIONERS), 10, 10, len(demo.MATCHES)]
+    )
+    people = Profile.objects.select_related("user")
+    assert {profile.user.preferred_language for profile in people} == {
+        "ar",
+        "zh-hans",
+        "en",
+        "fr",
+        "ru",
+        "es",
+    }
+    assert len({profile.user.country for profile in people}) >= 40
+    assert {
+        profile.user.email for profile in people if not profile.user.listed_in_directory
+    } == demo.OPTED_OUT
     assert set(Match.objects.values_list("status", flat=True)) == set(MatchStatus.values)
     statuses = set(Need.objects.values_list("status", flat=True)) | set(
         Offer.objects.values_list("status", flat=True)
