@@ -11,8 +11,8 @@ class LibraryConfig(AppConfig):
     def ready(self):
         # The consent lifecycle's receivers: custodianship passing, the publication guard, the
         # moderation workflow's assignment and notices; the tasks, which services queue by name.
-        # page_contexts and permissions fill cop.library.page_registry (what the pages show, a case
-        # study's admin rights); files, indexing: the core.
+        # page_contexts, permissions and views.case_study fill cop.library.page_registry (what the
+        # pages show, a case study's admin rights); files, indexing: the core.
         from . import (  # noqa: F401
             files,
             fragments,
@@ -24,3 +24,4 @@ class LibraryConfig(AppConfig):
             tasks,
             workflow,
         )
+        from .views import case_study  # noqa: F401 - fills page_registry: what a case study's page shows

@@ -87,8 +87,8 @@ _BODY_PARTS = ("main", "rights")
 def case_study_body(key_parts: tuple | None, context) -> dict:
     """A case study's body for a FULL viewer, in two fragments around its building blocks (which are
     decided for each viewer): "main" (facts, story, sections) and "rights" (resources, labels, rights
-    and citation). `key_parts` names what they show (see serve_case_study); None renders them without
-    the cache (a preview's unsaved edits). `context()` gives the templates' context, asked only when
+    and citation). `key_parts` names what they show (see views.case_study.case_study_shown); None
+    renders them without the cache (a preview's unsaved edits). `context()` gives the templates' context, asked only when
     a fragment is rendered."""
     found = {}
 

@@ -19,7 +19,7 @@ from wagtail.search import index
 
 from cop.blocks import BaseStreamBlock
 from cop.converters import UnicodeSlugConverter
-from cop.library.page_registry import LIBRARY_COLLECTION, LIBRARY_LISTING, READS_IN_FULL, provider
+from cop.library.page_registry import CASE_STUDY, LIBRARY_COLLECTION, LIBRARY_LISTING, READS_IN_FULL, provider
 
 from .choices import LICENCE_URLS, Licence, Scale
 from .consent import getattr_consent
@@ -370,14 +370,16 @@ class CaseStudyPage(Page):
             return site_id, root_url, reverse("cop_library:item", args=[self.pk])
 
     def serve(self, request, *args, **kwargs):
-        from cop.library.views.case_study import serve_case_study
-
-        return serve_case_study(request, self)
+        return self._render(request, preview=False)
 
     def serve_preview(self, request, mode_name):
-        from cop.library.views.case_study import serve_case_study
+        return self._render(request, preview=True)
 
-        return serve_case_study(request, self, preview=True)
+    def _render(self, request, *, preview):
+        """The whole page, or only its notice, as the access decision says (Http404 when hidden): what
+        it shows is gathered above the models (cop.library.views.case_study, through page_registry)."""
+        template, context = provider(CASE_STUDY)(request, self, preview=preview)
+        return TemplateResponse(request, template, context)
 
 
 class NoRightsTester:

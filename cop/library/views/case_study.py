@@ -1,5 +1,6 @@
-"""A case study's page, its preview, and the neutral address of an item (by id, for lists that show
-only its notice: a page's address is made from its title, which the notice must not reveal)."""
+"""What a case study's page and its preview show (CaseStudyPage.serve renders it, through
+cop.library.page_registry), and the neutral address of an item (by id, for lists that show only its
+notice: a page's address is made from its title, which the notice must not reveal)."""
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -8,16 +9,25 @@ from django.template.response import TemplateResponse
 from cop.library import fair, selectors
 from cop.library.fragments import case_study_body
 from cop.library.models import CaseStudyPage
+from cop.library.page_registry import CASE_STUDY, provides
 from cop.library.permissions import Access, access, may_download, may_request_access, may_see_location
 from cop.library.services.views import restricted_view_record
 
+NOTICE_TEMPLATE = "cop_library/notice.html"
+
+
+def _notice_context(request, item) -> dict:
+    return selectors.notice_context(request.user, item, may_request=may_request_access(request.user, item))
+
 
 def render_notice(request, item):
-    context = selectors.notice_context(request.user, item, may_request=may_request_access(request.user, item))
-    return TemplateResponse(request, "cop_library/notice.html", context)
+    return TemplateResponse(request, NOTICE_TEMPLATE, _notice_context(request, item))
 
 
-def serve_case_study(request, page, *, preview=False):
+@provides(CASE_STUDY)
+def case_study_shown(request, page, *, preview=False) -> tuple[str, dict]:
+    """(template, context) of a case study's page: the whole page, or only its notice, as the access
+    decision says (Http404 when hidden); a preview decides on the saved page."""
     user = request.user
     # A preview shows unsaved edits: the decision is taken on the saved page (its consent, its state).
     saved = CaseStudyPage.objects.select_related("consent").filter(pk=page.pk).first() if page.pk else None
@@ -30,7 +40,7 @@ def serve_case_study(request, page, *, preview=False):
     if level == Access.HIDDEN:
         raise Http404
     if level == Access.NOTICE:
-        return render_notice(request, saved)
+        return NOTICE_TEMPLATE, _notice_context(request, saved)
     if not preview:
         restricted_view_record(user=user, item=saved)
     context = page.get_context(request)
@@ -79,7 +89,7 @@ def serve_case_study(request, page, *, preview=False):
             {"title": page.title, "url": ""},
         ],
     )
-    return TemplateResponse(request, page.get_template(request), context)
+    return page.get_template(request), context
 
 
 def item_by_id(request, pk):
@@ -92,5 +102,5 @@ def item_by_id(request, pk):
     if level == Access.NOTICE:
         return render_notice(request, page)
     if page.holds_traditional_knowledge:
-        return serve_case_study(request, page)  # its address (CaseStudyPage.get_url_parts): no redirect
+        return page.serve(request)  # its address (CaseStudyPage.get_url_parts): no redirect
     return redirect(page.url)

@@ -18,7 +18,6 @@ from ..exceptions import SharingNotAllowed
 from ..models import CaseStudyPage, LibraryPage
 from ..services import submission as services
 from ..submission_forms import CaseStudyForm, HolderReviewForm
-from .case_study import serve_case_study
 
 
 def _library_or_404(user, library_id: int) -> LibraryPage:
@@ -127,7 +126,7 @@ def preview(request, pk: int):
     page = _own_draft_or_404(request.user, pk)
     if page.live:
         return redirect(page.url)
-    return serve_case_study(request, page, preview=True)
+    return page.serve_preview(request, page.default_preview_mode)
 
 
 @login_required
@@ -184,4 +183,4 @@ def holder_review(request, pk: int):
 def holder_review_preview(request, pk: int):
     """The case study under review, as it will look, to its holder community's reviewers."""
     page, _task_state = _reviewable_or_404(request.user, pk)
-    return serve_case_study(request, page, preview=True)
+    return page.serve_preview(request, page.default_preview_mode)
