@@ -17,6 +17,7 @@ urlpatterns = [
     # Wagtail's reports without the traditional-knowledge items the editor may not read in full
     # (cop.library.admin_reports): before the admin's own URLs, at the same addresses.
     path("admin/reports/", include("cop.library.admin_reports")),
+    path("admin/", include("cop.library.admin_files")),  # and their documents and images, likewise
     path("admin/", include(wagtailadmin_urls)),
     # Files follow their pages: Wagtail documents through Wagtail's view (cop.wagtail_hooks checks who
     # may see them), images and everything else under MEDIA_URL through home.media, in every setting.

@@ -45,6 +45,16 @@ def hide_unreadable_tk_in_chooser(pages, request):
     return pages.exclude(pk__in=_unreadable_tk_pages(request.user))
 
 
+@hooks.register("construct_document_chooser_queryset")
+@hooks.register("construct_image_chooser_queryset")
+def hide_unreadable_tk_files_in_choosers(files, request):
+    """The files of TK items the editor may not read in full are not offered (cop.library.admin_files,
+    which also serves the documents and images listings)."""
+    from .admin_files import without_unreadable_files
+
+    return without_unreadable_files(files, request.user)
+
+
 class LibrarySafePageSearchView(PageSearchView):
     """The admin's page search leaves out the TK case studies the editor may not read in full, as the
     explorer and the chooser do: Wagtail's search view asks no hook, and its rows link to the page's own

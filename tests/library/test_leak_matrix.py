@@ -73,11 +73,11 @@ def notice_word(state):
     return f"ntc{state}"
 
 
-def _image():
+def _image(title):
     output = io.BytesIO()
     PILImage.new("RGB", (80, 60), (20, 120, 60)).save(output, format="PNG")
     return get_image_model().objects.create(
-        title="River", file=ImageFile(io.BytesIO(output.getvalue()), name="river.png")
+        title=title, file=ImageFile(io.BytesIO(output.getvalue()), name="river.png")
     )
 
 
@@ -91,7 +91,7 @@ class Item:
         tk = state not in ("public", "private")
         self.tk = tk
         self.ecosystem, self.shared = ecosystem, shared
-        self.image = _image()
+        self.image = _image(f"{word} river")
         self.page = make_case_study(
             library,
             title=f"{word.capitalize()} remedies of the river",
@@ -223,6 +223,16 @@ class Item:
             "admin_dashboard": reverse("wagtailadmin_home"),
             "admin_snippets": reverse("wagtailsnippets_cop_library_buildingblock:list"),
             "admin_snippet_edit": reverse("wagtailsnippets_cop_library_buildingblock:edit", args=[block.pk]),
+            "admin_documents": reverse("wagtaildocs:index"),
+            "admin_documents_results": reverse("wagtaildocs:index_results"),
+            "admin_documents_search_restricted": reverse("wagtaildocs:index") + f"?q={self.word}",
+            "admin_document_chooser": reverse("wagtaildocs_chooser:choose"),
+            "admin_document_chooser_results": reverse("wagtaildocs_chooser:choose_results"),
+            "admin_images": reverse("wagtailimages:index"),
+            "admin_images_results": reverse("wagtailimages:index_results"),
+            "admin_image_chooser": reverse("wagtailimages_chooser:choose"),
+            "admin_image_chooser_results": reverse("wagtailimages_chooser:choose_results"),
+            "admin_document_edit": reverse("wagtaildocs:edit", args=[self.document.pk]),
         }
 
 
