@@ -26,6 +26,7 @@ def healthz(request):
 def search(request):
     """Site search over the pages this visitor may read."""
     from cop.library import search as library_search
+    from cop.network.selectors import site_search as network_search
     from cop.permissions import visible_pages
     from cop.text import printable_text, search_words
 
@@ -34,10 +35,22 @@ def search(request):
     query = printable_text(request.GET.get("q", "")[:200]).strip()
     words = search_words(query)
     results = []
+    network_results = []
     if words:
         pages = library_search.exclude_hidden(request.user, visible_pages(request.user, Page.objects.live()))
         results = library_search.present(request.user, pages.specific().search(" ".join(words))[:50])
-    return render(request, "home/search.html", {"query": query, "results": results})
+        # People, organisations, needs and offers, each part only as this visitor may see it.
+        network_results = network_search(viewer=request.user, words=words)
+    return render(
+        request,
+        "home/search.html",
+        {
+            "query": query,
+            "results": results,
+            "network_results": network_results,
+            "total": len(results) + len(network_results),
+        },
+    )
 
 
 def _error(request, template, status, message):

@@ -510,3 +510,100 @@ def directory_export_rows(viewer):
     ids = list(practitioner_directory(viewer=viewer).values_list("pk", flat=True))
     for start in range(0, len(ids), EXPORT_CHUNK):
         yield from profile_views(viewer, ids[start : start + EXPORT_CHUNK])
+
+
+# SITE SEARCH ----
+
+SEARCH_LIMIT = 20
+
+
+@dataclass
+class SearchHit:
+    """One network result of the site search: only what the viewer may see of it."""
+
+    kind: str
+    title: str
+    url: str
+    summary: str = ""
+
+
+def _every_word(words: list[str], one_word) -> Q:
+    condition = Q()
+    for word in words:
+        condition &= one_word(word)
+    return condition
+
+
+def _organisation_name(view: ProfileView) -> str:
+    return view.organisation or (view.organisation_record.name if view.organisation_record else "")
+
+
+def site_search(*, viewer, words: list[str], limit: int = SEARCH_LIMIT) -> list[SearchHit]:
+    """Listed people, organisations and published needs and offers in which every word appears, in a
+    part the viewer may see (a hidden headline or organisation never matches, an opted-out person never
+    appears); each shown as the viewer sees it. A constant number of queries."""
+    from django.urls import reverse
+    from django.utils.text import Truncator
+
+    if not words:
+        return []
+    headline_seen = permissions.visible_part_q(viewer, "headline")
+    organisation_seen = permissions.visible_part_q(viewer, "organisation")
+
+    def person_word(word):
+        by_name = (
+            Q(display_name__icontains=word) | Q(first_name__icontains=word) | Q(last_name__icontains=word)
+        )
+        by_headline = Q(network_profile__headline__icontains=word) & headline_seen
+        by_organisation = (
+            Q(organisation__icontains=word) | Q(network_profile__organisation_record__name__icontains=word)
+        ) & organisation_seen
+        return by_name | by_headline | by_organisation
+
+    ids = list(
+        practitioner_directory(viewer=viewer)
+        .filter(_every_word(words, person_word))
+        .values_list("pk", flat=True)
+        .distinct()[:limit]
+    )
+    hits = [
+        SearchHit(
+            kind=_("Practitioner"),
+            title=view.name,
+            url=reverse("cop_network:profile", kwargs={"user_id": view.pk}),
+            summary=" · ".join(part for part in (view.headline, _organisation_name(view)) if part),
+        )
+        for view in profile_views(viewer, ids)
+    ]
+    organisations = Organisation.objects.filter(
+        _every_word(words, lambda word: Q(name__icontains=word) | Q(mission__icontains=word))
+    ).order_by(Lower("name"), "pk")[:limit]
+    hits += [
+        SearchHit(
+            kind=_("Organisation or network"),
+            title=organisation.name,
+            url=reverse("cop_network:organisation", kwargs={"organisation_id": organisation.pk}),
+            summary=Truncator(organisation.mission).words(30),
+        )
+        for organisation in organisations.only("pk", "name", "mission")
+    ]
+    for kind, label in (("need", _("Need for support")), ("offer", _("Offer of support"))):
+        items = (
+            _exchange_model(kind)
+            .objects.filter(status=ExchangeStatus.PUBLISHED)
+            .filter(
+                _every_word(words, lambda word: Q(title__icontains=word) | Q(description__icontains=word))
+            )
+            .only("pk", "title", "description")
+            .order_by("-created_at", "-pk")[:limit]
+        )
+        hits += [
+            SearchHit(
+                kind=label,
+                title=item.title,
+                url=reverse(f"cop_network:{kind}", kwargs={"item_id": item.pk}),
+                summary=Truncator(item.description).words(30),
+            )
+            for item in items
+        ]
+    return hits
