@@ -206,6 +206,8 @@ def _targets() -> dict:
     from forums.models import Board, Thread
 
     member = get_user_model().objects.get(email=MEMBER_EMAIL)
+    # A demo practitioner who shows most parts publicly (cop/network/demo.py), with a need and an offer.
+    person = get_user_model().objects.get(email="isabel.moreno@network.km4b.example")
     with translation.override("en"):
         community = CommunityPage.objects.get(slug="bench-generated-community-1")
         event = EventPage.objects.get(slug="bench-webinar-12")  # a weekly series of 20, site-wide
@@ -220,6 +222,7 @@ def _targets() -> dict:
             "calendar": "/en/events/",
             "event": event.get_url(),
             "network": "/en/network/",
+            "profile": f"/en/people/{person.pk}/",
             "search": "/en/search/?q=knowledge",
             "notifications": "/en/forums/notifications/",
             "library": "/en/case-studies/",
