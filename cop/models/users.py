@@ -95,4 +95,5 @@ class User(AbstractUser):
     def public_name(self) -> str:
         if self.is_former_member:
             return gettext("former member")
-        return self.display_name or self.get_full_name() or self.email.split("@", 1)[0]
+        # Never a part of the address: it is shown to others wherever the person is named.
+        return self.display_name or self.get_full_name() or gettext("member %(number)s") % {"number": self.pk}

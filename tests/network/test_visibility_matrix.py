@@ -162,7 +162,7 @@ def surface_directory_filters(client, world, level, viewer):
         "email": _listed(client, {"q": EMAIL.split("@")[0]}),
     }
     sees = viewer in SEES[level]
-    expected = {name: sees for name in found}
+    expected = dict.fromkeys(found, sees)
     expected.update(headline=False, bio=False, email=False)
     return found, expected
 
@@ -248,3 +248,32 @@ def test_visibility_matrix(client, world, surface, viewer, level):
     client.subject_pk = world["subject"].pk
     found, expected = SURFACES[surface](client, world, level, viewer)
     assert found == expected
+
+
+def test_former_member_leaves_no_trace_but_their_posts(client, world):
+    """A deleted account: profile 404, out of the directory, map and JSON; their need says "former member"."""
+    from cop.network.services.data_rights import account_delete
+
+    subject = world["subject"]
+    subject.set_password("matrix-password-1")
+    subject.save()
+    _set_level(world["profile"], "public")
+    account_delete(user=subject, password="matrix-password-1")
+    client.force_login(world["users"]["member"])
+    assert client.get(f"/en/people/{subject.pk}/").status_code == 404
+    assert client.get(f"/en/people/{subject.pk}/murmurations.json").status_code == 404
+    assert client.get(f"/en/people/{subject.pk}/photo/").status_code == 404
+    assert all(card.pk != subject.pk for card in client.get("/en/network/").context["cards"])
+    areas = client.get("/en/network/map/", {"layer": "practitioners"}).context["map"].areas
+    assert sum(area.count for area in areas if area.code == COUNTRY) == 0
+    text = _text(client.get(f"/en/network/organisations/{world['record'].pk}/"))
+    assert "Matrix Subject" not in text
+
+
+def test_a_person_without_a_name_is_not_shown_by_their_address(client, world):
+    """public_name's last fallback is the address's local part: no surface may show it."""
+    subject = world["subject"]
+    type(subject).objects.filter(pk=subject.pk).update(display_name="", first_name="", last_name="")
+    client.force_login(world["users"]["member"])
+    for address in ("/en/network/", f"/en/people/{subject.pk}/", f"/en/network/needs/{world['need'].pk}/"):
+        assert EMAIL.split("@")[0] not in client.get(address).content.decode(), address
