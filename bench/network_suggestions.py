@@ -1,4 +1,4 @@
-"""What explained match suggestions (cop.network.selectors.match_suggestions) cost for one need among
+"""What explained match suggestions (cop.network.matching.match_suggestions) cost for one need among
 10,000 published offers, beside the bare read of those offers' rows, in one process, same run.
 
 Builds a throwaway SQLite database (migrations, then 10,000 offers spread over the GBF targets,
@@ -135,8 +135,8 @@ def measure(rounds: int, offers: int) -> dict:
     call_command("migrate", verbosity=0)
     from django.db import connection
 
+    from cop.network.matching import match_suggestions
     from cop.network.models import Offer
-    from cop.network.selectors import match_suggestions
 
     need, seeker = build(offers)
 

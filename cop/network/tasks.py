@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from cop.mail import absolute_url, mail_send
 
+from .matching import match_participants
 from .models import ContactMessage, CuratedEntry, MatchMessage
-from .selectors import match_participants
 from .services.curated import claim_link_days, claim_token
 from .services.exchange import exchanges_expire
 

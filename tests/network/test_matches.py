@@ -10,8 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cop.network.exceptions import StaleTransition, TransitionRefused
+from cop.network.matching import match_suggestions
 from cop.network.models import ExchangeStatus, Match, MatchFeedback, MatchStatus, Organisation
-from cop.network.selectors import match_suggestions
 from cop.network.services.matches import match_transition
 from tests.factories import UserFactory
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .. import permissions, selectors
+from .. import matching, permissions, selectors
 from ..exceptions import NotModerator, NotYours
 from ..filters import ExchangeFilter
 from ..forms import InterestForm, ModerationForm, NeedForm, OfferForm
@@ -67,7 +67,7 @@ def exchange_detail(request, kind: str, item_id: int):
     other = "offer" if kind == "need" else "need"
     suggestions = []
     if item.status == ExchangeStatus.PUBLISHED and permissions.can_see_suggestions(request.user, item):
-        suggestions = selectors.match_suggestions(item, viewer=request.user)
+        suggestions = matching.match_suggestions(item, viewer=request.user)
     return render(
         request,
         "cop_network/exchange_detail.html",
@@ -213,5 +213,5 @@ def my_exchanges(request):
     return render(
         request,
         "cop_network/mine.html",
-        {**selectors.my_exchanges(request.user), "matches": selectors.my_matches(request.user)},
+        {**selectors.my_exchanges(request.user), "matches": matching.my_matches(request.user)},
     )

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from cop.markup import render_markdown
 
-from .. import permissions, selectors
+from .. import matching, permissions
 from ..exceptions import NotModerator
 from ..forms import MatchMessageForm, TransitionForm
 from ..services.matches import TRANSITIONS, match_agree_public, match_message_post, match_transition
@@ -20,7 +20,7 @@ from . import crumbs
 
 
 def _match_or_404(request, match_id: int):
-    match = selectors.match_detail(match_id)
+    match = matching.match_detail(match_id)
     if match is None or not permissions.can_see_match(request.user, match):
         raise Http404
     return match
@@ -95,8 +95,8 @@ def match_agree(request, match_id: int):
 def match_board(request):
     if not permissions.can_run_match(request.user):
         raise NotModerator()
-    return render(request, "cop_network/match_board.html", {"matches": selectors.match_board()})
+    return render(request, "cop_network/match_board.html", {"matches": matching.match_board()})
 
 
 def cooperations(request):
-    return render(request, "cop_network/cooperations.html", {"matches": selectors.completed_cooperations()})
+    return render(request, "cop_network/cooperations.html", {"matches": matching.completed_cooperations()})
