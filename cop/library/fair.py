@@ -1,6 +1,6 @@
 """FAIR metadata of the libraries: schema.org JSON-LD, Dublin Core meta tags, DataCite metadata (schema
-4.5, JSON and XML, built and validated by the `datacite` package) and the JSON and CSV exports of a
-library.
+4.5, JSON and XML, built and validated by the `datacite` package); the JSON and CSV exports of a
+library are in cop.library.exports.
 
 Machine metadata is given only for what an anonymous visitor may read in full (`is_public`: the one
 decision, cop.library.permissions, asked for an anonymous user): restricted traditional knowledge, a
@@ -10,20 +10,18 @@ Local Contexts labels and notices go into DataCite's rightsList as DataCite's gu
 Contexts asks (the label's name, its page on localcontexts.org, its code, the scheme "Local Contexts").
 """
 
-import csv
-import io
 import json
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from cop.mail import absolute_url
 
-from .models import BuildingBlock, CaseStudyPage, Label
-from .permissions import Access, access, library_items_for
+from .models import BuildingBlock, CaseStudyPage
+from .permissions import Access, access
 
 PUBLISHER = "KM4B Communities"
 SCHEMA_VERSION = "http://datacite.org/schema/kernel-4"
@@ -40,35 +38,6 @@ SPDX = {
     "cc-by-nc-nd-4.0": "CC-BY-NC-ND-4.0",
     "cc0-1.0": "CC0-1.0",
 }
-# Spreadsheet programs run a cell that starts with one of these as a formula (OWASP: CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-EXPORT_COLUMNS = (
-    "id",
-    "url",
-    "title",
-    "summary",
-    "library",
-    "country",
-    "region",
-    "place",
-    "scale",
-    "period_start",
-    "period_end",
-    "gbf_targets",
-    "ecosystems",
-    "stakeholder_groups",
-    "languages",
-    "organisations",
-    "source_community",
-    "attribution",
-    "licence",
-    "licence_url",
-    "doi",
-    "labels",
-    "building_blocks",
-    "citation",
-    "published",
-)
 
 
 def is_public(item) -> bool:
@@ -115,7 +84,7 @@ def citation(page) -> str:
     return f"{'; '.join(_authors(page))} ({_year(page)}). {page.title}. {page.library.title}, {PUBLISHER}. {where}"
 
 
-def _place(page) -> dict:
+def shown_place(page) -> dict:
     """Where, as precisely as an anonymous visitor may know it (for a public page: the place and
     coordinates unless it is sensitive, cop.library.permissions.may_see_location)."""
     precise = not page.location_sensitive
@@ -162,7 +131,7 @@ def _label_rights(labels) -> list[dict]:
 def case_study_datacite(page: CaseStudyPage) -> dict:
     """DataCite metadata (schema 4.5, as the `datacite` package's JSON) of a public case study."""
     with translation.override(settings.LANGUAGE_CODE):
-        place = _place(page)
+        place = shown_place(page)
         data = {
             "types": {"resourceTypeGeneral": "Text", "resourceType": "Case study"},
             "creators": [{"name": name, "nameType": "Organizational"} for name in _authors(page)],
@@ -257,7 +226,7 @@ def datacite_xml(data: dict) -> str:
 
 def case_study_json_ld(page: CaseStudyPage) -> dict:
     """schema.org Article of a public case study."""
-    place = _place(page)
+    place = shown_place(page)
     data = {
         "@context": "https://schema.org",
         "@type": ["CreativeWork", "Article"],
@@ -315,7 +284,7 @@ def json_ld_script(data: dict) -> str:
 
 def dublin_core(page: CaseStudyPage) -> list[tuple[str, str]]:
     """Dublin Core <meta name="DC.*"> pairs of a public case study."""
-    place = _place(page)
+    place = shown_place(page)
     pairs = [
         ("DC.title", page.title),
         *(("DC.creator", name) for name in _authors(page)),
@@ -388,114 +357,3 @@ def block_metadata(block: BuildingBlock) -> dict | None:
         "datacite_json": reverse("cop_library:block_datacite_json", args=[block.pk]),
         "datacite_xml": reverse("cop_library:block_datacite_xml", args=[block.pk]),
     }
-
-
-# EXPORTS ----
-
-
-def public_case_studies(library):
-    """The live case studies of `library` an anonymous visitor may read in full (a constant number of
-    queries), with what the export shows."""
-    queryset = CaseStudyPage.objects.live().child_of(library).order_by("path")
-    return (
-        library_items_for(AnonymousUser(), queryset, minimum=Access.FULL)
-        .select_related("consent", "region", "source_community", "locale")
-        .prefetch_related(
-            "gbf_targets",
-            "ecosystems",
-            "stakeholder_groups",
-            "languages",
-            Prefetch("labels", queryset=Label.objects.order_by("sort_order")),
-            "block_uses__block",
-        )
-    )
-
-
-def export_rows(library) -> list[dict]:
-    pages = list(public_case_studies(library))
-    used = {use.block_id for page in pages for use in page.block_uses.all()}
-    public_blocks = set(
-        library_items_for(
-            AnonymousUser(), BuildingBlock.objects.filter(pk__in=used), minimum=Access.FULL
-        ).values_list("pk", flat=True)
-    )
-    rows = []
-    for page in pages:
-        page._library = library
-        place = _place(page)
-        blocks = [use.block for use in page.block_uses.all() if use.block_id in public_blocks]
-        rows.append(
-            {
-                "id": page.pk,
-                "url": stable_url(page),
-                "title": page.title,
-                "summary": page.summary,
-                "library": library.title,
-                "country": place["country_code"],
-                "region": place["region"],
-                "place": place["place"],
-                "scale": page.scale,
-                "period_start": page.period_start.isoformat() if page.period_start else "",
-                "period_end": page.period_end.isoformat() if page.period_end else "",
-                "gbf_targets": [target.number for target in page.gbf_targets.all()],
-                "ecosystems": [ecosystem.slug for ecosystem in page.ecosystems.all()],
-                "stakeholder_groups": [group.slug for group in page.stakeholder_groups.all()],
-                "languages": [language.code for language in page.languages.all()],
-                "organisations": page.organisation_list,
-                "source_community": page.source_community.title if page.source_community_id else "",
-                "attribution": page.attribution,
-                "licence": page.licence,
-                "licence_url": page.licence_url,
-                "doi": page.doi,
-                "labels": [
-                    {"code": label.code, "name": label.name, "url": label_url(label)}
-                    for label in page.labels.all()
-                ],
-                "building_blocks": [stable_url(block) for block in blocks],
-                "citation": citation(page),
-                "published": page.first_published_at.isoformat() if page.first_published_at else "",
-            }
-        )
-    return rows
-
-
-def export_json(library) -> str:
-    return json.dumps(
-        {
-            "library": {"title": library.title, "url": absolute_url(library.url)},
-            "publisher": PUBLISHER,
-            "generated": timezone.now().isoformat(),
-            "case_studies": export_rows(library),
-        },
-        ensure_ascii=False,
-        indent=1,
-    )
-
-
-def csv_safe(value) -> str:
-    """A cell a spreadsheet shows as text: one starting like a formula gets a leading quote."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-def _cell(value) -> str:
-    if isinstance(value, list):
-        value = "; ".join(item["code"] if isinstance(item, dict) else str(item) for item in value)
-    return csv_safe(value)
-
-
-def export_csv(library) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(EXPORT_COLUMNS)
-    for row in export_rows(library):
-        writer.writerow([_cell(row[column]) for column in EXPORT_COLUMNS])
-    return out.getvalue()
-
-
-def library_is_public(library) -> bool:
-    """May an anonymous visitor read the library at all (the site-wide one, or a public community's)?"""
-    from cop import permissions as cop_permissions
-
-    community = library.community
-    return community is None or cop_permissions.can_view(AnonymousUser(), community)

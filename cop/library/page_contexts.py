@@ -4,7 +4,7 @@ its curated collections. LibraryPage's routes render them with its templates."""
 from django.http import Http404
 
 from cop import permissions as cop_permissions
-from cop.library import fair, permissions, selectors
+from cop.library import exports, permissions, selectors
 from cop.library.page_registry import LIBRARY_COLLECTION, LIBRARY_LISTING, provides
 
 
@@ -23,7 +23,7 @@ def library_listing(request, library) -> dict:
         "community": library.community,
         "breadcrumbs": _breadcrumbs(library),
         "may_share": permissions.may_share_in(request.user, library),
-        "public_export": fair.library_is_public(library),
+        "public_export": exports.library_is_public(library),
     }
 
 

@@ -10,7 +10,7 @@ import pytest
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from cop.library.fair import csv_safe
+from cop.library.exports import csv_safe
 from cop.library.models import Audience, BuildingBlock, CaseStudyBlockUse, Label
 from tests.factories import CommunityPageFactory
 from tests.library.conftest import make_case_study, make_library

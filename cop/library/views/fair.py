@@ -5,7 +5,7 @@ whoever asks, so that no restricted item has machine metadata and none reveals t
 
 from django.http import Http404, HttpResponse, JsonResponse
 
-from cop.library import fair, selectors
+from cop.library import exports, fair, selectors
 from cop.library.models import CaseStudyPage, LibraryPage
 
 
@@ -55,20 +55,20 @@ def block_datacite_xml(request, pk: int):
 def _exportable(library_id: int) -> LibraryPage:
     """A live library that an anonymous visitor may read (else it has nothing public to export)."""
     library = LibraryPage.objects.live().filter(pk=library_id).first()
-    if library is None or not fair.library_is_public(library):
+    if library is None or not exports.library_is_public(library):
         raise Http404
     return library
 
 
 def library_export_json(request, library_id: int):
     library = _exportable(library_id)
-    response = HttpResponse(fair.export_json(library), content_type="application/json; charset=utf-8")
+    response = HttpResponse(exports.export_json(library), content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="case-studies.json"'
     return response
 
 
 def library_export_csv(request, library_id: int):
     library = _exportable(library_id)
-    response = HttpResponse(fair.export_csv(library), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(exports.export_csv(library), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="case-studies.csv"'
     return response
