@@ -29,16 +29,19 @@ pytestmark = pytest.mark.django_db(transaction=True)
 CONNECT_QUERIES = 6
 # Room with the membership 1, presence row 1, last seq 1, presence summary 2 (the user is known already).
 SUBSCRIBE_QUERIES = 5
-# Presence removed (BEGIN, DELETE, COMMIT); nothing else.
-DISCONNECT_QUERIES = 3
+# Presence removed (BEGIN, DELETE, COMMIT), and at most the stream's presence summary (1): the leave is
+# told to the stream's processes, which count again after LIVE_PRESENCE_DEBOUNCE (0.05 s in tests), inside
+# this window when the machine is slow enough. An upper bound: the same with fifty rooms as with one.
+DISCONNECT_QUERIES = 4
 # A client coming back after seq 2: the events it missed, read with the last seq in the same trip.
 RESUME_EXTRA_QUERIES = 1
 
 
 @asynccontextmanager
-async def queries_counted(django_assert_num_queries, count: int):
-    """django_assert_num_queries(count) around part of a scenario run by async_to_sync."""
-    assertion = django_assert_num_queries(count)
+async def queries_counted(django_assert_num_queries, count: int, *, at_most=None):
+    """django_assert_num_queries(count) around part of a scenario run by async_to_sync (or, with
+    `at_most`, that assertion object for an upper bound: django_assert_max_num_queries)."""
+    assertion = (at_most or django_assert_num_queries)(count)
     await sync_to_async(assertion.__enter__)()
     yield
     await sync_to_async(assertion.__exit__)(None, None, None)
@@ -65,7 +68,9 @@ def data(request, site_home, public_community, member, facilitator):
     return rooms
 
 
-def test_connect_with_a_stream_costs_a_constant_number_of_queries(data, member, django_assert_num_queries):
+def test_connect_with_a_stream_costs_a_constant_number_of_queries(
+    data, member, django_assert_num_queries, django_assert_max_num_queries
+):
     room = data[0]
     session = session_cookie(member)
 
@@ -75,7 +80,9 @@ def test_connect_with_a_stream_costs_a_constant_number_of_queries(data, member, 
             assert (await ws.connect())[0]
             subscribed, _ = await receive_until(ws, "subscribed")
             presence, _ = await receive_until(ws, "presence")
-        async with queries_counted(django_assert_num_queries, DISCONNECT_QUERIES):
+        async with queries_counted(
+            django_assert_num_queries, DISCONNECT_QUERIES, at_most=django_assert_max_num_queries
+        ):
             await ws.disconnect()
         return subscribed, presence
 
