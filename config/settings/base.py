@@ -343,7 +343,10 @@ CELERY_BEAT_SCHEDULE["network-expire-needs-offers"] = {
 # LIBRARY ----
 # New access requests a person may send: {window: (seconds, requests)}.
 LIBRARY_ACCESS_REQUEST_RATE_LIMITS = {"hour": (3600, 5), "day": (86400, 20)}
-CELERY_BEAT_SCHEDULE["library-expire-consents"] = {"task": "cop.library.tasks.expire_consents", "schedule": 24 * 3600}
+CELERY_BEAT_SCHEDULE["library-expire-consents"] = {
+    "task": "cop.library.tasks.expire_consents",
+    "schedule": 24 * 3600,
+}
 
 # LOGGING ----
 LOG_FORMAT = env("LOG_FORMAT", default="text")
