@@ -1,11 +1,10 @@
 """What can go wrong in the forums, by name. Views turn these into a message and a 4xx status."""
 
-import math
-
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext_lazy
 
 from cop.errors import DomainError
+from cop.errors import RateLimited as RateLimitedBase
 
 
 class ForumError(DomainError):
@@ -51,20 +50,14 @@ class StaleEdit(ForumError):
     )
 
 
-class RateLimited(ForumError):
-    status = 429
+class RateLimited(ForumError, RateLimitedBase):
     default_message = _("You are posting too fast for a new account. Please wait a minute and try again.")
 
-    def __init__(self, message=None, *, retry_after: int | None = None):
-        # Formatted in the language active where it is raised (the request's).
-        if message is None and retry_after is not None:
-            minutes = max(1, math.ceil(retry_after / 60))
-            message = ngettext(
-                "You are posting too fast for a new account. Please wait %(minutes)d minute and try again.",
-                "You are posting too fast for a new account. Please wait %(minutes)d minutes and try again.",
-                minutes,
-            ) % {"minutes": minutes}
-        super().__init__(message, retry_after=retry_after)
+    wait_message = ngettext_lazy(
+        "You are posting too fast for a new account. Please wait %(minutes)d minute and try again.",
+        "You are posting too fast for a new account. Please wait %(minutes)d minutes and try again.",
+        "minutes",
+    )
 
 
 class AttachmentRejected(ForumError):

@@ -1,12 +1,10 @@
 """What can go wrong in the case-study libraries, by name (cop.errors: the edge shows the message with
 the status; views do not catch these except to show the message on a form they render again)."""
 
-import math
-
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext_lazy
 
-from cop.errors import DomainError
+from cop.errors import DomainError, RateLimited
 
 
 class LibraryError(DomainError):
@@ -99,19 +97,14 @@ class InvalidDate(LibraryError):
     default_message = _("Choose a date from today onwards.")
 
 
-class RequestRateLimited(LibraryError):
-    status = 429
+class RequestRateLimited(LibraryError, RateLimited):
     default_message = _("You have sent many access requests in a short time. Please wait and try again.")
 
-    def __init__(self, message=None, *, retry_after: int | None = None):
-        if message is None and retry_after is not None:
-            minutes = max(1, math.ceil(retry_after / 60))
-            message = ngettext(
-                "You have sent many access requests in a short time. Try again in %(minutes)d minute.",
-                "You have sent many access requests in a short time. Try again in %(minutes)d minutes.",
-                minutes,
-            ) % {"minutes": minutes}
-        super().__init__(message, retry_after=retry_after)
+    wait_message = ngettext_lazy(
+        "You have sent many access requests in a short time. Try again in %(minutes)d minute.",
+        "You have sent many access requests in a short time. Try again in %(minutes)d minutes.",
+        "minutes",
+    )
 
 
 class UploadRefused(LibraryError):

@@ -1,11 +1,9 @@
 """Refused actions of the practitioner network; the edge (cop.edge) shows their message and status."""
 
-import math
-
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext_lazy
 
-from cop.errors import DomainError, Forbidden
+from cop.errors import DomainError, Forbidden, RateLimited
 
 
 class NetworkError(DomainError):
@@ -16,19 +14,14 @@ class ContactRefused(Forbidden):
     default_message = _("This person does not accept messages through the contact form.")
 
 
-class ContactRateLimited(NetworkError):
-    status = 429
+class ContactRateLimited(NetworkError, RateLimited):
     default_message = _("You have sent many messages in a short time. Please wait and try again.")
 
-    def __init__(self, message=None, *, retry_after: int | None = None):
-        if message is None and retry_after is not None:
-            minutes = max(1, math.ceil(retry_after / 60))
-            message = ngettext(
-                "You have sent many messages in a short time. Please wait %(minutes)d minute and try again.",
-                "You have sent many messages in a short time. Please wait %(minutes)d minutes and try again.",
-                minutes,
-            ) % {"minutes": minutes}
-        super().__init__(message, retry_after=retry_after)
+    wait_message = ngettext_lazy(
+        "You have sent many messages in a short time. Please wait %(minutes)d minute and try again.",
+        "You have sent many messages in a short time. Please wait %(minutes)d minutes and try again.",
+        "minutes",
+    )
 
 
 class NotFocalPoint(Forbidden):
