@@ -94,6 +94,23 @@ class ClaimLinkExpired(NetworkError):
     default_message = _("This claim link has expired. Ask the network organisers to send you a new one.")
 
 
+class ClaimWrongAccount(Forbidden):
+    default_message = _(
+        "This link was sent to an address that belongs to another account. Sign in with that account "
+        "to claim the entry; nothing was changed."
+    )
+
+
+class ClaimRateLimited(NetworkError, RateLimited):
+    default_message = _("There were many requests in a short time. Please wait and try again.")
+
+    wait_message = ngettext_lazy(
+        "There were many requests in a short time. Please wait %(minutes)d minute and try again.",
+        "There were many requests in a short time. Please wait %(minutes)d minutes and try again.",
+        "minutes",
+    )
+
+
 class EntryAlreadyClaimed(NetworkError):
     status = 409
     default_message = _("This entry was already claimed and merged into an account.")

@@ -1,9 +1,12 @@
 """The practitioner network in the Wagtail admin, for organisers: organisations and networks (created
 here; their focal points edit them on the site), topics, needs, offers and matches."""
 
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
+from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views import chooser
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .models import Match, Need, Offer, Organisation, Topic
@@ -12,6 +15,53 @@ from .models import Match, Need, Offer, Organisation, Topic
 class OrmSearchViewSet(SnippetViewSet):
     # Not in the search index: searched with the ORM.
     search_backend_name = None
+
+
+class _ModelPermissionRequired:
+    """Wagtail's chooser views ask only for access to the admin: any admin user (a library editor)
+    could list drafts, submitted and rejected needs and offers, and private matches in the choosers.
+    These ask for a permission on the model, like the snippet's own list."""
+
+    def dispatch(self, request, *args, **kwargs):
+        policy = ModelPermissionPolicy(self.model_class)
+        if not policy.user_has_any_permission(request.user, ["add", "change", "delete", "view"]):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class PrivateChooseView(_ModelPermissionRequired, chooser.ChooseView):
+    pass
+
+
+class PrivateChooseResultsView(_ModelPermissionRequired, chooser.ChooseResultsView):
+    pass
+
+
+class PrivateChosenView(_ModelPermissionRequired, chooser.SnippetChosenView):
+    pass
+
+
+class PrivateChosenMultipleView(_ModelPermissionRequired, chooser.SnippetChosenMultipleView):
+    pass
+
+
+class PrivateChooserCreateView(_ModelPermissionRequired, chooser.SnippetCreateView):
+    pass
+
+
+class PrivateChooserViewSet(chooser.SnippetChooserViewSet):
+    choose_view_class = PrivateChooseView
+    choose_results_view_class = PrivateChooseResultsView
+    chosen_view_class = PrivateChosenView
+    chosen_multiple_view_class = PrivateChosenMultipleView
+    create_view_class = PrivateChooserCreateView
+
+
+class PrivateViewSet(OrmSearchViewSet):
+    """Needs and offers (not all public) and matches (private to their sides): choosers included,
+    only for those with a permission on the model."""
+
+    chooser_viewset_class = PrivateChooserViewSet
 
 
 class OrganisationViewSet(OrmSearchViewSet):
@@ -59,7 +109,7 @@ EXCHANGE_PANELS = [
 ]
 
 
-class NeedViewSet(OrmSearchViewSet):
+class NeedViewSet(PrivateViewSet):
     model = Need
     icon = "help"
     list_display = ["title", "status", "support_kind", "urgency", "created_at"]
@@ -68,7 +118,7 @@ class NeedViewSet(OrmSearchViewSet):
     panels = [*EXCHANGE_PANELS, FieldPanel("urgency")]
 
 
-class OfferViewSet(OrmSearchViewSet):
+class OfferViewSet(PrivateViewSet):
     model = Offer
     icon = "success"
     list_display = ["title", "status", "support_kind", "created_at"]
@@ -77,7 +127,7 @@ class OfferViewSet(OrmSearchViewSet):
     panels = EXCHANGE_PANELS
 
 
-class MatchViewSet(OrmSearchViewSet):
+class MatchViewSet(PrivateViewSet):
     model = Match
     icon = "link"
     list_display = ["need", "offer", "status", "updated_at"]

@@ -4,6 +4,7 @@ signed in with a new or an existing account, and the entry merges into that acco
 
 import hashlib
 import logging
+import math
 
 from django.conf import settings
 from django.core import signing
@@ -11,9 +12,17 @@ from django.db import transaction
 from django.utils import timezone
 
 from cop.commit import enqueue_after_commit
+from cop.ratelimit import rate_limit_hit
 
 from .. import permissions
-from ..exceptions import ClaimLinkExpired, ClaimLinkInvalid, EntryAlreadyClaimed, NotModerator
+from ..exceptions import (
+    ClaimLinkExpired,
+    ClaimLinkInvalid,
+    ClaimRateLimited,
+    ClaimWrongAccount,
+    EntryAlreadyClaimed,
+    NotModerator,
+)
 from ..models import CuratedEntry, Need, Offer, Profile
 
 logger = logging.getLogger(__name__)
@@ -21,6 +30,9 @@ logger = logging.getLogger(__name__)
 CLAIM_SALT = "cop_network.curated-claim"
 ENTRY_FIELDS = ("name", "email", "headline", "organisation", "organisation_record", "country", "bio")
 ENTRY_MANY = ("gbf_targets", "km_components", "topics", "languages")
+# Claim links sent to one entry's address: an organiser cannot flood the inbox of someone not on the
+# platform.
+INVITE_LIMITS = {"hour": (3600, 3), "day": (24 * 3600, 5)}
 
 
 def claim_link_days() -> int:
@@ -53,6 +65,21 @@ def entry_from_token(token: str) -> CuratedEntry:
     return entry
 
 
+def claim_refusal(entry: CuratedEntry, user) -> None:
+    """Raises when `user` may not claim `entry`: it was claimed already, or its address is a verified
+    address of another account (that account is the person's: they claim it signed in there)."""
+    from allauth.account.models import EmailAddress
+
+    if entry.is_claimed:
+        raise EntryAlreadyClaimed()
+    if (
+        EmailAddress.objects.filter(email__iexact=entry.email, verified=True)
+        .exclude(user_id=user.pk)
+        .exists()
+    ):
+        raise ClaimWrongAccount()
+
+
 def _require_organiser(user) -> None:
     if not permissions.can_curate(user):
         raise NotModerator()
@@ -80,6 +107,10 @@ def curated_entry_invite(*, by, entry: CuratedEntry) -> CuratedEntry:
     _require_organiser(by)
     if entry.is_claimed:
         raise EntryAlreadyClaimed()
+    limits = getattr(settings, "NETWORK_CLAIM_INVITE_RATE_LIMITS", INVITE_LIMITS)
+    wait = rate_limit_hit(f"network:curated-invite:{entry.pk}", limits)
+    if wait is not None:
+        raise ClaimRateLimited(retry_after=math.ceil(wait))
     entry.invited_at = timezone.now()
     entry.save(update_fields=["invited_at"])
     enqueue_after_commit("cop.network.tasks.send_curated_invitation", entry.pk)
@@ -101,11 +132,11 @@ def _fill(target, names_values: dict, log: list, label: str) -> list[str]:
 def curated_entry_claim(*, user, token: str) -> CuratedEntry:
     """Merges the entry the link names into `user`'s account: empty profile fields are filled from it,
     its vocabularies added, its organisation linked, the needs and offers posted for it become theirs.
-    What was done is kept in the entry's merge_log. A claimed entry cannot be claimed again."""
+    What was done is kept in the entry's merge_log. A claimed entry cannot be claimed again, nor one
+    whose address another account has verified."""
     entry = entry_from_token(token)
     entry = CuratedEntry.objects.select_for_update().get(pk=entry.pk)
-    if entry.is_claimed:
-        raise EntryAlreadyClaimed()
+    claim_refusal(entry, user)
     log: list = []
     account_filled = _fill(
         user,

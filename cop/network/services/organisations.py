@@ -1,14 +1,28 @@
 """Organisations and networks: edits by their focal points, and focal point claims."""
 
+import math
+
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from cop.ratelimit import rate_limit_hit
+
 from .. import permissions
-from ..exceptions import AlreadyFocalPoint, ClaimDecided, ClaimPending, NotFocalPoint, NotModerator
+from ..exceptions import (
+    AlreadyFocalPoint,
+    ClaimDecided,
+    ClaimPending,
+    ClaimRateLimited,
+    NotFocalPoint,
+    NotModerator,
+)
 from ..models import ClaimStatus, FocalPointClaim, Organisation
 
 ORGANISATION_FIELDS = ("name", "kind", "mission", "scope", "countries", "website", "feed_url")
 ORGANISATION_MANY = ("gbf_targets", "member_organisations")
+# Focal point requests per member (each is read by an organiser; a declined one may be asked again).
+CLAIM_LIMITS = {"hour": (3600, 5), "day": (24 * 3600, 10)}
 
 
 @transaction.atomic
@@ -34,6 +48,10 @@ def focal_point_claim_request(*, organisation: Organisation, user, message: str)
     """A member asks to become a focal point; organisers decide."""
     if permissions.is_focal_point(user, organisation):
         raise AlreadyFocalPoint()
+    limits = getattr(settings, "NETWORK_FOCAL_POINT_CLAIM_RATE_LIMITS", CLAIM_LIMITS)
+    wait = rate_limit_hit(f"network:focal-point-claim:{user.pk}", limits)
+    if wait is not None:
+        raise ClaimRateLimited(retry_after=math.ceil(wait))
     try:
         with transaction.atomic():
             return FocalPointClaim.objects.create(

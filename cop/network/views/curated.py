@@ -13,6 +13,7 @@ from ..exceptions import EntryAlreadyClaimed, NotModerator
 from ..forms import CuratedEntryForm
 from ..models import CuratedEntry
 from ..services.curated import (
+    claim_refusal,
     curated_entry_claim,
     curated_entry_create,
     curated_entry_invite,
@@ -65,9 +66,12 @@ def curated_invite(request, entry_id: int):
 
 def curated_claim(request, token: str):
     """The link from the invitation: shows what will be merged; signed-in, the person confirms.
-    A forged or mangled link is a 400, an expired one a 410, a claimed entry a 409 (refused page)."""
+    A forged or mangled link is a 400, an expired one a 410, a claimed entry a 409, signed in with
+    another account than the one holding the address a 403 (refused page)."""
     entry = entry_from_token(token)
-    if entry.is_claimed:
+    if request.user.is_authenticated:
+        claim_refusal(entry, request.user)
+    elif entry.is_claimed:
         raise EntryAlreadyClaimed()
     if request.method == "POST":
         if not request.user.is_authenticated:
