@@ -15,10 +15,10 @@ from cop import permissions as cop_permissions
 from cop.fragments import render_one, scope_changed, scope_versions
 from cop.sections import register_section
 from cop.site_sections import CACHED_SECTION_TEMPLATE, COMMUNITIES_SCOPE
+from events.fragments import EVENTS_SCOPE
 from events.models import EventPage, Occurrence
 from events.selectors import calendar as selectors
 
-EVENTS_SCOPE = "events"
 TEMPLATE = "events/sections/upcoming.html"
 
 

@@ -13,8 +13,8 @@ from cop.fragments import scope_changed
 from cop.models import CommunityPage, GBFTarget, Language
 from cop.signals import membership_ended
 from events import services
+from events.fragments import VOCABULARIES_SCOPE
 from events.models import EventPage
-from events.templatetags.events_tags import VOCABULARIES_SCOPE
 
 
 @receiver(page_published, sender=EventPage)

@@ -15,7 +15,6 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Page
 
-from cop import permissions as cop_permissions
 from cop.models import Visibility
 from events.models.choices import EventType
 from events.years import EARLIEST_YEAR, LATEST_YEAR
@@ -106,26 +105,33 @@ class EventIndexPage(RoutablePageMixin, Page):
         # Imported here, not above: the calendar's FilterSet (cop.filters) builds querysets when its class
         # is defined, which needs every app's models loaded, and this module is loaded with the models.
         from events.filters import CalendarFilter
+        from events.fragments import render_items, render_occurrences
         from events.selectors import calendar as calendar_selectors
+        from events.templatetags.events_tags import CALENDAR_PARAMETERS
 
         view = request.GET.get("view", "upcoming")
         view = view if view in VIEWS else "upcoming"
-        communities = list(
-            cop_permissions.readable_communities(request.user).only("pk", "title").order_by("title")
-        )
-        filterset = CalendarFilter(request.GET or None, user=request.user, communities=communities)
-        if invalid := filterset.invalid_labels():
+        communities = calendar_selectors.readable_communities(request.user)
+        # Without filter parameters the filter form is cached (events_tags.calendar_filters): the
+        # filter set is built only when it is rendered.
+        filtered = bool(set(request.GET) - CALENDAR_PARAMETERS)
+
+        def filter_set():
+            return CalendarFilter(request.GET or None, user=request.user, communities=communities)
+
+        filterset = filter_set() if filtered else None
+        if filterset is not None and (invalid := filterset.invalid_labels()):
             messages.warning(
                 request,
                 _("These filters are not valid and were ignored: %(filters)s.")
                 % {"filters": ", ".join(invalid)},
             )
-        filters = filterset.valid_values()
+        filters = filterset.valid_values() if filterset is not None else {}
         today = timezone.localdate()
         context = {
             "view": view,
             "filters": filterset,
-            "filter_form": filterset.form,
+            "filter_set": filter_set,
             "event_types": EventType.choices,
             "today": today,
             "current_tz": timezone.get_current_timezone_name(),
@@ -166,14 +172,20 @@ class EventIndexPage(RoutablePageMixin, Page):
                 request.user, filters, limit=31, offset=(page_number - 1) * 30
             )
             context.update(
-                occurrences=occurrences[:30],
+                list_html=render_occurrences(occurrences[:30]),
                 page_number=page_number,
                 next_query=_filter_query(request, page=str(page_number + 1))
                 if len(occurrences) > 30 and page_number < MAX_PAST_PAGES
                 else "",
             )
+        elif filters:
+            context["list_html"] = render_occurrences(
+                calendar_selectors.upcoming(request.user, filters, limit=40)
+            )
         else:
-            context["occurrences"] = calendar_selectors.upcoming(request.user, filters, limit=40)
+            entries = calendar_selectors.upcoming_listed(request.user, [c.pk for c in communities], limit=40)
+            statuses = calendar_selectors.registration_statuses(request.user, [e.pk for e in entries])
+            context["list_html"] = render_items(entries, statuses=statuses)
         context["view_queries"] = {name: _filter_query(request, view=name, page=None) for name in VIEWS}
         context["feed_url"] = _subscribable_feed_url(filters, communities)
         return self.render(request, context_overrides=context)

@@ -2,16 +2,23 @@
 events; each occurrence carries the viewer's registration."""
 
 import calendar as pycalendar
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from django.core.cache import cache
 from django.db.models import QuerySet, prefetch_related_objects
 from django.utils import timezone
 
+from cop import permissions as cop_permissions
+from cop.fragments import FRAGMENT_SECONDS, code_version, scope_versions
+from cop.site_sections import COMMUNITIES_SCOPE
 from events import permissions
 from events.filters import CalendarFilter
+from events.fragments import EVENTS_SCOPE, Listed, listed
 from events.models.occurrences import Occurrence
+from events.models.registration import ACTIVE, Registration
 from events.selectors.registrations import with_my_registrations
 
 
@@ -24,13 +31,13 @@ def occurrences_for(user, filters: Mapping | None = None) -> QuerySet:
     )
     if filters:
         qs = CalendarFilter(filters, qs, user=user).qs
-    return _for_lists(qs)
+    return for_lists(qs)
 
 
 # What the lists show and their fragments' keys name (events.templatetags.events_tags): Wagtail pages
 # are wide, and the event's and community's StreamFields are parsed (JSON into blocks) for every row
 # loaded, which cost more than the rest of a list's query. The event's languages, shown only inside
-# an item's cached fragment, are loaded for the items rendered anew (with_item_html's prepare).
+# an item's cached fragment, are loaded for the items rendered anew (events.fragments.render_items).
 _PAGE_FIELDS = ("title", "slug", "url_path", "path", "depth", "live", "content_type", "locale")
 _PAGE_FIELDS += ("latest_revision_id", "last_published_at")
 LIST_FIELDS = (
@@ -43,8 +50,71 @@ LIST_FIELDS = (
 )
 
 
-def _for_lists(qs: QuerySet) -> QuerySet:
+def for_lists(qs: QuerySet) -> QuerySet:
     return qs.select_related("event", "event__community").only(*LIST_FIELDS)
+
+
+@dataclass(frozen=True, slots=True)
+class ReadableCommunity:
+    pk: int
+    title: str
+    visibility: str
+
+
+def _data_key(name: str, *parts) -> str:
+    digest = hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:32]
+    return f"events-data:{name}:{code_version()}:{digest}"
+
+
+def readable_communities(user) -> list[ReadableCommunity]:
+    """The communities the calendar lets the user filter by (those they may read), by title: kept per
+    user (or for all anonymous visitors) and version of the "communities" scope, which every community
+    saved or deleted and every membership saved or deleted replaces (cop.site_sections)."""
+    superuser = bool(user.is_authenticated and user.is_superuser)
+    (version,) = scope_versions(COMMUNITIES_SCOPE)
+    key = _data_key("readable-communities", user.pk if user.is_authenticated else "", superuser, version)
+    communities = cache.get(key)
+    if communities is None:
+        rows = (
+            cop_permissions.readable_communities(user)
+            .order_by("title")
+            .values_list("pk", "title", "visibility")
+        )
+        communities = [ReadableCommunity(*row) for row in rows]
+        cache.set(key, communities, FRAGMENT_SECONDS)
+    return communities
+
+
+def upcoming_listed(user, community_ids, *, limit=40, now=None) -> list[Listed]:
+    """The next `limit` occurrences `user` may see, unfiltered, as list entries (events.fragments):
+    kept per set of communities the viewer may read (`community_ids`, readable_communities) and
+    versions of the "events" and "communities" scopes (every event, occurrence, community or
+    membership saved or deleted replaces them), and only until the first of them ends."""
+    now = now or timezone.now()
+    versions = scope_versions(EVENTS_SCOPE, COMMUNITIES_SCOPE)
+    key = _data_key("upcoming", *versions, limit, sorted(community_ids))
+    entries = cache.get(key)
+    if entries is None or any(entry.end_utc <= now for entry in entries[:1]):
+        qs = occurrences_for(user).filter(end_utc__gt=now).order_by("start_utc", "pk")
+        entries = listed(qs[:limit])
+        if entries:
+            seconds = int((entries[0].end_utc - now).total_seconds())
+            if seconds > 0:
+                cache.set(key, entries, min(seconds, FRAGMENT_SECONDS))
+        else:
+            cache.set(key, entries, FRAGMENT_SECONDS)
+    return entries
+
+
+def registration_statuses(user, occurrence_ids) -> dict[int, str]:
+    """The user's active registration status by occurrence, in one query (none for visitors)."""
+    if not user.is_authenticated or not occurrence_ids:
+        return {}
+    return dict(
+        Registration.objects.filter(
+            user=user, occurrence_id__in=occurrence_ids, status__in=ACTIVE
+        ).values_list("occurrence_id", "status")
+    )
 
 
 def upcoming(user, filters=None, *, now=None, limit=50) -> list[Occurrence]:
@@ -132,4 +202,4 @@ def community_upcoming(user, community, *, limit=5, now=None) -> list[Occurrence
         is_detached=False,
         is_cancelled=False,
     ).order_by("start_utc")
-    return list(_for_lists(qs)[:limit])
+    return list(for_lists(qs)[:limit])

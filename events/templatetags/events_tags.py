@@ -1,11 +1,11 @@
 from datetime import timedelta
 
 from django import template
-from django.db.models import prefetch_related_objects
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from cop.fragments import render_many, render_one, scope_versions
+from cop.fragments import render_one, scope_versions
+from events.fragments import VOCABULARIES_SCOPE, render_occurrences
 from events.timezones import zone
 from events.validation import EARLIEST_YEAR, LATEST_YEAR, year_in_range
 
@@ -61,58 +61,11 @@ def event_when(occurrence, event=None, compact=False):
     return {**when_info(occurrence, event), "compact": compact}
 
 
-def _item_parts(compact: bool, tz_name: str):
-    def parts(occ):
-        event, community = occ.event, occ.event.community
-        return (
-            compact,
-            tz_name,
-            occ.pk,
-            occ.start_utc.isoformat(),
-            occ.end_utc.isoformat(),
-            occ.is_cancelled,
-            event.pk,
-            event.latest_revision_id,
-            event.last_published_at,
-            event.url_path,
-            event.cancelled,
-            event.ical_sequence,
-            community.pk if community else None,
-            community.latest_revision_id if community else None,
-            community.last_published_at if community else None,
-        )
-
-    return parts
-
-
-def _load_languages(occurrences) -> None:
-    """The working languages of the events whose items are rendered anew, in one query (lists load
-    only what every item shows around its cached text: events.selectors.calendar.LIST_FIELDS)."""
-    events = {occ.event.pk: occ.event for occ in occurrences}
-    prefetch_related_objects(list(events.values()), "working_languages")
-    for occ in occurrences:
-        occ.event = events[occ.event_id]
-
-
 @register.simple_tag
-def with_item_html(occurrences, compact=False) -> str:
-    """Sets `item_html` on each occurrence: what its list item shows every viewer, cached per state of
-    the occurrence, its event and community, language and time zone (cop.fragments); the viewer's
-    own registration is rendered around it (events/includes/occurrence_item.html)."""
-    occurrences = list(occurrences)
-    tz_name = timezone.get_current_timezone_name()
-    bodies = render_many(
-        "events-occurrence-item",
-        occurrences,
-        parts=_item_parts(bool(compact), tz_name),
-        prepare=_load_languages,
-        render=lambda occ: render_to_string(
-            "events/includes/occurrence_item_body.html", {"occ": occ, "compact": compact}
-        ),
-    )
-    for occ, body in zip(occurrences, bodies, strict=True):
-        occ.item_html = body
-    return ""
+def occurrence_list(occurrences, compact=False) -> str:
+    """The `<ul>` of occurrences loaded by events.selectors.calendar: each item's text cached
+    (events.fragments.render_items), the viewer's own registration badge added after it."""
+    return render_occurrences(list(occurrences), compact=bool(compact))
 
 
 @register.filter
@@ -136,20 +89,26 @@ def answer_for(registration, question):
 # The calendar's own parameters: with no other, its filter form shows no value and is the same for
 # every viewer of a kind with the same communities.
 CALENDAR_PARAMETERS = frozenset({"view", "page", "month", "week"})
-VOCABULARIES_SCOPE = "vocabularies"
 
 
 @register.simple_tag(takes_context=True)
 def calendar_filters(context) -> str:
     """The calendar's filter form: its fields and their choices (communities, languages, GBF targets)
     cost more than the rest of the page, so without filters it is rendered once per view, kind of
-    viewer, the viewer's communities and version of the vocabularies (events.signals replaces it)."""
+    viewer, the viewer's communities and version of the vocabularies (events.signals replaces it).
+    `filters` is the calendar's filter set when filters were given; else `filter_set()` builds the
+    empty one, only when the form is rendered."""
     request = context["request"]
+    filterset = context["filters"]
 
     def render():
-        return render_to_string("events/includes/calendar_filters.html", context.flatten())
+        shown = filterset if filterset is not None else context["filter_set"]()
+        return render_to_string(
+            "events/includes/calendar_filters.html",
+            {**context.flatten(), "filters": shown, "filter_form": shown.form},
+        )
 
-    if context["filters"].is_active or set(request.GET) - CALENDAR_PARAMETERS:
+    if filterset is not None:
         return render()
     return render_one(
         "calendar-filters",

@@ -1,0 +1,132 @@
+"""The events' cached fragments and the scopes whose versions key them (cop.fragments).
+
+A calendar list item (`<li>` with the event's title, dates, badges and summary) is the same text for
+every viewer: it is cached per state of the occurrence, its event and community (what `item_parts`
+names), the vocabularies' version, language and time zone. The viewer's own registration badge is
+added after it, per request. A list is built from `Listed` entries, which carry only what the keys and
+the per-viewer bits need, so that a list kept in the cache (events.selectors.calendar.upcoming_listed)
+needs no page rows at all."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import prefetch_related_objects
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
+
+from cop.fragments import render_many, scope_versions
+from events.models.occurrences import Occurrence
+from events.models.registration import RegistrationStatus
+
+# Every event page or occurrence saved or deleted replaces it (events.sections).
+EVENTS_SCOPE = "events"
+# Languages and GBF targets saved or deleted (events.signals): the filter form and the items' languages.
+VOCABULARIES_SCOPE = "vocabularies"
+
+ITEM_TEMPLATE = "events/includes/calendar_item.html"
+
+
+@dataclass(frozen=True, slots=True)
+class Listed:
+    """An occurrence in a list: its id, when it ends, and its item fragment's key parts."""
+
+    pk: int
+    end_utc: datetime
+    parts: tuple
+
+
+def item_parts(occurrence) -> tuple:
+    """What an item shows, by state: the occurrence, its event and community (their revisions, the
+    event's address, cancellation and iCalendar sequence)."""
+    event = occurrence.event
+    community = event.community if event.community_id else None
+    return (
+        occurrence.pk,
+        occurrence.start_utc.isoformat(),
+        occurrence.end_utc.isoformat(),
+        occurrence.is_cancelled,
+        event.pk,
+        event.latest_revision_id,
+        event.last_published_at,
+        event.url_path,
+        event.cancelled,
+        event.ical_sequence,
+        community.pk if community else None,
+        community.latest_revision_id if community else None,
+        community.last_published_at if community else None,
+    )
+
+
+def listed(occurrences) -> list[Listed]:
+    """Occurrences loaded with events.selectors.calendar.LIST_FIELDS, as list entries."""
+    return [Listed(occ.pk, occ.end_utc, item_parts(occ)) for occ in occurrences]
+
+
+def _load(loaded: dict):
+    """Loads the occurrences to render anew (those not already at hand) with their events'
+    languages, in two queries."""
+
+    def prepare(entries):
+        from events.selectors.calendar import for_lists
+
+        wanted = [entry.pk for entry in entries if entry.pk not in loaded]
+        if wanted:
+            loaded.update((occ.pk, occ) for occ in for_lists(Occurrence.objects.filter(pk__in=wanted)))
+        occurrences = [loaded[entry.pk] for entry in entries]
+        events = {occ.event_id: occ.event for occ in occurrences}
+        prefetch_related_objects(list(events.values()), "working_languages")
+        for occ in occurrences:
+            occ.event = events[occ.event_id]
+
+    return prepare
+
+
+_BADGE = '\n  <p class="event-item__meta meta"><span class="badge badge--mine">{}</span></p>'
+
+
+def render_items(
+    entries: list[Listed],
+    *,
+    statuses: dict | None = None,
+    compact: bool = False,
+    loaded: dict | None = None,
+) -> SafeString:
+    """The `<ul>` of list items: each item's cached text, then the viewer's own registration badge
+    (`statuses`: occurrence id to registration status) outside it. `loaded`: occurrences already at
+    hand by id (the others are loaded when their item is rendered anew)."""
+    if not entries:
+        return mark_safe("")
+    statuses = statuses or {}
+    loaded = {} if loaded is None else loaded
+    tz_name = timezone.get_current_timezone_name()
+    (vocabularies,) = scope_versions(VOCABULARIES_SCOPE)
+    bodies = render_many(
+        "events-calendar-item",
+        entries,
+        parts=lambda entry: (compact, tz_name, vocabularies, *entry.parts),
+        prepare=_load(loaded),
+        render=lambda entry: render_to_string(ITEM_TEMPLATE, {"occ": loaded[entry.pk], "compact": compact}),
+    )
+    html = ['<ul class="event-list">']
+    for entry, body in zip(entries, bodies, strict=True):
+        html.append(body)
+        if status := statuses.get(entry.pk):
+            html.append(_BADGE.format(conditional_escape(RegistrationStatus(status).label)))
+        html.append("\n</li>")
+    html.append("</ul>")
+    return mark_safe("".join(html))  # noqa: S308 - our own fragments and an escaped label
+
+
+def render_occurrences(occurrences, *, compact: bool = False) -> SafeString:
+    """The list of occurrences already loaded (with `my_registration`, events.selectors.calendar)."""
+    statuses = {
+        occ.pk: occ.my_registration.status for occ in occurrences if getattr(occ, "my_registration", None)
+    }
+    return render_items(
+        listed(occurrences),
+        statuses=statuses,
+        compact=compact,
+        loaded={occ.pk: occ for occ in occurrences},
+    )
