@@ -116,6 +116,16 @@ class EntryAlreadyClaimed(NetworkError):
     default_message = _("This entry was already claimed and merged into an account.")
 
 
+class AccountDeleteRateLimited(NetworkError, RateLimited):
+    default_message = _("There were many attempts to delete this account. Please wait and try again.")
+
+    wait_message = ngettext_lazy(
+        "There were many attempts to delete this account. Please wait %(minutes)d minute and try again.",
+        "There were many attempts to delete this account. Please wait %(minutes)d minutes and try again.",
+        "minutes",
+    )
+
+
 class PasswordMismatch(NetworkError):
     status = 400
     default_message = _("The password is not right; your account was not deleted.")

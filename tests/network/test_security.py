@@ -400,3 +400,19 @@ def test_download_of_my_data_names_contacts_without_their_addresses(recipient):
     document = json.loads(as_user(sender).get("/en/me/data/download/").content)
     assert document["network"]["contact_messages"]["sent"][0]["to"] == "Lucía Fernández"
     assert recipient.email not in json.dumps(document)
+
+
+# DATA RIGHTS ----
+
+
+def test_password_guesses_on_delete_my_account_are_rate_limited(settings):
+    settings.NETWORK_ACCOUNT_DELETE_RATE_LIMITS = {"hour": (3600, 3)}
+    me = UserFactory()
+    client = as_user(me)
+    guesses = [client.post("/en/me/data/", {"password": f"guess {n}", "confirm": "on"}) for n in range(3)]
+    assert [response.status_code for response in guesses] == [400, 400, 400]
+    response = client.post("/en/me/data/", {"password": "correct horse battery staple", "confirm": "on"})
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) > 0 and "Please wait" in response.content.decode()
+    me.refresh_from_db()
+    assert me.is_active and not me.is_former_member

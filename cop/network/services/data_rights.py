@@ -5,18 +5,34 @@ anonymised: its address becomes <id>@former-member.invalid (cop.User.is_former_m
 addresses, groups); they leave their communities, and their event registrations end through events'
 own handlers."""
 
+import math
+
 from django.apps import apps
+from django.conf import settings
 from django.db import transaction
 
 from cop.models import Membership, MembershipStatus
 from cop.models.users import FORMER_MEMBER_DOMAIN
+from cop.ratelimit import rate_limit_hit
 from cop.services import membership_leave
 
-from ..exceptions import NoPasswordSet, PasswordMismatch
+from ..exceptions import AccountDeleteRateLimited, NoPasswordSet, PasswordMismatch
 from ..models import ExchangeStatus, FocalPointClaim, Need, Offer, Organisation, Profile
 from ..models.organisations import ClaimStatus
 
 OPEN_STATUSES = (ExchangeStatus.DRAFT, ExchangeStatus.SUBMITTED, ExchangeStatus.PUBLISHED)
+# Attempts per account: the form checks the password, so without a limit a taken-over session could
+# guess it there without end.
+DELETE_ATTEMPT_LIMITS = {"hour": (3600, 5), "day": (24 * 3600, 10)}
+
+
+def account_delete_attempt(*, user) -> None:
+    """Counts an attempt to delete `user`'s account (before its password is checked);
+    AccountDeleteRateLimited when there were too many."""
+    limits = getattr(settings, "NETWORK_ACCOUNT_DELETE_RATE_LIMITS", DELETE_ATTEMPT_LIMITS)
+    wait = rate_limit_hit(f"network:account-delete:{user.pk}", limits)
+    if wait is not None:
+        raise AccountDeleteRateLimited(retry_after=math.ceil(wait))
 
 
 @transaction.atomic

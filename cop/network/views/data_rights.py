@@ -20,7 +20,7 @@ from cop.personal_data import personal_data
 from .. import permissions, selectors
 from ..exceptions import NotModerator
 from ..forms import AccountDeleteForm
-from ..services.data_rights import account_delete
+from ..services.data_rights import account_delete, account_delete_attempt
 from . import crumbs
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -33,6 +33,8 @@ def _me_crumbs(title):
 @login_required
 def my_data(request):
     """What the platform holds about you: download it, or delete your account."""
+    if request.method == "POST":
+        account_delete_attempt(user=request.user)
     form = AccountDeleteForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         account_delete(user=request.user, password=form.cleaned_data["password"])
