@@ -9,5 +9,6 @@ class NetworkConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        # personal_data registers the network's part of "Download my data"; services queue tasks by name.
-        from . import personal_data, tasks  # noqa: F401
+        # personal_data registers the network's part of "Download my data"; services queue tasks by name;
+        # fragments connects the receivers that replace the cached cards' versions.
+        from . import fragments, personal_data, tasks  # noqa: F401

@@ -8,13 +8,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from cop import selectors as cop_selectors
 
-from .. import permissions, selectors
+from .. import fragments, permissions, selectors
 from ..exceptions import ContactRefused
 from ..filters import PractitionerFilter
 from ..forms import ContactForm, NetworkProfileForm
@@ -28,25 +29,48 @@ def _network_crumb():
     return (_("Network"), reverse("cop_network:directory"))
 
 
+# The directory's own parameter: with no other, its filter form shows no value (a cached fragment).
+DIRECTORY_PARAMETERS = frozenset({"page"})
+
+
 def directory(request):
-    """The practitioner directory: listed profiles, each card showing only what the viewer may see."""
-    filterset = PractitionerFilter(request.GET or None, viewer=request.user)
-    people = selectors.practitioner_directory(viewer=request.user, filters=request.GET)
-    page = Paginator(people.only("pk"), PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
+    """The practitioner directory: listed profiles, each card showing only what the viewer may see (each
+    card a fragment per state of its person and kind of viewer: cop.network.fragments). Without any
+    filter given, the filter form is the same for every viewer of a kind (a fragment too)."""
+    filterset = None
+    if set(request.GET) - DIRECTORY_PARAMETERS:
+        filterset = PractitionerFilter(request.GET, viewer=request.user)
+    people = selectors.practitioner_directory(viewer=request.user, filters=request.GET if filterset else None)
+    page = Paginator(people.only(*fragments.CARD_PERSON_FIELDS), PEOPLE_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     query = request.GET.copy()
     query.pop("page", None)
+
+    def render_filters(filterset):
+        return render_to_string(
+            "cop_network/includes/directory_filters.html",
+            {"form": filterset.form, "is_filtered": filterset.is_active()},
+            request=request,
+        )
+
+    if filterset is None:
+        filters_html = fragments.directory_filters(
+            request.user, lambda: render_filters(PractitionerFilter(None, viewer=request.user))
+        )
+    else:
+        filters_html = render_filters(filterset)
     return render(
         request,
         "cop_network/directory.html",
         {
-            "form": filterset.form,
+            "filters": filters_html,
             "page_obj": page,
-            "cards": selectors.directory_page(request.user, page.object_list),
-            "is_filtered": filterset.is_active(),
+            "cards": fragments.directory_cards(request.user, page.object_list),
             "querystring": query.urlencode(),
             "can_curate": permissions.can_curate(request.user),
         },
-        status=400 if filterset.is_bound and filterset.form.errors else 200,
+        status=400 if filterset is not None and filterset.form.errors else 200,
     )
 
 
@@ -57,20 +81,36 @@ def _visible_person(request, user_id: int):
     return person
 
 
+# What a profile page reads of the person itself on every request (the body is a cached fragment).
+PROFILE_PAGE_FIELDS = (
+    "pk",
+    "email",
+    "display_name",
+    "first_name",
+    "last_name",
+    "is_active",
+    "listed_in_directory",
+    "network_profile__accepts_contact",
+)
+
+
 def profile(request, user_id: int):
-    """A practitioner's profile, each part as its visibility allows; the e-mail address never."""
-    person = _visible_person(request, user_id)
-    view = selectors.profile_page(request.user, person)
+    """A practitioner's profile, each part as its visibility allows; the e-mail address never. The body
+    is cached per state of the person and kind of viewer (cop.network.fragments.profile_body)."""
+    person = get_object_or_404(
+        get_user_model().objects.select_related("network_profile").only(*PROFILE_PAGE_FIELDS), pk=user_id
+    )
+    if not permissions.can_see_profile(request.user, person):
+        raise Http404
     is_self = request.user.is_authenticated and request.user.pk == person.pk
+    can_contact = permissions.can_contact(request.user, person, profile_of(person))
     return render(
         request,
         "cop_network/profile.html",
         {
             "person": person,
-            "card": view,
+            "body": fragments.profile_body(request.user, person, is_self=is_self, can_contact=can_contact),
             "memberships": cop_selectors.profile_communities(request.user, person),
-            "is_self": is_self,
-            "can_contact": permissions.can_contact(request.user, person, view.profile),
             "breadcrumbs": crumbs(_network_crumb(), (person.public_name, "")),
         },
     )
