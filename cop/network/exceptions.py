@@ -24,6 +24,16 @@ class ContactRateLimited(NetworkError, RateLimited):
     )
 
 
+class InterestRateLimited(NetworkError, RateLimited):
+    default_message = _("You have opened many conversations in a short time. Please wait and try again.")
+
+    wait_message = ngettext_lazy(
+        "You have opened many conversations in a short time. Please wait %(minutes)d minute and try again.",
+        "You have opened many conversations in a short time. Please wait %(minutes)d minutes and try again.",
+        "minutes",
+    )
+
+
 class NotFocalPoint(Forbidden):
     default_message = _("Only the organisation's focal points may do this.")
 

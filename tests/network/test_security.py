@@ -402,6 +402,30 @@ def test_download_of_my_data_names_contacts_without_their_addresses(recipient):
     assert recipient.email not in json.dumps(document)
 
 
+# INTEREST ----
+
+
+def test_opening_conversations_is_rate_limited_and_an_open_one_stays_reachable(settings):
+    settings.NETWORK_INTEREST_RATE_LIMITS = {"hour": (3600, 2)}
+    me = UserFactory()
+    mine = make_exchange("need", me, title="My need")
+    offers = [make_exchange("offer", UserFactory(), title=f"Offer {n}") for n in range(3)]
+    client = as_user(me)
+
+    def interest(offer):
+        return client.post(
+            f"/en/network/offers/{offer.pk}/interest/", {"interest-mine": mine.pk, "interest-message": "Hi"}
+        )
+
+    assert [interest(offer).status_code for offer in offers[:2]] == [302, 302]
+    response = interest(offers[2])
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) > 0 and "Please wait" in response.content.decode()
+    assert Match.objects.count() == 2
+    assert interest(offers[0]).status_code == 302  # the conversation already open is not limited
+    assert MatchMessage.objects.filter(match__offer=offers[0]).count() == 2
+
+
 # DATA RIGHTS ----
 
 

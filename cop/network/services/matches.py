@@ -1,12 +1,23 @@
 """Matchmaking writes: "not relevant" feedback, expressing interest (a match with its private
 conversation), messages, the brokered workflow and agreeing to list a completed cooperation."""
 
+import math
+
+from django.conf import settings
 from django.db import transaction
 
 from cop.commit import enqueue_after_commit
+from cop.ratelimit import rate_limit_hit
 
 from .. import permissions
-from ..exceptions import NotASide, NotModerator, NotPublished, StaleTransition, TransitionRefused
+from ..exceptions import (
+    InterestRateLimited,
+    NotASide,
+    NotModerator,
+    NotPublished,
+    StaleTransition,
+    TransitionRefused,
+)
 from ..models import ExchangeStatus, Match, MatchFeedback, MatchMessage, MatchStatus
 
 # The brokered workflow: each step and where it may go next (closed from any open step).
@@ -18,6 +29,8 @@ TRANSITIONS = {
     MatchStatus.COMPLETED: set(),
     MatchStatus.CLOSED: set(),
 }
+# New conversations a member opens (each mails the other side), as the contact relay limits messages.
+INTEREST_LIMITS = {"hour": (3600, 10), "day": (24 * 3600, 30)}
 
 
 @transaction.atomic
@@ -29,11 +42,16 @@ def match_feedback_hide(*, user, need, offer) -> None:
 @transaction.atomic
 def match_express_interest(*, user, need, offer, message: str) -> Match:
     """Opens (or reopens) the private conversation between a need and an offer, from one of the user's
-    own published ones, with a first message."""
+    own published ones, with a first message. Opening new ones is rate-limited per member."""
     if not (permissions.is_side(user, need) or permissions.is_side(user, offer)):
         raise NotASide()
     if need.status != ExchangeStatus.PUBLISHED or offer.status != ExchangeStatus.PUBLISHED:
         raise NotPublished()
+    if not Match.objects.filter(need=need, offer=offer).exists():
+        limits = getattr(settings, "NETWORK_INTEREST_RATE_LIMITS", INTEREST_LIMITS)
+        wait = rate_limit_hit(f"network:interest:{user.pk}", limits)
+        if wait is not None:
+            raise InterestRateLimited(retry_after=math.ceil(wait))
     match, _created = Match.objects.get_or_create(need=need, offer=offer, defaults={"created_by": user})
     if message.strip():
         match_message_post(match=match, author=user, body=message)
