@@ -25,15 +25,17 @@ EVENTS_SCOPE = "events"
 # Languages and GBF targets saved or deleted (events.signals): the filter form and the items' languages.
 VOCABULARIES_SCOPE = "vocabularies"
 
-ITEM_TEMPLATE = "events/includes/calendar_item.html"
+ITEM_TEMPLATE = "events/includes/occurrence_item_body.html"
 
 
 @dataclass(frozen=True, slots=True)
 class Listed:
-    """An occurrence in a list: its id, when it ends, and its item fragment's key parts."""
+    """An occurrence in a list: its id, when it ends, whether it or its event is cancelled, and its
+    item fragment's key parts."""
 
     pk: int
     end_utc: datetime
+    cancelled: bool
     parts: tuple
 
 
@@ -61,7 +63,10 @@ def item_parts(occurrence) -> tuple:
 
 def listed(occurrences) -> list[Listed]:
     """Occurrences loaded with events.selectors.calendar.LIST_FIELDS, as list entries."""
-    return [Listed(occ.pk, occ.end_utc, item_parts(occ)) for occ in occurrences]
+    return [
+        Listed(occ.pk, occ.end_utc, occ.is_cancelled or occ.event.cancelled, item_parts(occ))
+        for occ in occurrences
+    ]
 
 
 def _load(loaded: dict):
@@ -83,6 +88,8 @@ def _load(loaded: dict):
     return prepare
 
 
+_OPEN = '<li class="event-item">'
+_OPEN_CANCELLED = '<li class="event-item is-cancelled">'
 _BADGE = '\n  <p class="event-item__meta meta"><span class="badge badge--mine">{}</span></p>'
 
 
@@ -93,8 +100,8 @@ def render_items(
     compact: bool = False,
     loaded: dict | None = None,
 ) -> SafeString:
-    """The `<ul>` of list items: each item's cached text, then the viewer's own registration badge
-    (`statuses`: occurrence id to registration status) outside it. `loaded`: occurrences already at
+    """The `<ul>` of list items: each item's cached text in its `<li>`, with the viewer's own
+    registration badge (`statuses`: occurrence id to registration status) outside it. `loaded`: occurrences already at
     hand by id (the others are loaded when their item is rendered anew)."""
     if not entries:
         return mark_safe("")
@@ -111,6 +118,7 @@ def render_items(
     )
     html = ['<ul class="event-list">']
     for entry, body in zip(entries, bodies, strict=True):
+        html.append(_OPEN_CANCELLED if entry.cancelled else _OPEN)
         html.append(body)
         if status := statuses.get(entry.pk):
             html.append(_BADGE.format(conditional_escape(RegistrationStatus(status).label)))

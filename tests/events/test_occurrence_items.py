@@ -1,4 +1,4 @@
-"""Event list items are cached per state of the occurrence and its event (events_tags.with_item_html):
+"""Event list items are cached per state of the occurrence and its event (events.fragments.render_items):
 an edit shows at once, and the viewer's own registration is theirs, not the cached text's."""
 
 import pytest
