@@ -337,6 +337,31 @@ def test_a_stale_step_by_a_second_organiser_is_409_and_loses_nothing(world, mode
     assert match.outcome == "Scope agreed" and match.report == "Call held."
 
 
+def test_an_edit_sent_after_the_moderator_published_it_is_409_and_keeps_the_decision(moderator):
+    author = UserFactory()
+    need = make_exchange("need", author, title="Seed banks", status=ExchangeStatus.SUBMITTED)
+    client = as_user(author)
+    form = client.get(f"/en/network/needs/{need.pk}/edit/")
+    assert form.status_code == 200
+    assert (
+        as_user(moderator).post(f"/en/network/needs/{need.pk}/moderate/", {"decision": "approve"}).status_code
+        == 302
+    )
+    data = {
+        "title": "Seed banks, edited",
+        "description": "More.",
+        "support_kind": "training",
+        "language": need.language_id,
+        "urgency": "high",
+        "submit": "1",
+    }
+    response = client.post(f"/en/network/needs/{need.pk}/edit/", data)
+    assert response.status_code == 409 and "reload the page" in response.content.decode()
+    need.refresh_from_db()
+    assert need.status == ExchangeStatus.PUBLISHED and need.moderated_by == moderator
+    assert need.title == "Seed banks"
+
+
 # CONTACT RELAY ----
 
 

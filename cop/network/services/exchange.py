@@ -33,8 +33,12 @@ def exchange_save(*, kind: str, author, values: dict, item=None, submit: bool = 
     """Creates (item None) or edits a need or an offer; `submit` sends it to moderation."""
     if item is None:
         item = _model(kind)(author=author)
-    elif not permissions.can_edit_exchange(author, item):
-        raise NotYours()
+    else:
+        # Read again, locked: a moderator's decision made since the form was shown is not overwritten.
+        item = type(item).objects.select_for_update().get(pk=item.pk)
+    if item.pk is not None and not permissions.can_edit_exchange(author, item):
+        # Its side, once it was published meanwhile (a moderator acted): say so, not "not yours".
+        raise WrongStatus() if permissions.is_side(author, item) else NotYours()
     if not permissions.can_post_for(author, values.get("organisation")):
         raise NotFocalPoint()
     own_fields = {model_field.name for model_field in item._meta.concrete_fields}

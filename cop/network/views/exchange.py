@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import matching, permissions, selectors
-from ..exceptions import NotModerator, NotYours
+from ..exceptions import NotModerator, NotYours, WrongStatus
 from ..filters import ExchangeFilter
 from ..forms import InterestForm, ModerationForm, NeedForm, OfferForm
 from ..models import ExchangeStatus, Need, Offer
@@ -112,7 +112,7 @@ def exchange_edit(request, kind: str, item_id: int | None = None):
     if item_id is not None:
         item = _item_or_404(request, kind, item_id)
         if not permissions.can_edit_exchange(request.user, item):
-            raise NotYours()
+            raise WrongStatus() if permissions.is_side(request.user, item) else NotYours()
     form = FORMS[kind](
         request.POST or None, instance=item, organisations=selectors.focal_organisations(request.user)
     )
