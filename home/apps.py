@@ -9,5 +9,6 @@ class HomeConfig(AppConfig):
     def ready(self):
         from . import (
             personal_data,  # noqa: F401  (forums, events and library in "Download my data")
+            search,  # noqa: F401  (the receivers that move the site search's version)
             sites,  # noqa: F401  (the receivers that move the sites' version)
         )

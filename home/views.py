@@ -5,7 +5,6 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
-from wagtail.models import Page
 
 from .health import run_checks
 
@@ -24,11 +23,12 @@ def healthz(request):
 
 
 def search(request):
-    """Site search over the pages this visitor may read."""
-    from cop.library import search as library_search
+    """Site search over the pages this visitor may find (home.search), then the network's people,
+    organisations, needs and offers, each part only as this visitor may see it."""
     from cop.network.selectors import site_search as network_search
-    from cop.permissions import visible_pages
     from cop.text import printable_text, search_words
+
+    from .search import page_results
 
     # Shown back as typed, less control characters; searched as words only (an unbalanced quote or a
     # NUL is not a syntax error of the full-text engine).
@@ -37,9 +37,7 @@ def search(request):
     results = []
     network_results = []
     if words:
-        pages = library_search.exclude_hidden(request.user, visible_pages(request.user, Page.objects.live()))
-        results = library_search.present(request.user, pages.specific().search(" ".join(words))[:50])
-        # People, organisations, needs and offers, each part only as this visitor may see it.
+        results = page_results(request, " ".join(words))
         network_results = network_search(viewer=request.user, words=words)
     return render(
         request,

@@ -1,4 +1,4 @@
-"""Library items in the site search (home.views.search), through the one decision.
+"""Library items in the site search (home.search), through the one decision.
 
 The search index itself never holds restricted words: a case study or building block with traditional
 knowledge is indexed with its consent's notice title and summary only (CaseStudyPage.search_text).
@@ -22,26 +22,23 @@ def exclude_hidden(user, pages):
     return pages.exclude(pk__in=hidden)
 
 
-def present(user, results) -> list:
-    """The results, with `library_notice` set on the case studies `user` may see only by their notice:
-    {"title", "summary", "url"}. One query, whatever the number of results."""
-    results = list(results)
-    ids = [result.pk for result in results if isinstance(result, CaseStudyPage)]
-    if not ids:
-        return results
-    notices = {
-        page.pk: page
-        for page in _levels(user)
-        .filter(pk__in=ids, library_access=Access.NOTICE.value)
-        .select_related("consent")
+def _notice(page) -> dict:
+    consent = page.consent
+    return {
+        "title": consent.notice_title,
+        "summary": consent.notice_summary,
+        "url": reverse("cop_library:item", args=[page.pk]),
     }
-    for result in results:
-        page = notices.get(result.pk)
-        if page is not None:
-            consent = page.consent
-            result.library_notice = {
-                "title": consent.notice_title,
-                "summary": consent.notice_summary,
-                "url": reverse("cop_library:item", args=[page.pk]),
-            }
-    return results
+
+
+def shown(user, ids) -> dict[int, dict]:
+    """What `user` may see of each of these case studies, by id, the HIDDEN ones left out:
+    {"page": the CaseStudyPage} when read in full, {"notice": {"title", "summary", "url"}} when seen
+    by its notice only. Decided for this call, never kept; one query, whatever the number of ids."""
+    if not ids:
+        return {}
+    pages = _levels(user).filter(pk__in=ids, library_access__gt=Access.HIDDEN.value).select_related("consent")
+    return {
+        page.pk: {"notice": _notice(page)} if page.library_access == Access.NOTICE.value else {"page": page}
+        for page in pages
+    }
