@@ -1,13 +1,15 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.i18n import JavaScriptCatalog
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
+from wagtail.urls import serve_pattern
 
 from home import media as home_media
+from home import sites as home_sites
 from home import views as home_views
 
 urlpatterns = [
@@ -17,7 +19,6 @@ urlpatterns = [
     # Wagtail's reports without the traditional-knowledge items the editor may not read in full
     # (cop.library.admin_reports): before the admin's own URLs, at the same addresses.
     path("admin/reports/", include("cop.library.admin_reports")),
-    path("admin/", include("cop.library.admin_files")),  # and their documents and images, likewise
     path("admin/", include(wagtailadmin_urls)),
     # Files follow their pages: Wagtail documents through Wagtail's view (cop.wagtail_hooks checks who
     # may see them), images and everything else under MEDIA_URL through home.media, in every setting.
@@ -36,8 +37,10 @@ urlpatterns += i18n_patterns(
     path("forums/", include("forums.urls")),
     path("events/", include("events.urls")),
     path("library/", include("cop.library.urls")),
-    # Wagtail serves the page tree: keep it last.
-    path("", include(wagtail_urls)),
+    # Wagtail serves the page tree: keep it last. Its page view is given the page from the route table
+    # (home.sites.serve: one query instead of one or two per level of the path).
+    path("", include([url for url in wagtail_urls.urlpatterns if url.name != "wagtail_serve"])),
+    re_path(serve_pattern, home_sites.serve, name="wagtail_serve"),
     prefix_default_language=True,
 )
 

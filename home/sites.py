@@ -1,30 +1,52 @@
-"""Which Wagtail site answers a request, looked up once per process and host instead of once per page.
+"""Which Wagtail site and page answer a request, looked up once per process instead of once per page.
 
 Wagtail finds the site of every page request with a query (hostname, port, default site, the root
 page joined), which cost about a millisecond of each page's CPU. `WagtailSiteMiddleware` keeps the
 answer per process, host and port under the version of the "wagtail-sites" scope (cop.fragments): a
 site saved or deleted, or a site's root page saved, moved or deleted, replaces the version, and every
 process looks the site up again. Each request gets its own copies of the site and its root page, so
-nothing a request caches on them (Wagtail's `specific`) is seen by another."""
+nothing a request caches on them (Wagtail's `specific`) is seen by another.
+
+Wagtail then routes the path one level at a time (a query for each child and one for each page's
+specific row), and checks the view restrictions of the page and its ancestors (two more queries): on
+the site home three statements, on a community's home six. `serve` keeps, per process, site root and
+path, which page a plain route found (its id and class) and the ids of the view restrictions that
+apply to it, under the version of the "wagtail-pages" scope, which any page saved (published,
+unpublished, its slug changed...), moved or deleted, or any view restriction saved or deleted, replaces
+at once and again after commit. A request then reads its page in one query; the restrictions are still
+checked against each request by Wagtail's own hook (a page with none needs no query). Routes that
+Wagtail resolves to a sub-route of a page (RoutablePageMixin) or through a page class with its own
+`route` are not kept: Wagtail routes them every time."""
 
 import copy
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from wagtail.models import Page, Site
-from wagtail.signals import post_page_move
+from django.utils import translation
+from wagtail import views as wagtail_views
+from wagtail.contrib.routable_page.models import RoutablePageMixin
+from wagtail.models import Page, PageViewRestriction, Site
+from wagtail.signals import page_unpublished, post_page_move
+from wagtail.url_routing import RouteResult
 
 from cop.fragments import scope_changed, scope_versions
 
 SITES_SCOPE = "wagtail-sites"
+PAGES_SCOPE = "wagtail-pages"
+ROUTES_KEPT = 5000  # per process; beyond it the table starts again (each entry is a few ids)
 
 # (hostname, port) -> (scope version, site or None); replaced whole when the version moves.
 _FOUND: dict[tuple, tuple] = {}
+# The pages version the route table was filled under, and (root page id, language, path) ->
+# (page class, page id, view restriction ids).
+_ROUTES: dict = {"version": None, "routes": {}}
+_PLAIN_ROUTES = (Page.route, RoutablePageMixin.route)
 
 
 def site_for_request(request) -> Site | None:
     """The request's Wagtail site (Site.find_for_request's answer), a fresh copy for this request."""
-    (version,) = scope_versions(SITES_SCOPE)
+    version, pages_version = scope_versions(SITES_SCOPE, PAGES_SCOPE)
+    request._km4b_pages_version = pages_version
     key = (request._get_raw_host(), request.get_port())
     found = _FOUND.get(key)
     if found is None or found[0] != version:
@@ -51,18 +73,80 @@ class WagtailSiteMiddleware:
         return self.get_response(request)
 
 
+def serve(request, path):
+    """Wagtail's page view (`wagtail_serve`), given the page from the route table when it holds it."""
+    site = getattr(request, "_wagtail_site", None)
+    version = getattr(request, "_km4b_pages_version", None)
+    if site is not None and version is not None and not hasattr(request, "_wagtail_route_for_request"):
+        if _ROUTES["version"] != version:
+            _ROUTES["version"], _ROUTES["routes"] = version, {}
+        key = (site.root_page_id, translation.get_language(), path)
+        known = _ROUTES["routes"].get(key)
+        page = _known_page(known) if known is not None else None
+        if page is not None:
+            request._wagtail_route_for_request = RouteResult(page)
+            _give_restrictions(page, known[2])
+        else:
+            found = _route(request, site, path)
+            if found is not None and _ROUTES["version"] == version:
+                if len(_ROUTES["routes"]) >= ROUTES_KEPT:
+                    _ROUTES["routes"] = {}
+                _ROUTES["routes"][key] = found
+    return wagtail_views.serve(request, path)
+
+
+def _known_page(known: tuple) -> Page | None:
+    model, page_id, _restrictions = known
+    pages = list(model.objects.filter(pk=page_id))
+    return pages[0] if pages and pages[0].live else None
+
+
+def _give_restrictions(page: Page, restriction_ids: tuple) -> None:
+    """Wagtail's view-restriction hook asks the page for the restrictions of it and its ancestors: the
+    table's ids, read (with their groups, as Wagtail reads them) only when there are some."""
+    if restriction_ids:
+        page.get_view_restrictions = lambda: PageViewRestriction.objects.filter(pk__in=restriction_ids)
+    else:
+        page.get_view_restrictions = PageViewRestriction.objects.none
+
+
+def _route(request, site: Site, path: str) -> tuple | None:
+    """Routes the request Wagtail's way; returns the table entry when the route is a plain one: the page
+    itself (no sub-route arguments), reached by its slugs through pages routing their children the
+    default way."""
+    result = Page.route_for_request(request, path)
+    if result is None or result.args or result.kwargs:
+        return None
+    page = result.page
+    root = site.root_page
+    if page.url_path != root.url_path + path or type(page).route is not Page.route:
+        return None
+    ancestor_paths = [page.path[:end] for end in range(len(root.path), len(page.path), page.steplen)]
+    ancestors = Page.objects.filter(path__in=ancestor_paths).specific(defer=True)
+    if any(type(ancestor).route not in _PLAIN_ROUTES for ancestor in ancestors):
+        return None
+    restriction_ids = tuple(page.get_view_restrictions().values_list("pk", flat=True))
+    return type(page), page.pk, restriction_ids
+
+
 @receiver(post_save, sender=Site, dispatch_uid="home_sites_site_saved")
 @receiver(post_delete, sender=Site, dispatch_uid="home_sites_site_deleted")
 def sites_changed(sender, **kwargs):
-    scope_changed(SITES_SCOPE)
+    scope_changed(SITES_SCOPE, PAGES_SCOPE)
 
 
 @receiver(post_save, dispatch_uid="home_sites_page_saved")
 @receiver(post_delete, dispatch_uid="home_sites_page_deleted")
 @receiver(post_page_move, dispatch_uid="home_sites_page_moved")
-def root_page_changed(sender, instance, **kwargs):
-    if isinstance(instance, Page) and _is_site_root(instance):
-        scope_changed(SITES_SCOPE)
+@receiver(page_unpublished, dispatch_uid="home_sites_page_unpublished")
+def page_changed(sender, instance, **kwargs):
+    if isinstance(instance, Page):
+        if _is_site_root(instance):
+            scope_changed(SITES_SCOPE, PAGES_SCOPE)
+        else:
+            scope_changed(PAGES_SCOPE)
+    elif isinstance(instance, PageViewRestriction):
+        scope_changed(PAGES_SCOPE)
 
 
 def _is_site_root(page: Page) -> bool:

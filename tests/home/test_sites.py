@@ -55,3 +55,77 @@ def test_a_changed_root_page_is_seen_at_once(client, site_home):
     site_home.save_revision().publish()
     assert "Welcome, practitioners" in client.get("/en/").content.decode()
     assert site_for_request(_request()).root_page.title == "Welcome, practitioners"
+
+
+# The route table (home.sites.serve): a page found once per process and path, under the version that
+# any page or view restriction change replaces.
+
+
+def _community_client(client):
+    from tests.factories import CommunityPageFactory
+
+    community = CommunityPageFactory(title="Seed keepers", slug="seed-keepers")
+    url = "/en/communities/seed-keepers/"
+    assert client.get(url).status_code == 200
+    return community, url
+
+
+def test_a_known_route_costs_one_query_for_the_page(client, site_home):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _community, url = _community_client(client)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    sql = [q["sql"] for q in queries]
+    # The community's row joined to its page row; no walk through the tree, no restriction lookup.
+    assert len([s for s in sql if 'FROM "cop_communitypage" INNER JOIN "wagtailcore_page"' in s]) == 1
+    assert not [s for s in sql if 'FROM "wagtailcore_page"' in s or "wagtailcore_pageviewrestriction" in s]
+
+
+def test_a_published_change_and_a_new_slug_are_seen_at_once(client, site_home):
+    community, url = _community_client(client)
+    community.title = "Seed savers"
+    community.slug = "seed-savers"
+    community.save_revision().publish()
+    assert client.get(url).status_code == 404
+    response = client.get("/en/communities/seed-savers/")
+    assert response.status_code == 200 and "Seed savers" in response.content.decode()
+
+
+def test_an_unpublished_page_is_gone_at_once(client, site_home):
+    community, url = _community_client(client)
+    community.unpublish()
+    assert client.get(url).status_code == 404
+    community.save_revision().publish()
+    assert client.get(url).status_code == 200
+
+
+def test_a_deleted_page_is_gone_at_once(client, site_home):
+    community, url = _community_client(client)
+    community.delete()
+    assert client.get(url).status_code == 404
+
+
+def test_a_moved_page_answers_at_its_new_address_at_once(client, site_home):
+    community, url = _community_client(client)
+    section = site_home.add_child(instance=Page(title="Archive", slug="archive"))
+    community.move(section, pos="last-child")
+    old = client.get(url)  # Wagtail's redirect from the old address, not the page from the table
+    assert old.status_code in (301, 404) and old.get("Location", "/en/archive/seed-keepers/") == (
+        "/en/archive/seed-keepers/"
+    )
+    assert client.get("/en/archive/seed-keepers/").status_code == 200
+
+
+def test_a_view_restriction_applies_at_once_and_its_removal_too(client, site_home):
+    from wagtail.models import PageViewRestriction
+
+    community, url = _community_client(client)
+    restriction = PageViewRestriction.objects.create(page=community, restriction_type="login")
+    assert client.get(url).status_code == 302  # to the log-in page
+    restriction.delete()
+    assert client.get(url).status_code == 200
+    index = community.get_parent()
+    PageViewRestriction.objects.create(page=index, restriction_type="login")  # on an ancestor
+    assert client.get(url).status_code == 302
