@@ -14,7 +14,9 @@ What a card or profile body shows of a person depends on three things, and its k
   member, or the person themselves), which decide each part's presence; the rest of the viewer's state
   (may write, is it me) is named in the key where a fragment shows it.
 
-The language and the code version are in every key (cop.fragments.fragment_key)."""
+The language and the code version are in every key (cop.fragments.fragment_key). Other apps name a
+person's version too (events' speaker cards import person_scope while models load): the selectors are
+imported where they are used."""
 
 from dataclasses import dataclass
 
@@ -23,13 +25,26 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.template.loader import render_to_string
 
-from cop.fragments import render_many, render_one, scope_changed, scope_versions
-from cop.models import CountryRegion, GBFTarget, KMComponent, Language, Region, StakeholderGroup
+from wagtail.models import Site
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from . import permissions, selectors
+from cop.fragments import render_many, render_one, scope_changed, scope_versions
+from cop.models import (
+    CommunityPage,
+    CountryRegion,
+    GBFTarget,
+    KMComponent,
+    Language,
+    Membership,
+    Region,
+    StakeholderGroup,
+)
+
+from . import permissions
 from .models import Organisation, Profile, Topic
 
 VOCABULARIES_SCOPE = "network-vocabularies"
+COMMUNITIES_SCOPE = "network-communities"
 
 
 def person_scope(person_id) -> str:
@@ -65,6 +80,8 @@ def directory_cards(viewer, people) -> list[Card]:
     fragment of its person's version, the vocabularies' version and the viewer's levels for them.
     Two cache round trips for the versions and the cards; the people not cached are loaded in one go
     (selectors.profile_views) and rendered."""
+    from . import selectors
+
     people = list(people)
     *person_versions, vocabularies = scope_versions(
         *(person_scope(person.pk) for person in people), VOCABULARIES_SCOPE
@@ -111,6 +128,8 @@ def profile_body(viewer, person, *, is_self: bool, can_contact: bool) -> str:
     fragment of the person's version, the vocabularies' version, the viewer's levels for the person,
     and whether the viewer is the person and may write to them."""
 
+    from . import selectors
+
     def render():
         card = selectors.profile_page(viewer, person)
         return render_to_string(
@@ -125,6 +144,39 @@ def profile_body(viewer, person, *, is_self: bool, can_contact: bool) -> str:
         levels_key(viewer, person),
         is_self,
         can_contact,
+        render=render,
+    )
+
+
+def profile_communities(request, person) -> str:
+    """A profile page's list of the person's communities that the viewer may read (cop.selectors.
+    profile_communities decides). Which those are depends on the viewer's own memberships, so the key
+    names the viewer (the same for every visitor not signed in, and for every superuser, who read all),
+    and the version of all memberships and communities, replaced when any is saved, deleted, published,
+    unpublished or moved, or a site changes (the addresses)."""
+    from cop import selectors as cop_selectors
+
+    viewer = request.user
+    if not viewer.is_authenticated:
+        kind = "anonymous"
+    elif viewer.is_superuser:
+        kind = "superuser"
+    else:
+        kind = f"user:{viewer.pk}"
+
+    def render():
+        return render_to_string(
+            "cop_network/includes/profile_communities.html",
+            {"memberships": cop_selectors.profile_communities(viewer, person)},
+            request=request,
+        )
+
+    return render_one(
+        "network-profile-communities",
+        person.pk,
+        kind,
+        request.get_host(),
+        *scope_versions(COMMUNITIES_SCOPE),
         render=render,
     )
 
@@ -200,3 +252,19 @@ for _model in VOCABULARY_MODELS:
             sender=_model,
             dispatch_uid=f"cop_network_vocabulary_{_model._meta.label_lower}_{_what}",
         )
+
+
+# What changes the communities listed on profiles ----
+
+
+@receiver(post_save, sender=Membership, dispatch_uid="cop_network_communities_membership_saved")
+@receiver(post_delete, sender=Membership, dispatch_uid="cop_network_communities_membership_deleted")
+@receiver(post_save, sender=CommunityPage, dispatch_uid="cop_network_communities_page_saved")
+@receiver(post_delete, sender=CommunityPage, dispatch_uid="cop_network_communities_page_deleted")
+@receiver(page_published, sender=CommunityPage, dispatch_uid="cop_network_communities_published")
+@receiver(page_unpublished, sender=CommunityPage, dispatch_uid="cop_network_communities_unpublished")
+@receiver(post_page_move, dispatch_uid="cop_network_communities_page_moved")
+@receiver(post_save, sender=Site, dispatch_uid="cop_network_communities_site_saved")
+@receiver(post_delete, sender=Site, dispatch_uid="cop_network_communities_site_deleted")
+def communities_changed(sender, **kwargs):
+    scope_changed(COMMUNITIES_SCOPE)

@@ -199,3 +199,34 @@ def test_profile_page_query_count_is_constant(member, subject, django_assert_max
     member.get(url)
     with django_assert_max_num_queries(warm_count):
         member.get(url)
+
+
+def test_the_communities_on_a_profile_change_at_once(client, subject, site_home):
+    from tests.factories import CommunityPageFactory, MembershipFactory
+
+    open_community = CommunityPageFactory(title="Community-open")
+    closed_community = CommunityPageFactory(title="Community-closed", visibility="members")
+    membership = MembershipFactory(user=subject, community=open_community)
+    MembershipFactory(user=subject, community=closed_community)
+    viewer = UserFactory(listed_in_directory=False)
+    member = Client()
+    member.force_login(viewer)
+    page = _both(member, subject)[1]
+    assert "Community-open" in page and "Community-closed" not in page
+    assert "Community-closed" not in _both(client, subject)[1]
+    # The viewer joins the members-only community: it is theirs to see now, and only theirs.
+    MembershipFactory(user=viewer, community=closed_community)
+    assert "Community-closed" in _both(member, subject)[1]
+    assert "Community-closed" not in _both(client, subject)[1]
+    # Renamed and published; the subject's role changed; the subject leaves.
+    open_community.title = "Community-renamed"
+    open_community.save_revision().publish()
+    assert "Community-renamed" in _both(client, subject)[1]
+    membership.role = "facilitator"
+    membership.save()
+    assert "badge--role" in _both(client, subject)[1]
+    membership.delete()
+    assert "Community-renamed" not in _both(client, subject)[1]
+    # A community unpublished leaves every profile.
+    closed_community.unpublish()
+    assert "Community-closed" not in _both(member, subject)[1]

@@ -13,8 +13,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from cop import selectors as cop_selectors
-
 from .. import fragments, permissions, selectors
 from ..exceptions import ContactRefused
 from ..filters import PractitionerFilter
@@ -110,7 +108,7 @@ def profile(request, user_id: int):
         {
             "person": person,
             "body": fragments.profile_body(request.user, person, is_self=is_self, can_contact=can_contact),
-            "memberships": cop_selectors.profile_communities(request.user, person),
+            "communities": fragments.profile_communities(request, person),
             "breadcrumbs": crumbs(_network_crumb(), (person.public_name, "")),
         },
     )
