@@ -24,7 +24,6 @@ from django.contrib.auth import get_user_model
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.template.loader import render_to_string
-
 from wagtail.models import Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
