@@ -25,7 +25,7 @@ def healthz(request):
 def search(request):
     """Site search over the pages this visitor may find (home.search), then the network's people,
     organisations, needs and offers, each part only as this visitor may see it."""
-    from cop.network.selectors import site_search as network_search
+    from cop.network.search import site_search as network_search
     from cop.text import printable_text, search_words
 
     from .search import page_results

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from cop.network.models import ExchangeStatus, Organisation, Profile
-from cop.network.selectors import site_search
+from cop.network.search import site_search
 from tests.factories import UserFactory
 from tests.network.conftest import make_exchange
 
@@ -92,6 +92,7 @@ def test_constant_queries(people, django_assert_num_queries):
 
     with CaptureQueriesContext(connection) as few:
         site_search(viewer=AnonymousUser(), words=["a"])
+    assert len(few) == 4  # people (with their profile and organisation), organisations, needs, offers
     for index in range(10):
         user = UserFactory(display_name=f"Aaron {index}")
         Profile.objects.create(user=user, headline=f"Amphibian survey {index}", headline_visibility="public")
