@@ -21,13 +21,22 @@ imported where they are used."""
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.core.cache import cache as django_cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from wagtail.models import Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from cop.fragments import render_many, render_one, scope_changed, scope_versions
+from cop.fragments import (
+    FRAGMENT_SECONDS,
+    fragment_key,
+    render_many,
+    render_one,
+    scope_changed,
+    scope_versions,
+)
 from cop.models import (
     CommunityPage,
     CountryRegion,
@@ -77,7 +86,7 @@ class Card:
 def directory_cards(viewer, people) -> list[Card]:
     """The cards of one page of the directory (`people`: user rows with CARD_PERSON_FIELDS), each the
     fragment of its person's version, the vocabularies' version and the viewer's levels for them.
-    Two cache round trips for the versions and the cards; the people not cached are loaded in one go
+    Two cache round trips, for the versions and the cards; the people not cached are loaded in one go
     (selectors.profile_views) and rendered."""
     from . import selectors
 
@@ -97,15 +106,21 @@ def directory_cards(viewer, people) -> list[Card]:
             return ""
         return render_to_string("cop_network/includes/person_card.html", {"card": view})
 
-    cards = render_many(
-        "network-card",
-        people,
-        parts=lambda person: (person.pk, version_of[person.pk], vocabularies, levels_key(viewer, person)),
-        render=render,
-        prepare=prepare,
-    )
+    def parts(person):
+        return (person.pk, version_of[person.pk], vocabularies, levels_key(viewer, person))
+
+    # The whole page's cards under one key naming every card's parts: one cache read when nothing on
+    # the page changed; else each card from its own fragment.
+    page_key = fragment_key("network-card-page", *(parts(person) for person in people))
+    cards = django_cache.get(page_key)
+    if cards is None:
+        cards = [
+            str(card)
+            for card in render_many("network-card", people, parts=parts, render=render, prepare=prepare)
+        ]
+        django_cache.set(page_key, cards, FRAGMENT_SECONDS)
     return [
-        Card(pk=person.pk, name=person.public_name, html=html)
+        Card(pk=person.pk, name=person.public_name, html=mark_safe(html))  # noqa: S308 - our own templates
         for person, html in zip(people, cards, strict=True)
         if html
     ]
