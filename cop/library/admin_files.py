@@ -1,19 +1,24 @@
-"""Titles of the files of traditional-knowledge items in the Wagtail admin (issue #12): an editor who may
-not read such an item in full (cop.library.permissions, through cop.library.admin_reports) finds none of
-its files in the documents and images listings, their choosers (hooks in cop.library.wagtail_hooks) or
-their edit views; the consent records' evidence is for their custodians only. Wagtail's collection
-permissions do not bind superusers, and its listings ask no hook, so these subclasses answer at the
-listings' and edit views' addresses in place of Wagtail's (config/urls.py, before the admin's URLs)."""
+"""The files of traditional-knowledge items in the Wagtail admin (issue #12): an editor who may not read
+such an item in full (cop.library.permissions, through cop.library.admin_reports) has no right at all
+on its documents and images, and the consent records' evidence is for their custodians only.
+
+The cause is fixed in Wagtail's own permission system: `LibraryFilePermissionPolicy` is the documents'
+and images' permission policy (registered in cop.library.wagtail_hooks), Wagtail's collection policy
+narrowed by the one access decision, superusers included (collection permissions alone never bind
+them). Every admin view that asks the policy follows: the listings, their results and search, the
+choosers, their search and "chosen" answers, the edit, delete and usage views, the multiple-upload edit
+and delete, the bulk actions, the image URL generator and preview. The admin API's documents and images
+endpoints ask no policy; their viewsets below leave the same files out (registered by the same hooks).
+"""
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import CharField, Q
 from django.db.models.functions import Cast
-from django.http import Http404
-from django.urls import path
 from wagtail.documents import get_document_model
-from wagtail.documents.views import documents
-from wagtail.images.views import images
+from wagtail.documents.api.admin.views import DocumentsAdminAPIViewSet
+from wagtail.images.api.admin.views import ImagesAdminAPIViewSet
 from wagtail.models import Page, ReferenceIndex
+from wagtail.permission_policies.collections import CollectionOwnershipPermissionPolicy
 
 from .admin_reports import unreadable_tk_pages
 
@@ -44,51 +49,73 @@ def without_unreadable_files(queryset, user):
     return queryset.exclude(pk__in=unreadable_tk_files(user, queryset.model))
 
 
-class _LibrarySafeListing:
-    def get_base_queryset(self):
-        return without_unreadable_files(super().get_base_queryset(), self.request.user)
+class LibraryFilePermissionPolicy(CollectionOwnershipPermissionPolicy):
+    """Wagtail's policy for documents and images (collections, ownership), with no permission on a
+    file `unreadable_tk_files` names for the user."""
+
+    def _unreadable(self, user, instance) -> bool:
+        return unreadable_tk_files(user, type(instance)).filter(pk=instance.pk).exists()
+
+    def user_has_any_permission_for_instance(self, user, actions, instance):
+        if not super().user_has_any_permission_for_instance(user, actions, instance):
+            return False
+        return not self._unreadable(user, instance)
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        return without_unreadable_files(super().instances_user_has_any_permission_for(user, actions), user)
 
 
-class _LibrarySafeEdit:
-    def get_object(self, queryset=None):
-        obj = super().get_object(queryset)
-        if unreadable_tk_files(self.request.user, type(obj)).filter(pk=obj.pk).exists():
-            raise Http404
-        return obj
+def document_permission_policy():
+    return LibraryFilePermissionPolicy(
+        get_document_model(), auth_model="wagtaildocs.Document", owner_field_name="uploaded_by_user"
+    )
 
 
-class LibrarySafeDocumentIndexView(_LibrarySafeListing, documents.IndexView):
+def image_permission_policy():
+    from wagtail.images import get_image_model
+
+    return LibraryFilePermissionPolicy(
+        get_image_model(), auth_model="wagtailimages.Image", owner_field_name="uploaded_by_user"
+    )
+
+
+class _LibrarySafeAPI:
+    def get_queryset(self):
+        return without_unreadable_files(super().get_queryset(), self.request.user)
+
+
+class LibrarySafeDocumentsAdminAPIViewSet(_LibrarySafeAPI, DocumentsAdminAPIViewSet):
     pass
 
 
-class LibrarySafeImageIndexView(_LibrarySafeListing, images.IndexView):
+class LibrarySafeImagesAdminAPIViewSet(_LibrarySafeAPI, ImagesAdminAPIViewSet):
     pass
 
 
-class LibrarySafeDocumentEditView(_LibrarySafeEdit, documents.EditView):
-    pass
+class _HidesUnreadableFiles:
+    """Wagtail's bulk actions list the chosen files the user may not act on, by title: those of TK
+    items they may not read in full are left out of that list too (the policy already keeps them out
+    of the actionable ones)."""
+
+    def get_actionable_objects(self):
+        objects, context = super().get_actionable_objects()
+        hidden = set(unreadable_tk_files(self.request.user, self.model).values_list("pk", flat=True))
+        context["items_with_no_access"] = [
+            item for item in context["items_with_no_access"] if item.pk not in hidden
+        ]
+        return [item for item in objects if item.pk not in hidden], context
 
 
-class LibrarySafeImageEditView(_LibrarySafeEdit, images.EditView):
-    pass
+def _library_safe_bulk_actions():
+    from wagtail.documents.views import bulk_actions as document_actions
+    from wagtail.images.views import bulk_actions as image_actions
+
+    return [
+        type(f"LibrarySafe{kind}{action.__name__}", (_HidesUnreadableFiles, action), {})
+        for kind, module in (("Document", document_actions), ("Image", image_actions))
+        for action in (module.AddTagsBulkAction, module.AddToCollectionBulkAction, module.DeleteBulkAction)
+    ]
 
 
-class LibrarySafeDocumentDeleteView(_LibrarySafeEdit, documents.DeleteView):
-    pass
-
-
-class LibrarySafeImageDeleteView(_LibrarySafeEdit, images.DeleteView):
-    pass
-
-
-# Mounted at admin/ before Wagtail's admin URLs (config/urls.py), at Wagtail's addresses.
-urlpatterns = [
-    path("documents/", LibrarySafeDocumentIndexView.as_view()),
-    path("documents/results/", LibrarySafeDocumentIndexView.as_view(results_only=True)),
-    path("documents/edit/<int:document_id>/", LibrarySafeDocumentEditView.as_view()),
-    path("documents/delete/<int:document_id>/", LibrarySafeDocumentDeleteView.as_view()),
-    path("images/", LibrarySafeImageIndexView.as_view()),
-    path("images/results/", LibrarySafeImageIndexView.as_view(results_only=True)),
-    path("images/<int:image_id>/", LibrarySafeImageEditView.as_view()),
-    path("images/<int:image_id>/delete/", LibrarySafeImageDeleteView.as_view()),
-]
+# Registered by cop.library.wagtail_hooks after Wagtail's own, which they replace.
+LIBRARY_SAFE_BULK_ACTIONS = _library_safe_bulk_actions()

@@ -7,12 +7,38 @@ from wagtail.admin.panels import ObjectList
 from wagtail.admin.views.pages.search import SearchView as PageSearchView
 from wagtail.admin.views.pages.usage import ContentTypeUseView
 from wagtail.admin.viewsets.pages import base_page_viewset
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from .admin_files import (
+    LIBRARY_SAFE_BULK_ACTIONS,
+    LibrarySafeDocumentsAdminAPIViewSet,
+    LibrarySafeImagesAdminAPIViewSet,
+    document_permission_policy,
+    image_permission_policy,
+)
 from .admin_forms import BuildingBlockAdminForm
 from .models import BuildingBlock, Ecosystem, Label, LibraryCollection
 from .publication import before_publish_page as refuse_publishing_without_consent
+
+# FILES (documents and images) ----
+# Wagtail's permission policy for documents and images, narrowed by the access decision: no editor,
+# superusers included, has any right on the files of a TK item they may not read in full, nor on the
+# evidence of a consent they are no custodian of, so every admin view that asks the policy (listings,
+# search, choosers, edit, usage, multiple upload, bulk actions, image preview) leaves them out
+# (cop.library.admin_files). For the exact models: Wagtail's apps register theirs for the model and its
+# subclasses, and may do so after this module is loaded (hooks are searched while apps get ready); a
+# policy for the exact class is the one looked up first.
+register_permission_policy(get_document_model(), document_permission_policy(), exact_class=True)
+register_permission_policy(get_image_model(), image_permission_policy(), exact_class=True)
+
+# Wagtail's bulk actions on documents and images name the chosen files the user may not act on: the
+# same actions without those (registered after Wagtail's, so these replace them).
+for _action in LIBRARY_SAFE_BULK_ACTIONS:
+    hooks.register("register_bulk_action", _action, order=1)
 
 # PUBLICATION (the consent lifecycle) ----
 # A case study holding traditional knowledge is not published without an active consent record: the
@@ -43,16 +69,6 @@ def hide_unreadable_tk_in_explorer(parent_page, pages, request):
 @hooks.register("construct_page_chooser_queryset")
 def hide_unreadable_tk_in_chooser(pages, request):
     return pages.exclude(pk__in=_unreadable_tk_pages(request.user))
-
-
-@hooks.register("construct_document_chooser_queryset")
-@hooks.register("construct_image_chooser_queryset")
-def hide_unreadable_tk_files_in_choosers(files, request):
-    """The files of TK items the editor may not read in full are not offered (cop.library.admin_files,
-    which also serves the documents and images listings)."""
-    from .admin_files import without_unreadable_files
-
-    return without_unreadable_files(files, request.user)
 
 
 class LibrarySafePageSearchView(PageSearchView):
@@ -89,9 +105,12 @@ class LibrarySafePagesAdminAPIViewSet(PagesAdminAPIViewSet):
         return super().get_base_queryset().exclude(pk__in=_unreadable_tk_pages(self.request.user))
 
 
-@hooks.register("construct_admin_api")
+@hooks.register("construct_admin_api", order=1)  # after Wagtail's documents and images register theirs
 def library_safe_admin_api(router):
     router.register_endpoint("pages", LibrarySafePagesAdminAPIViewSet)
+    # Documents and images: the admin API asks no permission policy (cop.library.admin_files).
+    router.register_endpoint("documents", LibrarySafeDocumentsAdminAPIViewSet)
+    router.register_endpoint("images", LibrarySafeImagesAdminAPIViewSet)
 
 
 def _refuse_unreadable_page(request, page, *args, **kwargs):

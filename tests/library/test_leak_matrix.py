@@ -182,8 +182,8 @@ class Item:
         self.path = self.own_url[3:]  # without the language prefix, as the language switcher repeats it
 
     def surfaces(self, neighbour, collection):
-        page, block, library = self.page, self.block, self.library
-        return {
+        page, block, library, word = self.page, self.block, self.library, self.word
+        surfaces = {
             "page": page.url,
             "own_address": self.own_url,
             "neutral": reverse("cop_library:item", args=[page.pk]),
@@ -233,7 +233,37 @@ class Item:
             "admin_image_chooser": reverse("wagtailimages_chooser:choose"),
             "admin_image_chooser_results": reverse("wagtailimages_chooser:choose_results"),
             "admin_document_edit": reverse("wagtaildocs:edit", args=[self.document.pk]),
+            # The files' other admin surfaces: the admin API, usage, multiple-upload edit (its form, by
+            # POST below), choosers' search and "chosen" answers, the image's URL generator and preview.
+            "admin_api_documents": reverse("wagtailadmin_api:documents:listing"),
+            "admin_api_document": reverse("wagtailadmin_api:documents:detail", args=[self.document.pk]),
+            "admin_api_images": reverse("wagtailadmin_api:images:listing"),
+            "admin_api_image": reverse("wagtailadmin_api:images:detail", args=[self.image.pk]),
+            "admin_api_documents_search_restricted": reverse("wagtailadmin_api:documents:listing")
+            + f"?search={word}",
+            "admin_document_usage": reverse("wagtaildocs:document_usage", args=[self.document.pk]),
+            "admin_image_usage": reverse("wagtailimages:image_usage", args=[self.image.pk]),
+            "admin_image_edit": reverse("wagtailimages:edit", args=[self.image.pk]),
+            "admin_image_url_generator": reverse("wagtailimages:url_generator", args=[self.image.pk]),
+            "admin_images_search_restricted": reverse("wagtailimages:index") + f"?q={word}",
+            "admin_document_chooser_search_restricted": reverse("wagtaildocs_chooser:choose_results")
+            + f"?q={word}",
+            "admin_image_chooser_search_restricted": reverse("wagtailimages_chooser:choose_results")
+            + f"?q={word}",
+            "admin_document_chosen": reverse("wagtaildocs_chooser:chosen", args=[self.document.pk]),
+            "admin_image_chosen": reverse("wagtailimages_chooser:chosen", args=[self.image.pk]),
+            "admin_image_select_format": reverse("wagtailimages_chooser:select_format", args=[self.image.pk]),
+            "admin_bulk_documents": reverse(
+                "wagtail_bulk_action", args=["wagtaildocs", "document", "add_to_collection"]
+            )
+            + f"?id={self.document.pk}",
+            "admin_bulk_images": reverse("wagtail_bulk_action", args=["wagtailimages", "image", "add_tags"])
+            + f"?id={self.image.pk}",
         }
+        if self.evidence is not None:
+            surfaces["admin_evidence_usage"] = reverse("wagtaildocs:document_usage", args=[self.evidence.pk])
+            surfaces["admin_evidence_edit"] = reverse("wagtaildocs:edit", args=[self.evidence.pk])
+        return surfaces
 
 
 # Where a FULL reader must find the marker, and where a NOTICE reader must find the notice.
@@ -250,6 +280,24 @@ SHOWS_ITEM = {
 SHOWS_NOTICE = {"page", "own_address", "neutral", "block", "listing", "collection", "search_notice"}
 FAIR = {"datacite_json", "datacite_xml", "block_datacite_json", "block_datacite_xml"}
 NEVER_404_FOR_FULL = {"page", "own_address", "neutral", "block"}
+# Admin file surfaces where the editor finds the file by its title when, and only when, they may read
+# its case study in full.
+ADMIN_FILES_SHOW_ITEM = {
+    "admin_documents_search_restricted",
+    "admin_images_search_restricted",
+    "admin_document_chooser_search_restricted",
+    "admin_image_chooser_search_restricted",
+    "admin_api_documents_search_restricted",
+    "admin_api_document",
+    "admin_api_image",
+    "admin_document_usage",
+    "admin_image_usage",
+    "admin_image_edit",
+    "admin_document_chosen",
+    "admin_image_chosen",
+    "admin_bulk_documents",
+    "admin_bulk_images",
+}
 
 
 class World:
@@ -381,6 +429,27 @@ def test_leak_matrix(world, state, visitor):
             assert response.status_code in ({200} if visitor == "custodian" else refused), where
         if surface == "admin_edit" and visitor == "editor":
             assert (response.status_code == 200) is (level == F), where
+        if surface in ADMIN_FILES_SHOW_ITEM and visitor == "editor":
+            # An editor without rights has no right on the files (the permission policy); one with
+            # rights finds them, by their restricted title too.
+            assert (item.word in body) is (level == F), where
+        if surface.startswith("admin_evidence") and visitor == "editor":
+            assert response.status_code != 200, where  # the evidence is for its custodians only
+
+    # The multiple-upload edit (after "add multiple"): its form is answered by POST, and an editor
+    # without rights may neither read it nor rename the file.
+    for name, prefix, obj in (
+        ("wagtaildocs:edit_multiple", "doc", item.document),
+        ("wagtailimages:edit_multiple", "image", item.image),
+    ):
+        url, original = reverse(name, args=[obj.pk]), obj.title
+        response = client.post(url, {f"{prefix}-{obj.pk}-title": ""})
+        assert response.status_code < 500, url
+        assert item.word not in _body(response) or (visitor == "editor" and level == F), url
+        client.post(url, {f"{prefix}-{obj.pk}-title": "renamed"})
+        obj.refresh_from_db()
+        assert (obj.title == "renamed") is (visitor == "editor" and level == F), url
+        type(obj).objects.filter(pk=obj.pk).update(title=original)
 
     # Facet counts: FULL items only.
     listing = selectors.library_listing(user, item.library, QueryDict(""))
