@@ -1,6 +1,8 @@
 """Who may see and do what in the forums. Community questions are asked of cop.permissions; this module
 adds only the forum's own rules (site forums, locked and closed threads, authorship)."""
 
+from dataclasses import dataclass
+
 from django.utils.translation import gettext as _
 
 from cop import permissions as cop_permissions
@@ -30,6 +32,31 @@ def can_see_board_listing(user, board: Board) -> bool:
     if board.is_site_forum:
         return True
     return cop_permissions.can_see_listing(user, board.community)
+
+
+@dataclass(frozen=True)
+class CommunityRef:
+    """What cop.permissions reads of a community to decide who reads or moderates it (its id and
+    visibility), and whether it is live: lists of boards decide with it, without loading Wagtail pages."""
+
+    pk: int
+    visibility: str
+    live: bool
+
+
+def can_read_listed_board(user, community: CommunityRef | None) -> bool:
+    """The board list's decision (as cop.permissions.readable_communities): site forums (no community)
+    for everyone, a live community's board for those who may view the community."""
+    if community is None:
+        return True
+    return community.live and cop_permissions.can_view(user, community)
+
+
+def can_moderate_listed_board(user, community: CommunityRef | None) -> bool:
+    """Whether the board list names the board among those the user moderates (site staff: every board)."""
+    if community is None:
+        return is_site_staff(user)
+    return is_site_staff(user) or cop_permissions.can_moderate(user, community)
 
 
 def can_view_board(user, board: Board) -> bool:

@@ -18,9 +18,8 @@ from cop.site_sections import CACHED_SECTION_TEMPLATE, COMMUNITIES_SCOPE
 from . import selectors
 from .models import Board, Thread
 from .services import board_ensure_for_community
-from .signals import thread_event
+from .signals import FORUMS_SCOPE, thread_event
 
-FORUMS_SCOPE = "forums"
 TEMPLATE = "forums/sections/latest_threads.html"
 
 

@@ -3,6 +3,7 @@ the number of posts, reactions or attachments (pages of posts are number ranges,
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
@@ -23,7 +24,7 @@ from django.db.models.functions import Coalesce
 from taggit.models import Tag
 
 from cop import permissions as cop_permissions
-from cop.fragments import fragment_key
+from cop.fragments import FRAGMENT_SECONDS, fragment_key, scope_versions
 from cop.models import Membership, MembershipStatus
 from cop.prepared import PreparedGet, PreparedValues
 
@@ -43,8 +44,13 @@ from .models import (
     Thread,
     Watch,
 )
+from .signals import FORUMS_SCOPE
 
 POSTS_PER_PAGE = 20
+# The columns of a board's community that the permissions and the forum pages read.
+_COMMUNITY_FIELDS = ("title", "slug", "url_path", "visibility", "join_policy", "live")
+# A person's columns that their public name needs (cop.User.public_name).
+NAME_FIELDS = ("display_name", "first_name", "last_name", "email")
 PAGE_POSTS_SECONDS = 60
 THREADS_PER_PAGE = 25
 
@@ -58,21 +64,79 @@ def readable_boards(user) -> QuerySet:
     return Board.objects.filter(Q(community__isnull=True) | Q(community__in=readable))
 
 
-def boards_for_index(user) -> list[Board]:
-    visible_threads = Q(threads__status=PostStatus.PUBLISHED, threads__is_hidden=False)
-    return list(
-        readable_boards(user)
-        .select_related("community")
-        .annotate(
-            thread_total=Count("threads", filter=visible_threads),
-            last_activity=Max("threads__last_activity_at", filter=visible_threads),
-        )
-        .order_by(Case(When(community__isnull=True, then=Value(0)), default=Value(1)), "sort_order", "name")
+def _board_rows_queryset() -> QuerySet:
+    return Board.objects.order_by(
+        Case(When(community__isnull=True, then=Value(0)), default=Value(1)), "sort_order", "name"
+    ).values_list(
+        "pk", "community_id", "name", "slug", "description", "community__visibility", "community__live"
     )
 
 
+# Read on every view of the board list: compiled once (cop.prepared), no Wagtail page loaded.
+_board_rows = PreparedValues(_board_rows_queryset)
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    """A board as the board list shows and decides it: its columns and its community's CommunityRef."""
+
+    pk: int
+    name: str
+    slug: str
+    description: str
+    community: "permissions.CommunityRef | None"
+
+    @property
+    def is_site_forum(self) -> bool:
+        return self.community is None
+
+
+def boards_for_index(user) -> tuple[list[BoardRow], list[BoardRow]]:
+    """The boards the user may read (site forums first, then by sort order and name) and those they
+    moderate (by name), as the board list shows them (their thread counts are board_activity's). Decided
+    per request by cop.permissions, from the user's memberships read in one query; no Wagtail page is
+    loaded."""
+    boards = [
+        BoardRow(
+            pk,
+            name,
+            slug,
+            description,
+            permissions.CommunityRef(community_id, visibility, live) if community_id is not None else None,
+        )
+        for pk, community_id, name, slug, description, visibility, live in _board_rows.all()
+    ]
+    cop_permissions.prime_memberships(user, [b.community.pk for b in boards if b.community is not None])
+    readable = [b for b in boards if permissions.can_read_listed_board(user, b.community)]
+    moderated = [b for b in boards if permissions.can_moderate_listed_board(user, b.community)]
+    return readable, sorted(moderated, key=lambda b: b.name)
+
+
+def board_activity() -> dict[int, tuple[int, datetime | None]]:
+    """Each board's visible threads and their latest activity (by board id), kept per version of the
+    forums scope (forums.signals.FORUMS_SCOPE: every thread and board change replaces it), so that the
+    board list does not count every thread of the site on each request. Which boards a viewer sees is
+    decided per request (boards_for_index)."""
+    (version,) = scope_versions(FORUMS_SCOPE)
+    key = fragment_key("forums-board-activity", version)
+    activity = cache.get(key)
+    if activity is None:
+        rows = (
+            Thread.objects.filter(status=PostStatus.PUBLISHED, is_hidden=False)
+            .order_by()
+            .values_list("board_id")
+            .annotate(total=Count("pk"), last=Max("last_activity_at"))
+        )
+        activity = {board_id: (total, last) for board_id, total, last in rows}
+        cache.set(key, activity, FRAGMENT_SECONDS)
+    return activity
+
+
 def board_by_slug(slug: str) -> Board | None:
-    return Board.objects.select_related("community").filter(slug=slug).first()
+    # A community is a Wagtail page with many columns: only those the permissions and page use.
+    community = [f"community__{name}" for name in _COMMUNITY_FIELDS]
+    board_fields = [f.attname for f in Board._meta.concrete_fields]
+    return Board.objects.select_related("community").only(*board_fields, *community).filter(slug=slug).first()
 
 
 def moderated_boards(user) -> list[Board]:
@@ -110,14 +174,36 @@ def with_read_marks(threads: QuerySet, user) -> QuerySet:
 
 def board_threads(user, board: Board, *, moderator: bool = False, filters: Mapping | None = None) -> QuerySet:
     """The board's threads the user may see, latest activity first, narrowed and sorted by `filters`
-    (forums.filters.ThreadFilter: invalid values are left out)."""
+    (forums.filters.ThreadFilter: invalid values are left out), with the columns their rows show (tags
+    and targets are read by who renders a row: forums.lists)."""
     threads = _visible_threads(user, board, moderator).order_by(*SORTS["activity"])
     if filters:
         threads = ThreadFilter(filters, threads).qs
-    threads = threads.select_related("author", "last_poster", "category").prefetch_related(
-        "tags", "gbf_targets"
+    people = [f"{who}__{name}" for who in ("author", "last_poster") for name in NAME_FIELDS]
+    threads = threads.select_related("author", "last_poster", "category").only(
+        *_THREAD_ROW_FIELDS, *people, "category__name"
     )
     return with_read_marks(threads, user).distinct()
+
+
+_THREAD_ROW_FIELDS = (
+    "board_id",
+    "title",
+    "kind",
+    "category_id",
+    "author_id",
+    "status",
+    "last_activity_at",
+    "last_poster_id",
+    "post_count",
+    "reply_count",
+    "event_seq",
+    "is_pinned",
+    "is_locked",
+    "is_closed",
+    "is_hidden",
+    "accepted_answer_id",
+)
 
 
 def latest_threads(user, *, community=None, limit: int = 5) -> list[Thread]:
@@ -135,7 +221,7 @@ def latest_threads(user, *, community=None, limit: int = 5) -> list[Thread]:
 
 
 def _thread_for_page_queryset(pk) -> QuerySet:
-    community_fields = ["title", "slug", "url_path", "visibility", "join_policy", "live"]
+    community_fields = _COMMUNITY_FIELDS
     fields = [f.attname for f in Thread._meta.concrete_fields]
     fields += [f"board__{f.attname}" for f in Board._meta.concrete_fields]
     fields += [f"board__community__{name}" for name in community_fields]

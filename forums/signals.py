@@ -6,3 +6,7 @@
 from django.dispatch import Signal
 
 thread_event = Signal()
+
+# The cop.fragments scope of every thread and board change (forums.sections replaces it): the latest
+# discussions sections, the boards' counts on the board list, a board's tags.
+FORUMS_SCOPE = "forums"

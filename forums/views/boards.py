@@ -6,12 +6,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from cop.edge import with_retry_after
 from cop.text import printable_text
 
-from .. import permissions, selectors, services
+from .. import lists, permissions, selectors, services
 from ..exceptions import ForumError
 from ..filters import ThreadFilter
 from ..forms import ThreadForm, attachment_formset, uploads_from
@@ -19,24 +20,38 @@ from .access import board_or_refuse, crumbs, files_of, posted
 
 
 def index(request):
-    """Site forums, then the boards of every community the visitor may read."""
-    boards = selectors.boards_for_index(request.user)
+    """Site forums, then the boards of every community the visitor may read: which boards, per request;
+    each board's card, a fragment per state of the board (forums.lists)."""
+    boards, moderated = selectors.boards_for_index(request.user)
+    cards = lists.board_cards_html(boards, selectors.board_activity())
     return render(
         request,
         "forums/index.html",
         {
-            "site_boards": [b for b in boards if b.is_site_forum],
-            "community_boards": [b for b in boards if not b.is_site_forum],
-            "moderated": selectors.moderated_boards(request.user) if request.user.is_authenticated else [],
+            "site_boards": [card for b, card in zip(boards, cards, strict=True) if b.is_site_forum],
+            "community_boards": [card for b, card in zip(boards, cards, strict=True) if not b.is_site_forum],
+            "moderated": moderated if request.user.is_authenticated else [],
             "is_staff": permissions.is_site_staff(request.user),
             "breadcrumbs": [],
         },
     )
 
 
+def _filters_html(request, filterset) -> str:
+    """The filter form: before any filter is chosen the same for everyone (a fragment), else as chosen."""
+    if any(name in request.GET for name in filterset.filters):
+        return render_to_string("forums/includes/thread_filters.html", {"filters": filterset.form})
+    return lists.thread_filters_html(
+        lambda: render_to_string("forums/includes/thread_filters.html", {"filters": ThreadFilter().form})
+    )
+
+
 def board(request, slug):
+    """A board's threads: which ones and the viewer's marks on them per request, each row a fragment
+    per state of the thread and kind of mark (forums.lists)."""
     board = board_or_refuse(request, selectors.board_by_slug(slug))
-    moderator = permissions.can_moderate_board(request.user, board)
+    user = request.user
+    moderator = permissions.can_moderate_board(user, board)
     filterset = ThreadFilter(request.GET or None)
     if invalid := filterset.invalid_labels():
         messages.warning(
@@ -44,7 +59,7 @@ def board(request, slug):
             _("These filters are not valid and were ignored: %(filters)s.") % {"filters": ", ".join(invalid)},
         )
     params = filterset.valid_values()
-    threads = selectors.board_threads(request.user, board, moderator=moderator, filters=request.GET)
+    threads = selectors.board_threads(user, board, moderator=moderator, filters=request.GET)
     paginator = Paginator(threads, selectors.THREADS_PER_PAGE)
     try:
         page = paginator.page(request.GET.get("page") or 1)
@@ -53,21 +68,27 @@ def board(request, slug):
     query = request.GET.copy()
     query.pop("page", None)
     tag = selectors.tag_by_slug(params["tag"]) if params.get("tag") else None
+    rows = lists.thread_rows_html(list(page.object_list), board, signed_in=user.is_authenticated)
     return render(
         request,
         "forums/board.html",
         {
             "board": board,
             "page_obj": page,
-            "threads": page.object_list,
-            "filters": filterset.form,
+            "rows": rows,
+            "filters_html": _filters_html(request, filterset),
             "querystring": query.urlencode(),
             "moderator": moderator,
-            "can_post": permissions.can_post_in_board(request.user, board),
-            "watching": selectors.watch_state(request.user, board=board),
+            "can_post": permissions.can_post_in_board(user, board),
+            "watching": selectors.watch_state(user, board=board),
             "tag": tag,
-            "watching_tag": selectors.watch_state(request.user, tag=tag) if tag else False,
-            "tags": selectors.popular_tags(board),
+            "watching_tag": selectors.watch_state(user, tag=tag) if tag else False,
+            "tags_html": lists.board_tags_html(
+                board,
+                lambda: render_to_string(
+                    "forums/includes/board_tags.html", {"tags": selectors.popular_tags(board)}
+                ),
+            ),
             "breadcrumbs": crumbs((board.name, board.get_absolute_url())),
         },
     )
