@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 from wagtail.signals import post_page_move
 
-from cop import permissions, selectors
+from cop import permissions, selectors, viewers
 from cop.filters import CommunityFilter
 from cop.fragments import render_many, scope_changed, scope_versions
 from cop.models import (
@@ -83,6 +83,14 @@ def community_context(community: CommunityPage, request) -> dict:
     community home: announcements, other apps' sections (discussions, events...) and members. Hidden
     communities do not exist for outsiders."""
     user = request.user
+    scopes = (community_scope(community.pk), PEOPLE_SCOPE, VOCABULARY_SCOPE)
+    if user.is_authenticated:
+        # The viewer's memberships from the cache, handed to cop.permissions (none here: not a member).
+        rows, versions = viewers.memberships(user, *scopes)
+        if all(row.community_id != community.pk for row in rows):
+            permissions.remember_membership(user, community.pk, None)
+    else:
+        versions = scope_versions(*scopes)
     if not permissions.can_see_listing(user, community):
         raise Http404
     can_view = permissions.can_view(user, community)
@@ -91,7 +99,7 @@ def community_context(community: CommunityPage, request) -> dict:
         "join_action": permissions.join_action(user, community),
         "can_view": can_view,
         "can_manage": permissions.can_manage(user, community),
-        "parts": community_parts(community, can_view=can_view),
+        "parts": community_parts(community, versions, can_view=can_view),
         "breadcrumbs": [
             {"title": str(_("Communities")), "url": reverse("cop:community_index")},
             {"title": community.title, "url": ""},
@@ -102,11 +110,11 @@ def community_context(community: CommunityPage, request) -> dict:
     return context
 
 
-def community_parts(community: CommunityPage, *, can_view: bool) -> dict:
-    """The shared parts of the community's home (PART_TEMPLATES' names to their text), from the cache
-    in one round trip; those missing are rendered from the queries they need, each run once."""
+def community_parts(community: CommunityPage, versions: tuple, *, can_view: bool) -> dict:
+    """The shared parts of the community's home (PART_TEMPLATES' names to their text) under `versions`
+    (of the community, people and vocabularies scopes), from the cache in one round trip; those missing
+    are rendered from the queries they need, each run once."""
     names = ["meta", "facts", "announcements", "members"] if can_view else ["meta", "facts"]
-    versions = scope_versions(community_scope(community.pk), PEOPLE_SCOPE, VOCABULARY_SCOPE)
     zone = timezone.get_current_timezone_name()
     shown = _PartsData(community, can_view)
     html = render_many(

@@ -1,17 +1,18 @@
 """cop's own section on the site home: the visitor's communities, or active ones to join.
 
-Visitors who are not signed in all see the same most active communities: that section is rendered
-once per version of the "communities" scope (cop.fragments), which every change it shows replaces: a
-community published, unpublished, moved or deleted, a membership saved or deleted (the member counts),
-activity in a community (the order)."""
+The section is rendered once per kind of viewer (cop.viewers: not signed in, site staff, or a member of
+these communities in these roles) and version of the "communities" scope (cop.fragments), which every
+change it shows replaces: a community published, unpublished, moved or deleted, a membership saved or
+deleted (the member counts), activity in a community (the order). A signed-in person's memberships,
+which name their kind, come from the cache under their own version (cop.viewers)."""
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.template.loader import render_to_string
 
-from cop import selectors
+from cop import selectors, viewers
 from cop.fragments import render_one, scope_changed, scope_versions
-from cop.models import CommunityPage, Membership
+from cop.models import CommunityPage, Membership, MembershipStatus
 from cop.sections import register_section
 
 HOME_COMMUNITIES = 6
@@ -21,14 +22,20 @@ CACHED_SECTION_TEMPLATE = "includes/cached_section.html"
 
 @register_section("home", order=10)
 def home_communities(request):
-    if not request.user.is_authenticated:
-        html = render_one(
-            "home-communities-anonymous",
-            *scope_versions(COMMUNITIES_SCOPE),
-            render=lambda: _render_home_communities(request),
-        )
-        return {"template": CACHED_SECTION_TEMPLATE, "html": html} if html.strip() else None
-    return _home_communities(request.user)
+    user = request.user
+    if user.is_authenticated:
+        rows, versions = viewers.memberships(user, COMMUNITIES_SCOPE)
+    else:
+        rows, versions = [], scope_versions(COMMUNITIES_SCOPE)
+    # What the section shows depends on the viewer's active communities only (or all, for staff).
+    kind = viewers.kind_of(user, [row for row in rows if row.status == MembershipStatus.ACTIVE])
+    html = render_one(
+        "home-communities",
+        kind,
+        *versions,
+        render=lambda: _render_home_communities(request),
+    )
+    return {"template": CACHED_SECTION_TEMPLATE, "html": html} if html.strip() else None
 
 
 def _home_communities(user) -> dict | None:

@@ -182,3 +182,41 @@ def test_scope_changed_bumps_again_after_commit(django_capture_on_commit_callbac
     for callback in callbacks:
         callback()
     assert fragments.scope_versions("test-scope") not in (before, at_once)
+
+
+def test_a_members_own_communities_change_at_once(client, site_home):
+    """The member's section is shared by everyone in the same communities (cop.viewers), and their
+    memberships come from the cache under their own version: joining, leaving and a new title show."""
+    from cop.services import membership_join, membership_leave
+
+    seeds = CommunityPageFactory(title="Seed keepers")
+    CommunityPageFactory(title="Pollinator keepers")
+    member = UserFactory()
+    client.force_login(member)
+    assert "Your communities" not in _home(client)
+    membership_join(user=member, community=seeds)
+    html = _home(client)
+    assert "Your communities" in html and "Seed keepers" in html and "Pollinator keepers" not in html
+    seeds.title = "Seed savers"
+    seeds.save_revision().publish()
+    assert "Seed savers" in _home(client)
+    other = UserFactory()  # same kind of viewer: the same section
+    membership_join(user=other, community=seeds)
+    client.force_login(other)
+    assert "Your communities" in _home(client)
+    client.force_login(member)
+    membership_leave(user=member, community=seeds)
+    assert "Your communities" not in _home(client)
+
+
+def test_a_role_change_shows_on_the_community_page_at_once(client, site_home):
+    from cop.services import membership_set_role
+
+    community = CommunityPageFactory(title="Seed keepers")
+    facilitator = MembershipFactory(community=community, role="facilitator").user
+    member = MembershipFactory(community=community)
+    client.force_login(member.user)
+    assert "You are a member of this community." in client.get(community.url).content.decode()
+    membership_set_role(actor=facilitator, membership_id=member.pk, role="facilitator")
+    html = client.get(community.url).content.decode()
+    assert "You facilitate this community." in html and "Manage the community" in html

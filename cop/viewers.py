@@ -1,0 +1,51 @@
+"""The kind of viewer a shared fragment is rendered for: what a signed-in person's pages depend on beyond
+the content itself, so that people of the same kind share one cached fragment.
+
+A person's memberships (community, role, status) are kept in the cache per person under the version of
+their own "memberships:<id>" scope (cop.fragments), which every membership of theirs saved or deleted
+replaces at once and again after commit; a request reads them in one cache round trip with the other
+versions it needs, and the rows are handed to cop.permissions, which then asks the database nothing
+about those communities for the rest of the request."""
+
+from django.core.cache import cache
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from cop import permissions
+from cop.fragments import FRAGMENT_SECONDS, fragment_key, scope_changed, scope_versions
+from cop.models import Membership
+
+
+def memberships_scope(user_id: int) -> str:
+    return f"memberships:{user_id}"
+
+
+def memberships(user, *scopes: str) -> tuple[list[Membership], tuple[str, ...]]:
+    """The user's membership rows (any status) and the versions of `scopes`, read together; the rows
+    are remembered for cop.permissions for this request."""
+    *versions, own = scope_versions(*scopes, memberships_scope(user.pk))
+    key = fragment_key("viewer-memberships", user.pk, own)
+    rows = cache.get(key)
+    if rows is None:
+        rows = list(Membership.objects.filter(user_id=user.pk).order_by("community_id"))
+        cache.set(key, rows, FRAGMENT_SECONDS)
+    known = {row.community_id: row for row in rows}
+    for community_id, row in known.items():
+        permissions.remember_membership(user, community_id, row)
+    return rows, tuple(versions)
+
+
+def kind_of(user, rows: list[Membership]) -> tuple:
+    """Names the viewer's kind: anonymous, site staff, or a member of these communities in these roles
+    (pending requests and bans too, as they change what a person may see)."""
+    if not user.is_authenticated:
+        return ("anonymous",)
+    if user.is_superuser:
+        return ("staff",)
+    return ("member", tuple((row.community_id, row.role, row.status) for row in rows))
+
+
+@receiver(post_save, sender=Membership, dispatch_uid="cop_viewers_membership_saved")
+@receiver(post_delete, sender=Membership, dispatch_uid="cop_viewers_membership_deleted")
+def _membership_changed(sender, instance, **kwargs):
+    scope_changed(memberships_scope(instance.user_id))
