@@ -10,9 +10,11 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.template.loader import render_to_string
 from django.utils import timezone
+from wagtail.signals import page_unpublished, post_page_move
 
 from cop import permissions as cop_permissions
 from cop.fragments import render_one, scope_changed, scope_versions
+from cop.models import CommunityPage
 from cop.sections import register_section
 from cop.site_sections import CACHED_SECTION_TEMPLATE, COMMUNITIES_SCOPE
 from events.fragments import EVENTS_SCOPE
@@ -69,5 +71,17 @@ def community_upcoming_events(request, community):
 @receiver(post_delete, sender=EventPage, dispatch_uid="events_scope_event_deleted")
 @receiver(post_save, sender=Occurrence, dispatch_uid="events_scope_occurrence_saved")
 @receiver(post_delete, sender=Occurrence, dispatch_uid="events_scope_occurrence_deleted")
+# Wagtail's bulk unpublish and scheduled expiry save the base Page (no post_save for EventPage), and a
+# move rewrites the url_path of the pages below the moved one with an update (the items' links).
+@receiver(page_unpublished, sender=EventPage, dispatch_uid="events_scope_event_unpublished")
+@receiver(post_page_move, dispatch_uid="events_scope_page_moved")
 def events_changed(sender, **kwargs):
     scope_changed(EVENTS_SCOPE)
+
+
+@receiver(page_unpublished, sender=CommunityPage, dispatch_uid="events_communities_scope_unpublished")
+def community_unpublished(sender, **kwargs):
+    """A community unpublished through the base Page (bulk unpublish, scheduled expiry) sends no
+    post_save for CommunityPage (cop.site_sections): the calendar's readable communities and lists
+    follow it at once."""
+    scope_changed(COMMUNITIES_SCOPE)
