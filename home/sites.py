@@ -34,6 +34,7 @@ from cop.fragments import scope_changed, scope_versions
 SITES_SCOPE = "wagtail-sites"
 PAGES_SCOPE = "wagtail-pages"
 ROUTES_KEPT = 5000  # per process; beyond it the table starts again (each entry is a few ids)
+SITES_KEPT = 100  # per process: the Host header is the client's to choose (read before ALLOWED_HOSTS)
 
 # (hostname, port) -> (scope version, site or None); replaced whole when the version moves.
 _FOUND: dict[tuple, tuple] = {}
@@ -53,6 +54,8 @@ def site_for_request(request) -> Site | None:
         site = Site._find_for_request(request)
         if site is not None:
             site.root_page  # noqa: B018 - joined by the lookup; loaded here if it was not
+        if len(_FOUND) >= SITES_KEPT:
+            _FOUND.clear()
         found = _FOUND[key] = (version, site)
     site = found[1]
     if site is None:
@@ -97,7 +100,7 @@ def serve(request, path):
 
 def _known_page(known: tuple) -> Page | None:
     model, page_id, _restrictions = known
-    pages = list(model.objects.filter(pk=page_id))
+    pages = list(model.objects.filter(pk=page_id).order_by())  # by id: the tree's ordering is not needed
     return pages[0] if pages and pages[0].live else None
 
 
