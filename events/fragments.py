@@ -7,6 +7,7 @@ added after it, per request. A list is built from `Listed` entries, which carry 
 the per-viewer bits need, so that a list kept in the cache (events.selectors.calendar.upcoming_listed)
 needs no page rows at all."""
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -16,7 +17,7 @@ from django.utils import timezone
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
-from cop.fragments import render_many, scope_versions
+from cop.fragments import code_version, render_many, scope_versions
 from events.models.occurrences import Occurrence
 from events.models.registration import RegistrationStatus
 
@@ -24,6 +25,22 @@ from events.models.registration import RegistrationStatus
 EVENTS_SCOPE = "events"
 # Languages and GBF targets saved or deleted (events.signals): the filter form and the items' languages.
 VOCABULARIES_SCOPE = "vocabularies"
+
+# Wagtail documents saved or deleted (an event page shows its slides' title and address).
+DOCUMENTS_SCOPE = "event-documents"
+
+
+def event_scope(event_id) -> str:
+    """One event's version: its page, occurrences, registrations, speakers or partners saved or deleted
+    replace it (events.signals)."""
+    return f"event:{event_id}"
+
+
+def data_key(name: str, *parts) -> str:
+    """The cache key of data (not text) kept under versions: no language, the code version."""
+    digest = hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:32]
+    return f"events-data:{name}:{code_version()}:{digest}"
+
 
 ITEM_TEMPLATE = "events/includes/occurrence_item_body.html"
 

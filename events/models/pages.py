@@ -25,10 +25,10 @@ from wagtail.search import index
 
 from cop.blocks import BaseStreamBlock
 from cop.page_forms import NamedPageForm
-from events.expressible import EventNotExpressible, check_expressible
+from events.expressible import EventNotExpressible
 from events.models.choices import EventFormat, EventType, RegistrationMode
 from events.permissions import can_view_event
-from events.selectors.event_page import event_page_context, largest_registered_count
+from events.selectors.event_page import event_page_context, event_shape, largest_registered_count
 from events.timezones import NonexistentLocalTime, local_bounds, local_to_utc, validate_time_zone
 from events.validation import (
     EARLIEST_YEAR,
@@ -399,10 +399,9 @@ class EventPage(Page):
     def serve(self, request, *args, **kwargs):
         if not can_view_event(request.user, self):
             raise Http404
-        try:
+        # Kept per version of the event (events.selectors.event_page.event_shape).
+        if not event_shape(self).expressible:
             # Rows stored before the date bounds (events.validation) cannot be shown in any zone.
-            check_expressible(self, self.occurrences.all())
-        except EventNotExpressible:
             # Said on the refused page (cop.edge) in the visitor's words rather than the check's.
             raise EventNotExpressible(
                 _(
@@ -410,12 +409,12 @@ class EventPage(Page):
                     "%(latest)s. Its organisers can correct them."
                 )
                 % {"earliest": EARLIEST_YEAR, "latest": LATEST_YEAR}
-            ) from None
+            )
         return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context.update(event_page_context(request.user, self))
+        context.update(event_page_context(request, self))
         return context
 
     # Presentation helpers ----

@@ -2,7 +2,6 @@
 events; each occurrence carries the viewer's registration."""
 
 import calendar as pycalendar
-import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -12,11 +11,11 @@ from django.db.models import QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from cop import permissions as cop_permissions
-from cop.fragments import FRAGMENT_SECONDS, code_version, scope_versions
+from cop.fragments import FRAGMENT_SECONDS, scope_versions
 from cop.site_sections import COMMUNITIES_SCOPE
 from events import permissions
 from events.filters import CalendarFilter
-from events.fragments import EVENTS_SCOPE, Listed, listed
+from events.fragments import EVENTS_SCOPE, Listed, data_key, listed
 from events.models.occurrences import Occurrence
 from events.models.registration import ACTIVE, Registration
 from events.selectors.registrations import with_my_registrations
@@ -61,18 +60,13 @@ class ReadableCommunity:
     visibility: str
 
 
-def _data_key(name: str, *parts) -> str:
-    digest = hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:32]
-    return f"events-data:{name}:{code_version()}:{digest}"
-
-
 def readable_communities(user) -> list[ReadableCommunity]:
     """The communities the calendar lets the user filter by (those they may read), by title: kept per
     user (or for all anonymous visitors) and version of the "communities" scope, which every community
     saved or deleted and every membership saved or deleted replaces (cop.site_sections)."""
     superuser = bool(user.is_authenticated and user.is_superuser)
     (version,) = scope_versions(COMMUNITIES_SCOPE)
-    key = _data_key("readable-communities", user.pk if user.is_authenticated else "", superuser, version)
+    key = data_key("readable-communities", user.pk if user.is_authenticated else "", superuser, version)
     communities = cache.get(key)
     if communities is None:
         rows = (
@@ -92,7 +86,7 @@ def upcoming_listed(user, community_ids, *, limit=40, now=None) -> list[Listed]:
     membership saved or deleted replaces them), and only until the first of them ends."""
     now = now or timezone.now()
     versions = scope_versions(EVENTS_SCOPE, COMMUNITIES_SCOPE)
-    key = _data_key("upcoming", *versions, limit, sorted(community_ids))
+    key = data_key("upcoming", *versions, limit, sorted(community_ids))
     entries = cache.get(key)
     if entries is None or any(entry.end_utc <= now for entry in entries[:1]):
         qs = occurrences_for(user).filter(end_utc__gt=now).order_by("start_utc", "pk")
