@@ -8,6 +8,9 @@ each save also becomes a revision, which the workflow reviews and its last appro
 workflow is started exactly as Wagtail's admin starts it (`workflow.start`, or `resume` after changes
 were requested); the submitter is told at each step by cop.library.workflow's receivers (cop.mail).
 Building blocks written with a case study are drafts by the same author; they are published with it.
+The story is written as plain text (cop.library.story_text) and the resources as rows: a title with an
+address, or with a file, checked as every upload is (cop.library.uploads) and kept as a Wagtail
+document, which the one access decision then guards like any file of the case study.
 """
 
 import dataclasses
@@ -27,7 +30,16 @@ from ..exceptions import (
     SubmissionInvalid,
     SubmissionPublished,
 )
-from ..models import BuildingBlock, BuildingBlockStatus, CaseStudyBlockUse, CaseStudyPage, LibraryPage
+from ..models import (
+    BuildingBlock,
+    BuildingBlockStatus,
+    CaseStudyBlockUse,
+    CaseStudyPage,
+    CaseStudyResource,
+    LibraryPage,
+)
+from ..story_text import story_from_text, story_images
+from ..uploads import upload_check
 from .consent import consent_is_effective, item_consent, publication_check
 
 # The fields a submission writes on the page (the many-to-many ones and the blocks apart).
@@ -66,6 +78,17 @@ class NewBlock:
     title: str
     summary: str
     body: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
+class ResourceInput:
+    """A resource as the submitter gives it: a title with an address, or with a file (a new upload,
+    or the document of `resource_id`, one of this case study's resources)."""
+
+    title: str
+    url: str = ""
+    upload: object = None
+    resource_id: int | None = None
 
 
 # STATE ----
@@ -152,6 +175,40 @@ def _apply(user, page: CaseStudyPage, *, values: dict, relations: dict, blocks, 
     page.block_uses = [CaseStudyBlockUse(block=block) for block in chosen if block.pk in readable]
 
 
+def _story(page: CaseStudyPage, text: str) -> None:
+    """The story from its text; the only images it may keep are those it already has."""
+    page.story = story_from_text(text, kept_images=story_images(page.story if page.pk else None))
+
+
+def _resources(user, page: CaseStudyPage, resources) -> None:
+    """The case study's resources, in the order given: rows it had are changed in place (a row names
+    one of this case study's resources or none), new uploads become Wagtail documents."""
+    from wagtail.documents import get_document_model
+    from wagtail.models import Collection
+
+    existing = {resource.pk: resource for resource in page.resources.all()} if page.pk else {}
+    kept = []
+    for given in resources:
+        resource = existing.pop(given.resource_id, None) or CaseStudyResource()
+        resource.title = given.title
+        if given.upload is not None:
+            upload_check(given.upload)
+            document = get_document_model()(
+                title=given.title,
+                file=given.upload,
+                collection=Collection.get_first_root_node(),
+                uploaded_by_user=user,
+            )
+            document.save()
+            resource.document, resource.url = document, ""
+        elif given.url:
+            resource.document, resource.url = None, given.url
+        elif resource.document_id is None:
+            raise SubmissionInvalid()
+        kept.append(resource)
+    page.resources = kept
+
+
 def _saved(save) -> None:
     """Saves the page; a value its model refuses (the forms check them first) is a refusal, not a 500."""
     try:
@@ -162,14 +219,27 @@ def _saved(save) -> None:
 
 @transaction.atomic
 def case_study_draft_create(
-    *, user, library: LibraryPage, values: dict, relations: dict, blocks=(), new_block: NewBlock | None = None
+    *,
+    user,
+    library: LibraryPage,
+    values: dict,
+    relations: dict,
+    blocks=(),
+    new_block: NewBlock | None = None,
+    story: str | None = None,
+    resources=None,
 ) -> CaseStudyPage:
-    """A new draft case study in `library`, by a member who may share there; its first revision."""
+    """A new draft case study in `library`, by a member who may share there; its first revision.
+    `story` (text) and `resources` (ResourceInput rows) are left as they are when None."""
     if not permissions.may_share_in(user, library):
         raise SharingNotAllowed()
     page = CaseStudyPage(live=False, submitted_by=user, owner=user)
     page._library = library
     _apply(user, page, values=values, relations=relations, blocks=blocks, new_block=new_block)
+    if story is not None:
+        _story(page, story)
+    if resources is not None:
+        _resources(user, page, resources)
     _saved(lambda: library.add_child(instance=page))
     page.save_revision(user=user, log_action=True)
     return page
@@ -177,12 +247,24 @@ def case_study_draft_create(
 
 @transaction.atomic
 def case_study_draft_update(
-    *, user, page: CaseStudyPage, values: dict, relations: dict, blocks=(), new_block: NewBlock | None = None
+    *,
+    user,
+    page: CaseStudyPage,
+    values: dict,
+    relations: dict,
+    blocks=(),
+    new_block: NewBlock | None = None,
+    story: str | None = None,
+    resources=None,
 ) -> CaseStudyPage:
     """Saves the submitter's changes to a draft (or to one sent back with changes requested)."""
     page = CaseStudyPage.objects.select_for_update().get(pk=page.pk)
     _editable(user, page)
     _apply(user, page, values=values, relations=relations, blocks=blocks, new_block=new_block)
+    if story is not None:
+        _story(page, story)
+    if resources is not None:
+        _resources(user, page, resources)
     _saved(page.save)
     page.save_revision(user=user, log_action=True)
     return page

@@ -17,7 +17,7 @@ from .. import permissions, selectors
 from ..exceptions import SharingNotAllowed
 from ..models import CaseStudyPage, LibraryPage
 from ..services import submission as services
-from ..submission_forms import CaseStudyForm, HolderReviewForm
+from ..submission_forms import CaseStudyForm, HolderReviewForm, ResourceFormSet
 
 
 def _library_or_404(user, library_id: int) -> LibraryPage:
@@ -56,8 +56,10 @@ def share(request, library_id: int):
     library = _library_or_404(request.user, library_id)
     if not permissions.may_share_in(request.user, library):
         raise SharingNotAllowed()
-    form = CaseStudyForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
+    posted = request.method == "POST"
+    form = CaseStudyForm(request.POST if posted else None, user=request.user)
+    resources = _resource_rows(request)
+    if posted and _valid(form, resources):
         page = services.case_study_draft_create(
             user=request.user,
             library=library,
@@ -65,14 +67,40 @@ def share(request, library_id: int):
             relations=form.relations(),
             blocks=form.cleaned_data["blocks"],
             new_block=form.new_block(),
+            story=form.story_text(),
+            resources=resources.values(),
         )
         _saved_message(request, page)
         return redirect("cop_library:submission_edit", page.pk)
+    return _form_page(
+        request,
+        {"form": form, "resources": resources, "library": library, "title": _("Share a case study")},
+    )
+
+
+def _resource_rows(request, page=None):
+    """The resources' rows as posted, or as the case study has them (a post without them, from an
+    older form, leaves them as they are)."""
+    if request.method == "POST" and f"{ResourceFormSet.prefix}-TOTAL_FORMS" in request.POST:
+        return ResourceFormSet(request.POST, request.FILES, page=page)
+    return ResourceFormSet(page=page)
+
+
+def _valid(form, resources) -> bool:
+    return all([form.is_valid(), resources.is_valid()])  # both checked: every error shown at once
+
+
+def _form_page(request, context):
+    """The form, again with what was written when something was wrong (400): nothing typed is lost; a
+    file chosen must be chosen again (browsers never send it twice), and the form says so."""
+    form, resources = context["form"], context["resources"]
+    errors = form.is_bound and (bool(form.errors) or not resources.is_valid())
+    files_dropped = errors and any(request.FILES)
     return render(
         request,
         "cop_library/submission/form.html",
-        {"form": form, "library": library, "title": _("Share a case study")},
-        status=400 if form.errors else 200,
+        {**context, "files_dropped": files_dropped},
+        status=400 if errors else 200,
     )
 
 
@@ -94,8 +122,12 @@ def my_case_studies(request):
 def edit(request, pk: int):
     page = _own_draft_or_404(request.user, pk)
     [submission] = selectors.submissions_of(request.user, pks=[page.pk])
-    form = CaseStudyForm(request.POST or None, user=request.user, initial=CaseStudyForm.initial_for(page))
-    if request.method == "POST" and form.is_valid():
+    posted = request.method == "POST"
+    form = CaseStudyForm(
+        request.POST if posted else None, user=request.user, initial=CaseStudyForm.initial_for(page)
+    )
+    resources = _resource_rows(request, page)
+    if posted and _valid(form, resources):
         page = services.case_study_draft_update(
             user=request.user,
             page=page,
@@ -103,20 +135,21 @@ def edit(request, pk: int):
             relations=form.relations(),
             blocks=form.cleaned_data["blocks"],
             new_block=form.new_block(),
+            story=form.story_text(),
+            resources=resources.values(),
         )
         page = _own_draft_or_404(request.user, page.pk)
         _saved_message(request, page)
         return redirect("cop_library:submission_edit", page.pk)
-    return render(
+    return _form_page(
         request,
-        "cop_library/submission/form.html",
         {
             "form": form,
+            "resources": resources,
             "library": submission["library"],
             "submission": submission,
             "title": _("Edit your case study"),
         },
-        status=400 if form.errors else 200,
     )
 
 
