@@ -76,6 +76,8 @@ class _Item:
     relation: str
     mine: tuple  # the kinds of the viewer's own reactions on the post, sorted
     show_body: bool
+    author_name: str
+    quoted_author_name: str | None
 
 
 def _parts(thread: Thread, viewer: Viewer, zone: str):
@@ -90,8 +92,8 @@ def _parts(thread: Thread, viewer: Viewer, zone: str):
             post.edited_at,
             post.html,  # re-rendered in place by forums.rendering.posts_rerender, without a new version
             sorted(post.reaction_counts.items()),
-            post.author.public_name,
-            (quoted.pk, quoted.number, quoted.author.public_name) if quoted is not None else None,
+            item.author_name,
+            (quoted.pk, quoted.number, item.quoted_author_name) if quoted is not None else None,
             thread.pk,
             thread.accepted_answer_id,
             thread.is_locked,
@@ -123,6 +125,8 @@ def _render(thread: Thread, viewer: Viewer):
             "forums/includes/post.html",
             {
                 "post": post,
+                "author_name": item.author_name,
+                "quoted_author_name": item.quoted_author_name,
                 "thread": thread,
                 "moderator": viewer.moderator,
                 "can_reply": viewer.can_reply,
@@ -157,13 +161,26 @@ def _render(thread: Thread, viewer: Viewer):
 
 
 def render_posts(
-    posts: list[Post], thread: Thread, user, *, viewer: Viewer, relations: list[str], mine: dict
+    posts: list[Post],
+    thread: Thread,
+    user,
+    *,
+    viewer: Viewer,
+    relations: list[str],
+    mine: dict,
+    names: dict[int, str],
 ) -> list[SafeString]:
     """Each post's fragment, in order, as `user` (of kind `viewer`) sees it with `relations[i]` to the
-    i-th post and `mine` (post id: kinds) their reactions; posts come with their author and quoted post."""
+    i-th post and `mine` (post id: kinds) their reactions; posts come with their quoted post, `names` has
+    the public name of their authors and of the quoted posts' authors (by user id)."""
     items = [
         _Item(
-            post, relation, tuple(sorted(mine.get(post.pk, ()))), permissions.can_view_post_body(user, post)
+            post,
+            relation,
+            tuple(sorted(mine.get(post.pk, ()))),
+            permissions.can_view_post_body(user, post),
+            names[post.author_id],
+            names[post.quoted_post.author_id] if post.quoted_post is not None else None,
         )
         for post, relation in zip(posts, relations, strict=True)
     ]
@@ -207,10 +224,13 @@ def page_posts_html(user, thread: Thread, page: int, *, viewer: Viewer, last_rea
 def _page_posts_html(
     user, thread: Thread, page: int, *, viewer: Viewer, user_id, last_read: int
 ) -> SafeString:
-    posts = selectors.visible_posts(selectors.page_posts(thread, page), user, moderator=viewer.moderator)
+    page_posts = selectors.page_posts(thread, page)
+    posts = selectors.visible_posts(page_posts.posts, user, moderator=viewer.moderator)
     mine = selectors.my_reactions_on_page(user, thread, page) if user_id is not None else {}
     relations = [relation_to(post, user_id=user_id, last_read=last_read) for post in posts]
-    fragments = render_posts(posts, thread, user, viewer=viewer, relations=relations, mine=mine)
+    fragments = render_posts(
+        posts, thread, user, viewer=viewer, relations=relations, mine=mine, names=page_posts.names
+    )
     return mark_safe("".join(fragments))  # noqa: S308 - fragments of our own templates
 
 
@@ -223,7 +243,12 @@ def live_post_html(post: Post, thread: Thread, user, *, is_new: bool) -> str:
     post.thread = thread
     viewer = viewer_for(user, thread)
     relation = (LIVE_NEW if is_new else LIVE) if user.is_authenticated else ANONYMOUS
-    return str(render_posts([post], thread, user, viewer=viewer, relations=[relation], mine={})[0])
+    names = {post.author_id: post.author.public_name}
+    if post.quoted_post is not None:
+        names[post.quoted_post.author_id] = post.quoted_post.author.public_name
+    return str(
+        render_posts([post], thread, user, viewer=viewer, relations=[relation], mine={}, names=names)[0]
+    )
 
 
 def thread_head_html(thread: Thread) -> SafeString:

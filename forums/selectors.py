@@ -252,25 +252,65 @@ def _page_numbers(page: int) -> tuple[int, int]:
     return first, first + POSTS_PER_PAGE
 
 
-def page_posts(thread: Thread, page: int) -> list[Post]:
-    """All the posts of one page of the thread, whatever their state, with their authors and quoted posts,
-    kept in the cache per state of the thread: every change to a post is a thread event that moves
-    `event_seq` (forums.services.journal), so the key changes with them; only authors' names may lag, by
-    PAGE_POSTS_SECONDS at most. The caller keeps those the viewer may see (visible_posts). Attachments are
-    read by who renders a post (forums.postlist, for the posts whose fragment is not cached)."""
+# The columns of a post that the thread page shows or decides on (its body is shown as `html`).
+_PAGE_POST_FIELDS = (
+    "thread_id",
+    "number",
+    "author_id",
+    "html",
+    "version",
+    "status",
+    "quoted_post_id",
+    "reaction_counts",
+    "is_hidden",
+    "is_deleted",
+    "created_at",
+    "edited_at",
+)
+
+
+@dataclass(frozen=True)
+class PagePosts:
+    """One page of a thread's posts (each with its quoted post's number and author id) and the public
+    name of each author they show, by user id: nothing else of the people is kept."""
+
+    posts: list[Post]
+    names: dict[int, str]
+
+
+def page_posts(thread: Thread, page: int) -> PagePosts:
+    """All the posts of one page of the thread, whatever their state, with the names of their authors and
+    of their quoted posts' authors, kept in the cache per state of the thread: every change to a post is a
+    thread event that moves `event_seq` (forums.services.journal), so the key changes with them; only
+    authors' names may lag, by PAGE_POSTS_SECONDS at most. Only the columns the page shows are kept (no
+    person's row: their name only). The caller keeps those the viewer may see (visible_posts).
+    Attachments are read by who renders a post (forums.postlist, for the posts whose fragment is not
+    cached). Two queries on a miss, whatever the number of posts."""
     key = fragment_key("forums-page-posts", thread.pk, thread.event_seq, thread.post_count, page)
-    posts = cache.get(key)
-    if posts is None:
+    cached = cache.get(key)
+    if cached is None:
         first, end = _page_numbers(page)
         posts = list(
             Post.objects.filter(thread=thread, number__gte=first, number__lt=end)
-            .select_related("author", "quoted_post", "quoted_post__author")
+            .select_related("quoted_post")
+            .only(*_PAGE_POST_FIELDS, "quoted_post__number", "quoted_post__author_id")
             .order_by("number")
         )
-        cache.set(key, posts, PAGE_POSTS_SECONDS)
-    for post in posts:
+        author_ids = {post.author_id for post in posts}
+        author_ids |= {post.quoted_post.author_id for post in posts if post.quoted_post is not None}
+        cached = PagePosts(posts, public_names(author_ids))
+        cache.set(key, cached, PAGE_POSTS_SECONDS)
+    for post in cached.posts:
         post.thread = thread
-    return posts
+    return cached
+
+
+def public_names(user_ids) -> dict[int, str]:
+    """The public name of each of these people (cop.User.public_name), by id: one query."""
+    if not user_ids:
+        return {}
+    people = get_user_model()._default_manager.filter(pk__in=user_ids).only(*NAME_FIELDS)
+    return {person.pk: person.public_name for person in people}
 
 
 def visible_posts(posts: list[Post], user, *, moderator: bool) -> list[Post]:

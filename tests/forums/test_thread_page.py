@@ -230,3 +230,26 @@ def test_no_fragment_holds_a_token_or_a_viewers_name(client, people, discussion)
     token = _token(page)
     assert all("csrfmiddlewaretoken" not in fragment and token not in fragment for fragment in fragments)
     assert not any("</summary>" in fragment for fragment in fragments)  # nor the header's account menu
+
+
+def test_the_cached_page_posts_hold_names_not_peoples_rows(client, people, discussion):
+    """The page's posts kept in the cache (selectors.page_posts) hold their authors' public names only:
+    no password hash, no e-mail address, of the authors or of a quoted post's author."""
+    import pickle
+
+    from cop.fragments import fragment_key
+    from forums import selectors
+    from forums.models import Thread
+
+    thread, first, _reply = discussion
+    services.post_create(thread=thread, author=people["moderator"], body="Quoting", quoted_post=first)
+    thread = selectors.thread_for_page(thread.pk)
+    page = client.get(thread.get_absolute_url()).content.decode()
+    assert "In reply to #1 by <bdi>Mara Member</bdi>" in page
+    thread = Thread.objects.get(pk=thread.pk)
+    cached = cache.get(fragment_key("forums-page-posts", thread.pk, thread.event_seq, thread.post_count, 1))
+    assert cached is not None and [post.number for post in cached.posts] == [1, 2, 3]
+    raw = pickle.dumps(cached)
+    for person in (people["member"], people["other_member"], people["moderator"]):
+        assert person.password.encode() not in raw and person.email.encode() not in raw
+        assert person.public_name.encode() in raw
