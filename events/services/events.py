@@ -179,14 +179,21 @@ def event_after_publish(*, event: EventPage) -> None:
 
 
 def events_index() -> EventIndexPage:
-    """The calendar page, made under the default site's root page (the home page) on first need."""
+    """The calendar page, made under the default site's root page (the home page) on first need (the
+    first event, or the first visit to the calendar's address: events.views.calendar)."""
     index = EventIndexPage.objects.first()
     if index is None:
-        site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
-        root = site.root_page.specific if site is not None else None
-        if root is None or not EventIndexPage.can_create_at(root):
-            raise EventError(_("The site has no home page yet."))
-        index = root.add_child(instance=EventIndexPage(title="Events", slug="events"))
+        with transaction.atomic():
+            site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
+            root = site.root_page.specific if site is not None else None
+            if root is None or not EventIndexPage.can_create_at(root):
+                raise EventError(_("The site has no home page yet."))
+            # Two first visits at once: the second waits for the first's page under the locked parent.
+            type(root).objects.select_for_update().filter(pk=root.pk).first()
+            index = EventIndexPage.objects.first()
+            if index is None:
+                root.refresh_from_db(fields=["numchild", "path", "depth"])
+                index = root.add_child(instance=EventIndexPage(title="Events", slug="events"))
     return index
 
 

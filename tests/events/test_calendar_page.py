@@ -20,3 +20,23 @@ def test_the_calendar_is_served_by_its_page_at_its_named_address(client, events_
 
 def test_an_unknown_sub_address_of_the_calendar_is_not_found(client, events_index):
     assert client.get(reverse("events:calendar") + "no-such-route/").status_code == 404
+
+
+def test_a_site_without_a_calendar_page_gets_it_on_the_first_visit(client, site_home):
+    from events.models import EventIndexPage
+
+    assert not EventIndexPage.objects.exists()
+    response = client.get(reverse("events:calendar"))
+    assert response.status_code == 200
+    assert "No events yet." in response.content.decode()
+    index = EventIndexPage.objects.get()
+    assert index.get_parent().specific == site_home and index.live
+    assert client.get(reverse("events:calendar"), {"view": "week"}).status_code == 200
+    assert EventIndexPage.objects.count() == 1
+
+
+def test_without_a_home_page_the_calendar_is_not_found(client, db):
+    from events.models import EventIndexPage
+
+    assert client.get(reverse("events:calendar")).status_code == 404
+    assert not EventIndexPage.objects.exists()
