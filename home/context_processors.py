@@ -48,8 +48,16 @@ def current_section(path: str, entries) -> str:
 
 
 def request_navigation(request) -> tuple:
+    """The navigation for the request's URL configuration and language, looked up once per request and
+    language (the context processor and each of the shell's fragments ask for it)."""
+    language = translation.get_language() or "en"
+    found = getattr(request, "_shell_navigation", None)
+    if found is not None and found[0] == language:
+        return found[1]
     urlconf = getattr(request, "urlconf", None) or get_resolver().urlconf_name
-    return navigation_entries(translation.get_language() or "en", urlconf)
+    entries = navigation_entries(language, urlconf)
+    request._shell_navigation = (language, entries)
+    return entries
 
 
 def site_shell(request):
