@@ -9,6 +9,7 @@ which name their kind, come from the cache under their own version (cop.viewers)
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.template.loader import render_to_string
+from wagtail.signals import page_unpublished, post_page_move
 
 from cop import selectors, viewers
 from cop.fragments import render_one, scope_changed, scope_versions
@@ -56,5 +57,9 @@ def _render_home_communities(request) -> str:
 @receiver(post_delete, sender=CommunityPage, dispatch_uid="cop_communities_scope_deleted")
 @receiver(post_save, sender=Membership, dispatch_uid="cop_communities_scope_membership_saved")
 @receiver(post_delete, sender=Membership, dispatch_uid="cop_communities_scope_membership_deleted")
+# Wagtail's bulk unpublish, scheduled expiry and move save the base Page (no post_save for CommunityPage),
+# and a move rewrites the addresses of the pages below the moved one with an update.
+@receiver(page_unpublished, sender=CommunityPage, dispatch_uid="cop_communities_scope_unpublished")
+@receiver(post_page_move, dispatch_uid="cop_communities_scope_page_moved")
 def communities_changed(sender, **kwargs):
     scope_changed(COMMUNITIES_SCOPE)

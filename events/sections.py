@@ -14,7 +14,6 @@ from wagtail.signals import page_unpublished, post_page_move
 
 from cop import permissions as cop_permissions
 from cop.fragments import render_one, scope_changed, scope_versions
-from cop.models import CommunityPage
 from cop.sections import register_section
 from cop.site_sections import CACHED_SECTION_TEMPLATE, COMMUNITIES_SCOPE
 from events.fragments import EVENTS_SCOPE
@@ -77,11 +76,3 @@ def community_upcoming_events(request, community):
 @receiver(post_page_move, dispatch_uid="events_scope_page_moved")
 def events_changed(sender, **kwargs):
     scope_changed(EVENTS_SCOPE)
-
-
-@receiver(page_unpublished, sender=CommunityPage, dispatch_uid="events_communities_scope_unpublished")
-def community_unpublished(sender, **kwargs):
-    """A community unpublished through the base Page (bulk unpublish, scheduled expiry) sends no
-    post_save for CommunityPage (cop.site_sections): the calendar's readable communities and lists
-    follow it at once."""
-    scope_changed(COMMUNITIES_SCOPE)
