@@ -26,7 +26,7 @@ from django.utils.safestring import SafeString, mark_safe
 from cop.commit import after_commit
 
 FRAGMENT_SECONDS = 24 * 3600
-_CODE_DIRS = ("cop", "forums", "events", "home", "templates")
+_CODE_DIRS = ("config", "cop", "forums", "events", "home", "templates")
 
 
 @cache
