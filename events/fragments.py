@@ -38,8 +38,7 @@ def event_scope(event_id) -> str:
 
 def data_key(name: str, *parts) -> str:
     """The cache key of data (not text) kept under versions: no language, the code version."""
-    digest = hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:32]
-    return f"events-data:{name}:{code_version()}:{digest}"
+    return f"events-data:{name}:{code_version()}:{_digest(parts)}"
 
 
 ITEM_TEMPLATE = "events/includes/occurrence_item_body.html"
@@ -48,12 +47,16 @@ ITEM_TEMPLATE = "events/includes/occurrence_item_body.html"
 @dataclass(frozen=True, slots=True)
 class Listed:
     """An occurrence in a list: its id, when it ends, whether it or its event is cancelled, and its
-    item fragment's key parts."""
+    state (a digest of `item_parts`, which its item fragment's key names)."""
 
     pk: int
     end_utc: datetime
     cancelled: bool
-    parts: tuple
+    state: str
+
+
+def _digest(parts) -> str:
+    return hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:32]
 
 
 def item_parts(occurrence) -> tuple:
@@ -81,7 +84,7 @@ def item_parts(occurrence) -> tuple:
 def listed(occurrences) -> list[Listed]:
     """Occurrences loaded with events.selectors.calendar.LIST_FIELDS, as list entries."""
     return [
-        Listed(occ.pk, occ.end_utc, occ.is_cancelled or occ.event.cancelled, item_parts(occ))
+        Listed(occ.pk, occ.end_utc, occ.is_cancelled or occ.event.cancelled, _digest(item_parts(occ)))
         for occ in occurrences
     ]
 
@@ -129,7 +132,7 @@ def render_items(
     bodies = render_many(
         "events-calendar-item",
         entries,
-        parts=lambda entry: (compact, tz_name, vocabularies, *entry.parts),
+        parts=lambda entry: (compact, tz_name, vocabularies, entry.state),
         prepare=_load(loaded),
         render=lambda entry: render_to_string(ITEM_TEMPLATE, {"occ": loaded[entry.pk], "compact": compact}),
     )

@@ -399,8 +399,10 @@ class EventPage(Page):
     def serve(self, request, *args, **kwargs):
         if not can_view_event(request.user, self):
             raise Http404
-        # Kept per version of the event (events.selectors.event_page.event_shape).
-        if not event_shape(self).expressible:
+        # Kept per version of the event (events.selectors.event_page.event_shape), read once a request:
+        # this instance is the request's own.
+        self._shape = event_shape(self)
+        if not self._shape.expressible:
             # Rows stored before the date bounds (events.validation) cannot be shown in any zone.
             # Said on the refused page (cop.edge) in the visitor's words rather than the check's.
             raise EventNotExpressible(
@@ -414,7 +416,7 @@ class EventPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context.update(event_page_context(request, self))
+        context.update(event_page_context(request, self, getattr(self, "_shape", None)))
         return context
 
     # Presentation helpers ----
