@@ -12,7 +12,6 @@ in a fragment is replaced.
 from collections.abc import Callable
 from datetime import datetime
 
-from django.db.models import prefetch_related_objects
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.template.loader import render_to_string
@@ -58,7 +57,7 @@ def _zone() -> str:
 
 
 def board_cards_html(boards: list, stats: dict[int, tuple]) -> list[SafeString]:
-    """One card per board (forums.selectors.BoardRow: name, description; `stats` by board id: its visible
+    """One card per board (forums.listings.BoardRow: name, description; `stats` by board id: its visible
     threads and their last activity), in order."""
     now, zone = timezone.now(), _zone()
 
@@ -77,56 +76,63 @@ def board_cards_html(boards: list, stats: dict[int, tuple]) -> list[SafeString]:
 # A BOARD'S THREADS ----
 
 
-def read_mark(thread: Thread, signed_in: bool) -> tuple | None:
+def read_mark(row, signed_in: bool) -> tuple | None:
     """The part of a row that is the viewer's: nothing for visitors; for members whether they never
     opened the thread ("New") and whether it has posts they have not read (unread, "jump to first
     unread")."""
     if not signed_in:
         return None
-    last = thread.last_read_number or 0
-    return (last == 0, thread.post_count > last)
+    last = row.last_read_number or 0
+    return (last == 0, row.post_count > last)
 
 
-def thread_rows_html(threads: list[Thread], board: Board, *, signed_in: bool) -> list[SafeString]:
-    """One row per thread of a board's list (threads come with their author, last poster and category,
-    and `last_read_number` for members: forums.selectors.board_threads)."""
+def thread_rows_html(rows: list, board: Board, *, signed_in: bool) -> list[SafeString]:
+    """One row per thread of a board's list (forums.listings.ThreadRow, with the viewer's read mark); the
+    threads whose row the cache lacks are read with their tags and targets to render it."""
     now, zone = timezone.now(), _zone()
     (vocabulary,) = scope_versions(VOCABULARY_SCOPE)
+    loaded: dict[int, Thread] = {}
 
-    def parts(thread: Thread) -> tuple:
-        poster, category = thread.last_poster, thread.category
+    def parts(row) -> tuple:
         return (
-            thread.pk,
-            thread.event_seq,  # moves with the tags, targets, state, replies and edits (forums.services)
-            thread.title,
-            thread.kind,
-            thread.status,
-            thread.is_pinned,
-            thread.is_locked,
-            thread.is_closed,
-            thread.is_hidden,
-            thread.accepted_answer_id,
-            thread.post_count,
-            thread.reply_count,
-            thread.last_activity_at,
-            age_key(thread.last_activity_at, now),
-            thread.author.public_name,
-            poster.public_name if poster is not None else None,
-            (category.pk, category.name) if category is not None else None,
+            row.pk,
+            row.event_seq,  # moves with the tags, targets, state, replies and edits (forums.services)
+            row.title,
+            row.kind,
+            row.status,
+            row.is_pinned,
+            row.is_locked,
+            row.is_closed,
+            row.is_hidden,
+            row.accepted_answer_id,
+            row.post_count,
+            row.reply_count,
+            row.last_activity_at,
+            age_key(row.last_activity_at, now),
+            row.author_name,
+            row.last_poster_name,
+            row.category,
             board.slug,
             zone,
             vocabulary,
-            read_mark(thread, signed_in),
+            read_mark(row, signed_in),
         )
 
-    def prepare(threads: list[Thread]) -> None:
-        prefetch_related_objects(threads, "tags", "gbf_targets")
+    def prepare(rows: list) -> None:
+        threads = (
+            Thread.objects.filter(pk__in=[row.pk for row in rows])
+            .select_related("author", "last_poster", "category")
+            .prefetch_related("tags", "gbf_targets")
+        )
+        loaded.update((thread.pk, thread) for thread in threads)
 
-    def render(thread: Thread) -> str:
+    def render(row) -> str:
+        thread = loaded[row.pk]
+        thread.last_read_number = row.last_read_number
         context = {"thread": thread, "board": board, "signed_in": signed_in}
         return render_to_string("forums/includes/thread_row.html", context)
 
-    return render_many("forums-thread-row", threads, parts=parts, render=render, prepare=prepare)
+    return render_many("forums-thread-row", rows, parts=parts, render=render, prepare=prepare)
 
 
 def thread_filters_html(render: Callable[[], str]) -> SafeString:

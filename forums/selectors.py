@@ -3,28 +3,24 @@ the number of posts, reactions or attachments (pages of posts are number ranges,
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db.models import (
-    Case,
     Count,
     Exists,
     IntegerField,
-    Max,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
     Value,
-    When,
 )
 from django.db.models.functions import Coalesce
 from taggit.models import Tag
 
 from cop import permissions as cop_permissions
-from cop.fragments import FRAGMENT_SECONDS, fragment_key, scope_versions
+from cop.fragments import fragment_key
 from cop.models import Membership, MembershipStatus
 from cop.prepared import PreparedGet, PreparedValues
 
@@ -44,11 +40,10 @@ from .models import (
     Thread,
     Watch,
 )
-from .signals import FORUMS_SCOPE
 
 POSTS_PER_PAGE = 20
 # The columns of a board's community that the permissions and the forum pages read.
-_COMMUNITY_FIELDS = ("title", "slug", "url_path", "visibility", "join_policy", "live")
+COMMUNITY_FIELDS = ("title", "slug", "url_path", "visibility", "join_policy", "live")
 # A person's columns that their public name needs (cop.User.public_name).
 NAME_FIELDS = ("display_name", "first_name", "last_name", "email")
 PAGE_POSTS_SECONDS = 60
@@ -62,81 +57,6 @@ def readable_boards(user) -> QuerySet:
     """Site forums and the boards of every community the user may read."""
     readable = cop_permissions.readable_communities(user).values("pk")
     return Board.objects.filter(Q(community__isnull=True) | Q(community__in=readable))
-
-
-def _board_rows_queryset() -> QuerySet:
-    return Board.objects.order_by(
-        Case(When(community__isnull=True, then=Value(0)), default=Value(1)), "sort_order", "name"
-    ).values_list(
-        "pk", "community_id", "name", "slug", "description", "community__visibility", "community__live"
-    )
-
-
-# Read on every view of the board list: compiled once (cop.prepared), no Wagtail page loaded.
-_board_rows = PreparedValues(_board_rows_queryset)
-
-
-@dataclass(frozen=True)
-class BoardRow:
-    """A board as the board list shows and decides it: its columns and its community's CommunityRef."""
-
-    pk: int
-    name: str
-    slug: str
-    description: str
-    community: "permissions.CommunityRef | None"
-
-    @property
-    def is_site_forum(self) -> bool:
-        return self.community is None
-
-
-def boards_for_index(user) -> tuple[list[BoardRow], list[BoardRow]]:
-    """The boards the user may read (site forums first, then by sort order and name) and those they
-    moderate (by name), as the board list shows them (their thread counts are board_activity's). Decided
-    per request by cop.permissions, from the user's memberships read in one query; no Wagtail page is
-    loaded."""
-    boards = [
-        BoardRow(
-            pk,
-            name,
-            slug,
-            description,
-            permissions.CommunityRef(community_id, visibility, live) if community_id is not None else None,
-        )
-        for pk, community_id, name, slug, description, visibility, live in _board_rows.all()
-    ]
-    cop_permissions.prime_memberships(user, [b.community.pk for b in boards if b.community is not None])
-    readable = [b for b in boards if permissions.can_read_listed_board(user, b.community)]
-    moderated = [b for b in boards if permissions.can_moderate_listed_board(user, b.community)]
-    return readable, sorted(moderated, key=lambda b: b.name)
-
-
-def board_activity() -> dict[int, tuple[int, datetime | None]]:
-    """Each board's visible threads and their latest activity (by board id), kept per version of the
-    forums scope (forums.signals.FORUMS_SCOPE: every thread and board change replaces it), so that the
-    board list does not count every thread of the site on each request. Which boards a viewer sees is
-    decided per request (boards_for_index)."""
-    (version,) = scope_versions(FORUMS_SCOPE)
-    key = fragment_key("forums-board-activity", version)
-    activity = cache.get(key)
-    if activity is None:
-        rows = (
-            Thread.objects.filter(status=PostStatus.PUBLISHED, is_hidden=False)
-            .order_by()
-            .values_list("board_id")
-            .annotate(total=Count("pk"), last=Max("last_activity_at"))
-        )
-        activity = {board_id: (total, last) for board_id, total, last in rows}
-        cache.set(key, activity, FRAGMENT_SECONDS)
-    return activity
-
-
-def board_by_slug(slug: str) -> Board | None:
-    # A community is a Wagtail page with many columns: only those the permissions and page use.
-    community = [f"community__{name}" for name in _COMMUNITY_FIELDS]
-    board_fields = [f.attname for f in Board._meta.concrete_fields]
-    return Board.objects.select_related("community").only(*board_fields, *community).filter(slug=slug).first()
 
 
 def moderated_boards(user) -> list[Board]:
@@ -221,7 +141,7 @@ def latest_threads(user, *, community=None, limit: int = 5) -> list[Thread]:
 
 
 def _thread_for_page_queryset(pk) -> QuerySet:
-    community_fields = _COMMUNITY_FIELDS
+    community_fields = COMMUNITY_FIELDS
     fields = [f.attname for f in Thread._meta.concrete_fields]
     fields += [f"board__{f.attname}" for f in Board._meta.concrete_fields]
     fields += [f"board__community__{name}" for name in community_fields]
@@ -420,9 +340,19 @@ def first_unread_number(user, thread: Thread) -> int | None:
     )
 
 
+# Asked on every signed-in view of a board: compiled once (cop.prepared).
+_watching_board = PreparedValues(
+    lambda user_id, board_id: (
+        Watch.objects.filter(user_id=user_id, board_id=board_id, active=True).order_by().values_list("pk")[:1]
+    )
+)
+
+
 def watch_state(user, *, thread=None, board=None, tag=None) -> bool:
     if not user.is_authenticated:
         return False
+    if board is not None and thread is None and tag is None:
+        return _watching_board.get(user.pk, board.pk) is not None
     target = {"thread": thread, "board": board, "tag": tag}
     target = {k: v for k, v in target.items() if v is not None}
     return Watch.objects.filter(user=user, active=True, **target).exists()
@@ -452,10 +382,23 @@ def popular_tags(board: Board, limit: int = 20) -> list[Tag]:
 # NOTIFICATIONS ----
 
 
+# The bell's count, on every signed-in page: compiled once (cop.prepared).
+_unread_count = PreparedValues(
+    lambda user_id: (
+        Notification.objects.filter(recipient_id=user_id, read_at__isnull=True)
+        .order_by()
+        .values("recipient_id")
+        .annotate(n=Count("pk"))
+        .values_list("n")
+    )
+)
+
+
 def unread_notification_count(user) -> int:
     if not user.is_authenticated:
         return 0
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    row = _unread_count.get(user.pk)
+    return row[0] if row else 0
 
 
 def notifications_for(user) -> QuerySet:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from cop.edge import with_retry_after
 from cop.text import printable_text
 
-from .. import lists, permissions, selectors, services
+from .. import listings, lists, permissions, selectors, services
 from ..exceptions import ForumError
 from ..filters import ThreadFilter
 from ..forms import ThreadForm, attachment_formset, uploads_from
@@ -22,8 +22,8 @@ from .access import board_or_refuse, crumbs, files_of, posted
 def index(request):
     """Site forums, then the boards of every community the visitor may read: which boards, per request;
     each board's card, a fragment per state of the board (forums.lists)."""
-    boards, moderated = selectors.boards_for_index(request.user)
-    cards = lists.board_cards_html(boards, selectors.board_activity())
+    boards, moderated = listings.boards_for_index(request.user)
+    cards = lists.board_cards_html(boards, listings.board_activity())
     return render(
         request,
         "forums/index.html",
@@ -39,7 +39,7 @@ def index(request):
 
 def _filters_html(request, filterset) -> str:
     """The filter form: before any filter is chosen the same for everyone (a fragment), else as chosen."""
-    if any(name in request.GET for name in filterset.filters):
+    if filterset is not None:
         return render_to_string("forums/includes/thread_filters.html", {"filters": filterset.form})
     return lists.thread_filters_html(
         lambda: render_to_string("forums/includes/thread_filters.html", {"filters": ThreadFilter().form})
@@ -49,17 +49,21 @@ def _filters_html(request, filterset) -> str:
 def board(request, slug):
     """A board's threads: which ones and the viewer's marks on them per request, each row a fragment
     per state of the thread and kind of mark (forums.lists)."""
-    board = board_or_refuse(request, selectors.board_by_slug(slug))
+    board = board_or_refuse(request, listings.board_by_slug(slug))
     user = request.user
     moderator = permissions.can_moderate_board(user, board)
-    filterset = ThreadFilter(request.GET or None)
-    if invalid := filterset.invalid_labels():
+    filtered = any(name in request.GET for name in ThreadFilter.base_filters)
+    filterset = ThreadFilter(request.GET) if filtered else None
+    if filtered and (invalid := filterset.invalid_labels()):
         messages.warning(
             request,
             _("These filters are not valid and were ignored: %(filters)s.") % {"filters": ", ".join(invalid)},
         )
-    params = filterset.valid_values()
-    threads = selectors.board_threads(user, board, moderator=moderator, filters=request.GET)
+    params = filterset.valid_values() if filtered else {}
+    if filtered:
+        threads = listings.filtered_threads(user, board, moderator=moderator, filters=request.GET)
+    else:
+        threads = listings.BoardThreadList(user, board, moderator=moderator)
     paginator = Paginator(threads, selectors.THREADS_PER_PAGE)
     try:
         page = paginator.page(request.GET.get("page") or 1)
@@ -68,7 +72,9 @@ def board(request, slug):
     query = request.GET.copy()
     query.pop("page", None)
     tag = selectors.tag_by_slug(params["tag"]) if params.get("tag") else None
-    rows = lists.thread_rows_html(list(page.object_list), board, signed_in=user.is_authenticated)
+    rows = lists.thread_rows_html(
+        listings.as_thread_rows(page.object_list), board, signed_in=user.is_authenticated
+    )
     return render(
         request,
         "forums/board.html",
@@ -96,7 +102,7 @@ def board(request, slug):
 
 @login_required
 def thread_create(request, slug):
-    board = board_or_refuse(request, selectors.board_by_slug(slug))
+    board = board_or_refuse(request, listings.board_by_slug(slug))
     if not permissions.can_post_in_board(request.user, board):
         permissions.require_can_post(request.user, board)
     form = ThreadForm(posted(request), board=board)
@@ -144,7 +150,7 @@ def thread_create(request, slug):
 @login_required
 def mention_search(request, slug):
     """JSON list of names to @mention on this board (for the autocomplete in forums.js)."""
-    board = board_or_refuse(request, selectors.board_by_slug(slug))
+    board = board_or_refuse(request, listings.board_by_slug(slug))
     return JsonResponse(
         {
             "results": selectors.mention_candidates(

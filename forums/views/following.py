@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .. import selectors, services
+from .. import listings, selectors, services
 from .access import board_or_refuse, safe_back, thread_or_refuse
 
 
@@ -28,7 +28,7 @@ def thread_watch(request, pk):
 @login_required
 @require_POST
 def board_watch(request, slug):
-    board = board_or_refuse(request, selectors.board_by_slug(slug))
+    board = board_or_refuse(request, listings.board_by_slug(slug))
     active = request.POST.get("active") == "1"
     services.watch_set(user=request.user, board=board, active=active)
     return _watch_response(request, board.get_absolute_url(), active)

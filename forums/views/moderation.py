@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .. import permissions, selectors, services
+from .. import listings, permissions, selectors, services
 from ..exceptions import ForumError
 from ..forms import FlagResolveForm, MoveForm
 from ..models import Board, Flag, ModerationAction
@@ -109,7 +109,7 @@ def _queue(request, boards, title, board=None):
 
 @login_required
 def board_queue(request, slug):
-    board = board_or_refuse(request, selectors.board_by_slug(slug))
+    board = board_or_refuse(request, listings.board_by_slug(slug))
     if not permissions.can_moderate_board(request.user, board):
         raise PermissionDenied(_("Only this board's moderators can open its moderation queue."))
     return _queue(request, [board], _("Moderation: %(board)s") % {"board": board.name}, board=board)
