@@ -26,17 +26,18 @@ from django.utils.safestring import SafeString, mark_safe
 from cop.commit import after_commit
 
 FRAGMENT_SECONDS = 24 * 3600
-_CODE_DIRS = ("config", "cop", "forums", "events", "home", "templates")
+_CODE_DIRS = ("config", "cop", "forums", "events", "home", "locale", "templates")
 
 
 @cache
 def code_version() -> str:
-    """A hash of the project's templates and modules (read once per process): new code, new keys."""
+    """A hash of the project's templates, modules and compiled translations (read once per process): new
+    code or translations, new keys."""
     digest = hashlib.sha256()
     base = Path(settings.BASE_DIR)
     for directory in _CODE_DIRS:
         for path in sorted((base / directory).rglob("*")):
-            if path.suffix in (".py", ".html") and "migrations" not in path.parts:
+            if path.suffix in (".py", ".html", ".mo") and "migrations" not in path.parts:
                 digest.update(str(path.relative_to(base)).encode())
                 digest.update(path.read_bytes())
     return digest.hexdigest()[:12]

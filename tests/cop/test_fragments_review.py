@@ -17,3 +17,18 @@ def test_a_change_in_the_configuration_gives_a_new_code_version(tmp_path, settin
         assert fragments.code_version() != before
     finally:
         fragments.code_version.cache_clear()
+
+
+def test_new_translations_give_a_new_code_version(tmp_path, settings):
+    catalogue = tmp_path / "locale" / "fr" / "LC_MESSAGES" / "django.mo"
+    catalogue.parent.mkdir(parents=True)
+    catalogue.write_bytes(b"old catalogue")
+    settings.BASE_DIR = tmp_path
+    fragments.code_version.cache_clear()
+    try:
+        before = fragments.code_version()
+        catalogue.write_bytes(b"new catalogue: the French names of the vocabularies")
+        fragments.code_version.cache_clear()
+        assert fragments.code_version() != before
+    finally:
+        fragments.code_version.cache_clear()
