@@ -36,6 +36,11 @@ def event_scope(event_id) -> str:
     return f"event:{event_id}"
 
 
+def registrations_scope(user_id) -> str:
+    """One person's registrations: any of theirs saved or deleted replaces it (events.signals)."""
+    return f"event-registrations:{user_id}"
+
+
 def data_key(name: str, *parts) -> str:
     """The cache key of data (not text) kept under versions: no language, the code version."""
     return f"events-data:{name}:{code_version()}:{_digest(parts)}"

@@ -15,7 +15,7 @@ from cop.fragments import scope_changed
 from cop.models import CommunityPage, GBFTarget, Language
 from cop.signals import membership_ended
 from events import services
-from events.fragments import DOCUMENTS_SCOPE, VOCABULARIES_SCOPE, event_scope
+from events.fragments import DOCUMENTS_SCOPE, VOCABULARIES_SCOPE, event_scope, registrations_scope
 from events.models import EventPage, EventPartner, EventSpeaker, Occurrence, Registration
 
 
@@ -96,7 +96,8 @@ def event_part_changed(sender, instance, **kwargs):
 @receiver(post_save, sender=Registration, dispatch_uid="events_event_version_registration_saved")
 @receiver(post_delete, sender=Registration, dispatch_uid="events_event_version_registration_deleted")
 def registration_changed(sender, instance, **kwargs):
-    """The seats left and people waiting on each date."""
+    """The seats left and people waiting on each date, and the person's own registrations."""
+    scope_changed(registrations_scope(instance.user_id))
     occurrence = instance._state.fields_cache.get("occurrence")
     if occurrence is not None:
         event_id = occurrence.event_id

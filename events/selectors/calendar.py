@@ -15,7 +15,7 @@ from cop.fragments import FRAGMENT_SECONDS, scope_versions
 from cop.site_sections import COMMUNITIES_SCOPE
 from events import permissions
 from events.filters import CalendarFilter
-from events.fragments import EVENTS_SCOPE, Listed, data_key, listed
+from events.fragments import EVENTS_SCOPE, Listed, data_key, listed, registrations_scope
 from events.models.occurrences import Occurrence
 from events.models.registration import ACTIVE, Registration
 from events.selectors.registrations import with_my_registrations
@@ -101,14 +101,21 @@ def upcoming_listed(user, community_ids, *, limit=40, now=None) -> list[Listed]:
 
 
 def registration_statuses(user, occurrence_ids) -> dict[int, str]:
-    """The user's active registration status by occurrence, in one query (none for visitors)."""
+    """The user's active registration status by occurrence (none for visitors): kept per version of
+    the user's registrations (events.fragments.registrations_scope) and the occurrences asked about."""
     if not user.is_authenticated or not occurrence_ids:
         return {}
-    return dict(
-        Registration.objects.filter(
-            user=user, occurrence_id__in=occurrence_ids, status__in=ACTIVE
-        ).values_list("occurrence_id", "status")
-    )
+    (version,) = scope_versions(registrations_scope(user.pk))
+    key = data_key("registration-statuses", user.pk, version, *occurrence_ids)
+    statuses = cache.get(key)
+    if statuses is None:
+        statuses = dict(
+            Registration.objects.filter(
+                user=user, occurrence_id__in=occurrence_ids, status__in=ACTIVE
+            ).values_list("occurrence_id", "status")
+        )
+        cache.set(key, statuses, FRAGMENT_SECONDS)
+    return statuses
 
 
 def upcoming(user, filters=None, *, now=None, limit=50) -> list[Occurrence]:

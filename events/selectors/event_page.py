@@ -29,7 +29,14 @@ from cop.permissions import can_see_profile
 from events import permissions
 from events.calendar_links import google_calendar_url, outlook_calendar_url
 from events.expressible import EventNotExpressible, check_expressible
-from events.fragments import DOCUMENTS_SCOPE, EVENTS_SCOPE, VOCABULARIES_SCOPE, data_key, event_scope
+from events.fragments import (
+    DOCUMENTS_SCOPE,
+    EVENTS_SCOPE,
+    VOCABULARIES_SCOPE,
+    data_key,
+    event_scope,
+    registrations_scope,
+)
 from events.models.occurrences import Occurrence
 from events.models.registration import ACTIVE, SEAT_HOLDING, Registration, RegistrationStatus
 from forums.live.selectors import room_for_event_ref
@@ -102,6 +109,20 @@ def event_shape(event) -> EventShape:
         )
         cache.set(key, shape, FRAGMENT_SECONDS)
     return shape
+
+
+def my_event_registrations(user, event) -> list[Registration]:
+    """The user's active registrations for the event's dates: kept per version of the user's
+    registrations (events.fragments.registrations_scope)."""
+    (version,) = scope_versions(registrations_scope(user.pk))
+    key = data_key("event-registrations", user.pk, version, event.pk)
+    registrations = cache.get(key)
+    if registrations is None:
+        registrations = list(
+            Registration.objects.filter(user=user, occurrence__event=event, status__in=ACTIVE)
+        )
+        cache.set(key, registrations, FRAGMENT_SECONDS)
+    return registrations
 
 
 def _live_room(event):
@@ -201,11 +222,11 @@ def event_page_context(request, event, shape: EventShape | None = None, *, now=N
     shown = list(dates[:MAX_SHOWN])
     mine = {}
     if user.is_authenticated and shown:
+        shown_ids = {dated.pk for dated in shown}
         mine = {
             registration.occurrence_id: registration
-            for registration in Registration.objects.filter(
-                user=user, occurrence_id__in=[dated.pk for dated in shown], status__in=ACTIVE
-            )
+            for registration in my_event_registrations(user, event)
+            if registration.occurrence_id in shown_ids
         }
     upcoming_mine = [mine[dated.pk] for dated in shown if dated.pk in mine and dated.end_utc > now]
     show_online_link = any(
