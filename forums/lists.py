@@ -135,6 +135,30 @@ def thread_rows_html(rows: list, board: Board, *, signed_in: bool) -> list[SafeS
     return render_many("forums-thread-row", rows, parts=parts, render=render, prepare=prepare)
 
 
+def notification_entries_html(notifications: list) -> list[SafeString]:
+    """One entry per notification of the notifications page (with its actor and thread): keyed on its
+    kind, read state, message, the actor's name and thread's title it shows, its age and the time zone."""
+    now, zone = timezone.now(), _zone()
+
+    def parts(n) -> tuple:
+        return (
+            n.pk,
+            n.kind,
+            n.read_at is None,
+            n.message,
+            n.actor.public_name if n.actor_id is not None else None,
+            n.thread.title if n.thread_id is not None else None,
+            n.created_at,
+            age_key(n.created_at, now),
+            zone,
+        )
+
+    def render(n) -> str:
+        return render_to_string("forums/includes/notification.html", {"n": n})
+
+    return render_many("forums-notification", notifications, parts=parts, render=render)
+
+
 def thread_filters_html(render: Callable[[], str]) -> SafeString:
     """The board's filter form as it is before any filter is chosen: the same on every board, per
     language and version of the GBF targets it lists."""

@@ -402,8 +402,14 @@ def unread_notification_count(user) -> int:
 
 
 def notifications_for(user) -> QuerySet:
-    return Notification.objects.filter(recipient=user).select_related(
-        "actor", "thread", "thread__board", "post"
+    """The user's notifications, newest first, with the columns their entries show (the actor's name, the
+    thread's title)."""
+    fields = ("recipient_id", "kind", "actor_id", "thread_id", "post_id", "message", "created_at", "read_at")
+    actor = [f"actor__{name}" for name in NAME_FIELDS]
+    return (
+        Notification.objects.filter(recipient=user)
+        .select_related("actor", "thread")
+        .only(*fields, *actor, "thread__title")
     )
 
 

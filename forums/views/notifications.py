@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from .. import selectors, services
+from .. import lists, selectors, services
 from ..forms import NotificationSettingsForm
 from ..models import Notification
 from ..tokens import user_from_unsubscribe_token
@@ -29,7 +29,11 @@ def notifications(request):
     return render(
         request,
         "forums/notifications.html",
-        {"page_obj": page, "breadcrumbs": crumbs((_("Notifications"), request.path))},
+        {
+            "page_obj": page,
+            "entries": lists.notification_entries_html(list(page.object_list)),
+            "breadcrumbs": crumbs((_("Notifications"), request.path)),
+        },
     )
 
 

@@ -171,3 +171,31 @@ def test_a_moment_ago_becomes_minutes_ago(client, board, people, monkeypatch):
     assert "0\xa0minutes" in _page(client, index) and "0\xa0minutes" in _page(client, url)
     _clock_at(monkeypatch, timezone.now() + dt.timedelta(minutes=5, seconds=5))
     assert "5\xa0minutes" in _page(client, index) and "5\xa0minutes" in _page(client, url)
+
+
+def test_notification_entries_change_at_once(client, board, people, django_capture_on_commit_callbacks):
+    url = reverse("forums:notifications")
+    thread = forums_thread(board=board, author=people["member"], title="Seed banks")  # its author follows it
+    with django_capture_on_commit_callbacks(execute=True):
+        services.post_create(thread=thread, author=people["other_member"], body="We keep ours cold.")
+    client.force_login(people["member"])
+    html = _page(client, url)
+    assert (
+        "<bdi>Otto Other</bdi> replied in “<bdi>Seed banks</bdi>”" in html and "notification--unread" in html
+    )
+    services.notifications_mark_read(user=people["member"])
+    assert "notification--unread" not in _page(client, url)
+    first = thread.posts.get(number=1)
+    services.post_edit(
+        post=first,
+        editor=people["member"],
+        body=first.body,
+        expected_version=first.version,
+        title="Seed vaults",
+    )
+    assert "“<bdi>Seed vaults</bdi>”" in _page(client, url)
+    people["other_member"].display_name = "Otto Renamed"
+    people["other_member"].save()
+    assert "<bdi>Otto Renamed</bdi> replied in" in _page(client, url)
+    client.force_login(people["other_member"])  # another recipient's page: not the member's entries
+    assert "Seed vaults" not in _page(client, url)
