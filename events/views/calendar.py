@@ -4,15 +4,41 @@ gets it on the first visit, instead of a "page not found"."""
 
 from django.http import Http404
 from wagtail import views as wagtail_views
+from wagtail.models import Site
 
 from events.models import EventIndexPage
 from events.services import events_index
 from events.services.exceptions import EventError
 
-CALENDAR_PATH = "events/"
+CALENDAR_SLUG = "events"
+CALENDAR_PATH = f"{CALENDAR_SLUG}/"
+
+
+def _route(request) -> None:
+    """Wagtail's route to the calendar page, found in one query (Wagtail's routing reads the site's
+    root page, its child by slug and that child's own row: three): the calendar page under the site's
+    root page with the calendar's slug, routed by its own `route` (it checks that the page is live and
+    resolves its listing route). Anything else at that slug, or no page, is left to Wagtail's routing;
+    Wagtail's serve then runs its hooks (view restrictions) as for any route."""
+    site = Site.find_for_request(request)
+    if site is None:
+        return
+    root = site.root_page
+    page = (
+        EventIndexPage.objects.filter(path__startswith=root.path, depth=root.depth + 1, slug=CALENDAR_SLUG)
+        .order_by()
+        .first()
+    )
+    if page is None:
+        return
+    try:
+        request._wagtail_route_for_request = page.route(request, [])
+    except Http404:
+        request._wagtail_route_for_request = None
 
 
 def calendar(request):
+    _route(request)
     try:
         return wagtail_views.serve(request, CALENDAR_PATH)
     except Http404:

@@ -40,3 +40,19 @@ def test_without_a_home_page_the_calendar_is_not_found(client, db):
 
     assert client.get(reverse("events:calendar")).status_code == 404
     assert not EventIndexPage.objects.exists()
+
+
+def test_the_calendar_keeps_wagtail_view_restrictions(client, events_index, site_home):
+    from wagtail.models import PageViewRestriction
+
+    restriction = PageViewRestriction.objects.create(page=site_home, restriction_type="login")
+    response = client.get(reverse("events:calendar"))
+    assert response.status_code == 302 and "login" in response["Location"]
+    restriction.delete()
+    PageViewRestriction.objects.create(page=events_index, restriction_type="login")
+    assert client.get(reverse("events:calendar")).status_code == 302
+
+
+def test_an_unpublished_calendar_is_not_found(client, events_index):
+    events_index.unpublish()
+    assert client.get(reverse("events:calendar")).status_code == 404
