@@ -10,5 +10,5 @@ class NetworkConfig(AppConfig):
 
     def ready(self):
         # personal_data registers the network's part of "Download my data"; services queue tasks by name;
-        # fragments connects the receivers that replace the cached cards' versions.
-        from . import fragments, personal_data, tasks  # noqa: F401
+        # fragments and search connect the receivers that replace the cached cards' and search's versions.
+        from . import fragments, personal_data, search, tasks  # noqa: F401

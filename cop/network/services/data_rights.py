@@ -19,6 +19,7 @@ from cop.services import membership_leave
 from ..exceptions import AccountDeleteRateLimited, NoPasswordSet, PasswordMismatch
 from ..models import ExchangeStatus, FocalPointClaim, Need, Offer, Organisation, Profile
 from ..models.organisations import ClaimStatus
+from ..search import network_changed
 
 OPEN_STATUSES = (ExchangeStatus.DRAFT, ExchangeStatus.SUBMITTED, ExchangeStatus.PUBLISHED)
 # Attempts per account: the form checks the password, so without a limit a taken-over session could
@@ -58,6 +59,7 @@ def account_delete(*, user, password: str) -> None:
         model.objects.filter(author=user, organisation__isnull=True, status__in=OPEN_STATUSES).update(
             status=ExchangeStatus.CLOSED
         )
+    network_changed()  # their closed needs and offers are no longer found (an update sends no signal)
     Organisation.focal_points.through.objects.filter(user=user).delete()
     FocalPointClaim.objects.filter(user=user, status=ClaimStatus.PENDING).delete()
     from allauth.account.models import EmailAddress

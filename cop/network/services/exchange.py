@@ -9,6 +9,7 @@ from django.utils import timezone
 from .. import permissions
 from ..exceptions import NotFocalPoint, NotModerator, NotYours, WrongStatus
 from ..models import ExchangeStatus, Need, Offer
+from ..search import network_changed
 
 EXCHANGE_FIELDS = (
     "title",
@@ -70,6 +71,7 @@ def exchange_moderate(*, item, by, approve: bool, note: str = "") -> None:
     )
     if not updated:
         raise WrongStatus()
+    network_changed()  # an update sends no signal: published ones are found, the others no longer
     item.refresh_from_db()
 
 
@@ -84,6 +86,7 @@ def exchange_close(*, item, by) -> None:
         .update(status=ExchangeStatus.CLOSED)
     ):
         raise WrongStatus()
+    network_changed()  # no longer found (an update sends no signal)
     item.refresh_from_db()
 
 
@@ -94,4 +97,6 @@ def exchanges_expire(*, today: date) -> int:
         changed += model.objects.filter(status=ExchangeStatus.PUBLISHED, expires_on__lt=today).update(
             status=ExchangeStatus.EXPIRED
         )
+    if changed:
+        network_changed()  # no longer found (an update sends no signal)
     return changed
