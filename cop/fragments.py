@@ -43,11 +43,17 @@ def code_version() -> str:
     return digest.hexdigest()[:12]
 
 
+def _key_prefix(name: str) -> str:
+    return f"fragment:{name}:{code_version()}:{translation.get_language()}:"
+
+
+def _parts_digest(parts) -> str:
+    return hashlib.sha256("|".join(str(part) for part in parts).encode()).hexdigest()[:32]
+
+
 def fragment_key(name: str, *parts) -> str:
     """The cache key of fragment `name` for the active language and `parts` (hashed, so any length)."""
-    raw = "|".join(str(part) for part in parts)
-    digest = hashlib.sha256(raw.encode()).hexdigest()[:32]
-    return f"fragment:{name}:{code_version()}:{translation.get_language()}:{digest}"
+    return _key_prefix(name) + _parts_digest(parts)
 
 
 def render_many(
@@ -64,7 +70,8 @@ def render_many(
     `prepare(items)` was called once with the items to render (to load what only rendering needs); kept
     `seconds` (shorter for a fragment that shows something its key does not name)."""
     items = list(items)
-    keys = [fragment_key(name, *parts(item)) for item in items]
+    prefix = _key_prefix(name)  # fragment_key's, once for the list
+    keys = [prefix + _parts_digest(parts(item)) for item in items]
     found = django_cache.get_many(keys) if keys else {}
     if prepare is not None:
         to_render = [item for key, item in zip(keys, items, strict=True) if key not in found]
