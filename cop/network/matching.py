@@ -142,11 +142,62 @@ def _shared(through, column: str, related: str, wanted) -> dict[int, list[int]]:
     return shared
 
 
+_SCORED_COLUMNS = ("pk", "support_kind", "language_id", "country", "expires_on")
+# The most points a candidate can have besides the shared targets and components.
+_OTHER_POINTS = (
+    WEIGHTS["kind"] + WEIGHTS["language"] + max(WEIGHTS["country"], WEIGHTS["region"]) + WEIGHTS["open"]
+)
+# Ids read by `pk IN (...)` at most (beyond, every candidate is read instead).
+PREFILTER_MAX = 2000
+# Candidates read first, per suggestion asked for: those sharing the most (the more are read, the
+# higher the score the list is known to reach, the fewer others need reading).
+FIRST_READ = 20
+
+
+def _best_sharing_vocabulary(candidates, shared_targets, shared_components, score_rows, limit):
+    """The scored candidates that can be among the `limit` best, read in SQL by the targets and
+    components they share, or None when that cannot be told without reading every candidate.
+
+    A candidate's score is its points for shared targets and components plus at most _OTHER_POINTS.
+    Those sharing the most (FIRST_READ per suggestion) are read and scored first; if `limit` of them
+    score at least F, a candidate whose shared points are below F - _OTHER_POINTS scores below F and
+    can neither enter the list nor tie with its last (the order is score, then id); so the candidates
+    at or above that bar are read too, and no other. When the bar is not above zero (candidates sharing nothing could reach the list)
+    or too many ids would be read, None."""
+    shared_points: dict[int, int] = {}
+    for pk, targets in shared_targets.items():
+        shared_points[pk] = WEIGHTS["target"] * len(targets)
+    for pk, components in shared_components.items():
+        shared_points[pk] = shared_points.get(pk, 0) + WEIGHTS["component"] * len(components)
+    if limit < 1 or len(shared_points) < limit:
+        return None
+    ranked = sorted(shared_points.values(), reverse=True)
+    first_bar = ranked[min(len(ranked), FIRST_READ * limit) - 1]
+    first = [pk for pk, points in shared_points.items() if points >= first_bar]
+    if len(first) > PREFILTER_MAX:
+        return None
+    scored = score_rows(candidates.filter(pk__in=first).values_list(*_SCORED_COLUMNS))
+    if len(scored) < limit:
+        return None
+    floor = sorted((score for score, _pk, _row in scored), reverse=True)[limit - 1]
+    bar = floor - _OTHER_POINTS
+    if bar <= 0:
+        return None
+    more = [pk for pk, points in shared_points.items() if bar <= points < first_bar]
+    if len(first) + len(more) > PREFILTER_MAX:
+        return None
+    if more:
+        scored += score_rows(candidates.filter(pk__in=more).values_list(*_SCORED_COLUMNS))
+    return scored
+
+
 def match_suggestions(item, *, viewer=None, limit: int = 10, today: date | None = None) -> list[Suggestion]:
     """Published, open items of the other kind that could answer `item` (an offer for a need, a need
     for an offer), best first, each with the reasons of its score in words. Pairs the viewer marked
-    "not relevant" are left out. Seven queries, whatever the number of candidates; every candidate is
-    scored on numbers, only the shown ones are put in words (_Facts gives both, so they agree)."""
+    "not relevant" are left out. At most eight queries, whatever the number of candidates: the
+    candidates that can be among the best are found by the targets and components they share and only
+    they are read and scored (_best_sharing_vocabulary; every candidate when that cannot be told),
+    on numbers; only the shown ones are put in words (_Facts gives both, so they agree)."""
     today = today or timezone.localdate()
     other = Offer if item.kind == "need" else Need
     other_key = "offer" if item.kind == "need" else "need"
@@ -183,26 +234,33 @@ def match_suggestions(item, *, viewer=None, limit: int = 10, today: date | None 
             open_longer=expires_on is None or item.expires_on is None or expires_on >= item.expires_on,
         )
 
-    # The same sums as _Facts.score, inlined: this loop runs once per candidate.
+    # The same sums as _Facts.score, inlined: this loop runs once per candidate read.
     weight_target, weight_component = WEIGHTS["target"], WEIGHTS["component"]
-    scored = []
-    for row in candidates.values_list("pk", "support_kind", "language_id", "country", "expires_on"):
-        pk, kind, language_id, country, expires_on = row
-        score = weight_target * len(shared_targets.get(pk, ())) + weight_component * len(
-            shared_components.get(pk, ())
-        )
-        if kind == item.support_kind:
-            score += WEIGHTS["kind"]
-        if language_id == item.language_id:
-            score += WEIGHTS["language"]
-        if own_country and country == own_country:
-            score += WEIGHTS["country"]
-        elif country in same_region_countries:
-            score += WEIGHTS["region"]
-        if score:  # availability alone is no reason to suggest anything
-            if expires_on is None or item.expires_on is None or expires_on >= item.expires_on:
-                score += WEIGHTS["open"]
-            scored.append((score, pk, row))
+
+    def score_rows(rows) -> list[tuple[int, int, tuple]]:
+        scored = []
+        for row in rows:
+            pk, kind, language_id, country, expires_on = row
+            score = weight_target * len(shared_targets.get(pk, ())) + weight_component * len(
+                shared_components.get(pk, ())
+            )
+            if kind == item.support_kind:
+                score += WEIGHTS["kind"]
+            if language_id == item.language_id:
+                score += WEIGHTS["language"]
+            if own_country and country == own_country:
+                score += WEIGHTS["country"]
+            elif country in same_region_countries:
+                score += WEIGHTS["region"]
+            if score:  # availability alone is no reason to suggest anything
+                if expires_on is None or item.expires_on is None or expires_on >= item.expires_on:
+                    score += WEIGHTS["open"]
+                scored.append((score, pk, row))
+        return scored
+
+    scored = _best_sharing_vocabulary(candidates, shared_targets, shared_components, score_rows, limit)
+    if scored is None:  # no shortcut: every candidate is read and scored
+        scored = score_rows(candidates.values_list(*_SCORED_COLUMNS))
     scored.sort(key=lambda entry: (-entry[0], -entry[1]))
     best = [(score, pk, facts_of(*row)) for score, pk, row in scored[:limit]]
     loaded = other.objects.select_related("language", "organisation").in_bulk([pk for _score, pk, _f in best])

@@ -363,3 +363,57 @@ def test_the_need_page_offers_interest_from_ones_published_offers(client, need):
     make_exchange("offer", provider, title="Wetland courses", support_kind="training", language="es")
     html = client.get(f"/en/network/needs/{need.pk}/").content.decode()
     assert "Open a private conversation" in html and "Wetland courses" in html
+
+
+def _ranking(suggestions):
+    return [(s.item.pk, s.score, reasons(s)) for s in suggestions]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_suggestions_read_by_shared_vocabulary_equal_the_full_scan(need, monkeypatch, seed):
+    """Only candidates sharing enough targets and components are read (matching._best_sharing_
+    vocabulary); the ranking, scores and reasons are those of scoring every candidate, ties included."""
+    import random
+
+    from cop.network import matching
+
+    rng = random.Random(seed)
+    providers = [UserFactory() for _ in range(4)]
+    for index in range(120):
+        make_exchange(
+            "offer" if index < 90 else "need",
+            rng.choice(providers),
+            title=f"Offer {index}",
+            support_kind=rng.choice(["training", "advice", "data"]),
+            language=rng.choice(["es", "en", "fr"]),
+            targets=rng.sample([3, 5, 11, 21, 22], rng.randint(0, 3)),
+            components=rng.sample(["capacity", "sharing", "data"], rng.randint(0, 2)),
+            country=rng.choice(["PE", "BO", "KE", "FR", ""]),
+            expires_on=rng.choice([None, date.today() + timedelta(days=rng.randint(1, 120))]),
+        )
+    for index in range(12):  # strong candidates, tied in score: the list is decided among few
+        make_exchange(
+            "offer",
+            providers[0],
+            title=f"Strong offer {index}",
+            targets=[3, 21],
+            components=["capacity"],
+            country=rng.choice(["PE", "BO"]),
+        )
+    offer = make_exchange("offer", providers[0], title="An offer", targets=[3, 5], components=["data"])
+    read = []
+    original = matching._best_sharing_vocabulary
+
+    def spy(*args):
+        result = original(*args)
+        read.append(result is not None)
+        return result
+
+    for item, limit in ((need, 10), (need, 3), (need, 1), (offer, 5)):
+        monkeypatch.setattr(matching, "_best_sharing_vocabulary", spy)
+        shortcut = _ranking(match_suggestions(item, viewer=item.author, limit=limit))
+        monkeypatch.setattr(matching, "PREFILTER_MAX", 0)  # every candidate read and scored
+        full = _ranking(match_suggestions(item, viewer=item.author, limit=limit))
+        monkeypatch.undo()
+        assert shortcut == full and len(full) == limit
+    assert any(read)  # the shortcut was taken, not only the full scan
