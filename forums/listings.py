@@ -14,6 +14,7 @@ from django.db.models.functions import Coalesce
 
 from cop import permissions as cop_permissions
 from cop.fragments import FRAGMENT_SECONDS, fragment_key, scope_versions
+from cop.models import Membership
 from cop.prepared import PreparedGet, PreparedValues
 
 from . import permissions
@@ -51,6 +52,31 @@ class BoardRow:
         return self.community is None
 
 
+_MEMBERSHIP = tuple(
+    f.attname
+    for f in Membership._meta.concrete_fields
+    if f.attname in ("id", "user_id", "community_id", "status", "role")
+)
+# The viewer's memberships with what cop.permissions decides on: compiled once (cop.prepared).
+_memberships = PreparedValues(
+    lambda user_id: Membership.objects.filter(user_id=user_id).order_by().values_list(*_MEMBERSHIP)
+)
+
+
+def _remember_memberships(user, community_ids: list[int]) -> None:
+    """Gives cop.permissions the user's memberships in these communities (or their absence) for this
+    request, read in one compiled query with the columns its decisions read (as prime_memberships does
+    with whole rows)."""
+    if not user.is_authenticated:
+        return
+    community_at = _MEMBERSHIP.index("community_id")
+    found = {row[community_at]: row for row in _memberships.all(user.pk)}
+    for community_id in community_ids:
+        row = found.get(community_id)
+        membership = Membership.from_db(None, _MEMBERSHIP, row) if row is not None else None
+        cop_permissions.remember_membership(user, community_id, membership)
+
+
 def boards_for_index(user) -> tuple[list[BoardRow], list[BoardRow]]:
     """The boards the user may read (site forums first, then by sort order and name) and those they
     moderate (by name), as the board list shows them (their thread counts are board_activity's). Decided
@@ -66,7 +92,7 @@ def boards_for_index(user) -> tuple[list[BoardRow], list[BoardRow]]:
         )
         for pk, community_id, name, slug, description, visibility, live in _board_rows.all()
     ]
-    cop_permissions.prime_memberships(user, [b.community.pk for b in boards if b.community is not None])
+    _remember_memberships(user, [b.community.pk for b in boards if b.community is not None])
     readable = [b for b in boards if permissions.can_read_listed_board(user, b.community)]
     moderated = [b for b in boards if permissions.can_moderate_listed_board(user, b.community)]
     return readable, sorted(moderated, key=lambda b: b.name)
