@@ -129,3 +129,37 @@ def test_country_names_in_titles_are_escaped_and_translated(client, people):
     assert "<title>Côte d&#x27;Ivoire: 0 practitioners</title>" in english
     french = client.get("/fr/network/map/").content.decode()
     assert "<title>Pérou" in french and "<title>Peru" not in french
+
+
+def test_cached_map_parts_change_at_once(client, people):
+    """The SVG's countries and the form are cached fragments: a count changed, a country's visibility
+    narrowed, a region added show on the next request (each first requested twice: from the cache)."""
+    provider = UserFactory()
+    for _ in range(2):
+        svg, _table, _page = _counts(client, "?layer=offers")
+    assert "KE" not in svg or svg["KE"] == 0
+    offer = make_exchange("offer", provider, title="Offer in Kenya", country="KE")
+    for _ in range(2):
+        svg, table, _page = _counts(client, "?layer=offers")
+    assert svg["KE"] == 1 and table["KE"] == 1
+    offer.status = ExchangeStatus.CLOSED
+    offer.save()
+    assert _counts(client, "?layer=offers")[0]["KE"] == 0
+    for _ in range(2):
+        svg, _table, _page = _counts(client)
+    assert svg["KE"] == 1
+    profile = people["public"].network_profile
+    profile.country_visibility = "members"
+    profile.save()
+    assert _counts(client)[0]["KE"] == 0
+    # The form lists a region added since it was cached.
+    Region.objects.create(m49_code="990", name="Region-mark-new")
+    assert "Region-mark-new" in client.get("/en/network/map/").content.decode()
+
+
+def test_the_cached_form_shows_the_layer_chosen(client, people):
+    for _ in range(2):
+        page = client.get("/en/network/map/", {"layer": "needs"}).content.decode()
+    assert 'value="needs" selected' in page
+    page = client.get("/en/network/map/").content.decode()
+    assert 'value="needs" selected' not in page
