@@ -18,7 +18,7 @@ from cop.models import Membership
 from cop.prepared import PreparedGet, PreparedValues
 
 from . import permissions
-from .models import Board, PostStatus, ReadState, Thread
+from .models import Board, Notification, PostStatus, ReadState, Thread
 from .selectors import COMMUNITY_FIELDS, NAME_FIELDS, THREADS_PER_PAGE, board_threads
 from .signals import FORUMS_SCOPE
 
@@ -320,3 +320,84 @@ class BoardThreadList:
             return _PAGES[(self.kind, page + 1)].all(self.board.pk, *self.ids)
         threads = board_threads(self.user, self.board, moderator=self.moderator)
         return list(threads.values_list(*_ROW_COLUMNS, "last_read_number")[start:end])
+
+
+# NOTIFICATIONS ----
+
+_NOTIFICATION = ("pk", "kind", "message", "created_at", "read_at", "thread_id", "thread__title")
+_NOTIFICATION_COLUMNS = (*_NOTIFICATION, *(f"actor__{name}" for name in _PERSON))
+NOTIFICATIONS_PER_PAGE = 30
+
+
+@dataclass
+class NotificationRow:
+    """A notification as its entry on the notifications page shows it."""
+
+    pk: int
+    kind: str
+    message: str
+    created_at: datetime
+    read_at: datetime | None
+    thread_id: int | None
+    thread_title: str | None
+    actor_name: str | None
+
+
+def _notification_page_queryset(page: int):
+    start = (page - 1) * NOTIFICATIONS_PER_PAGE
+
+    def queryset(user_id):
+        notifications = Notification.objects.filter(recipient_id=user_id).order_by("-created_at", "-pk")
+        return notifications.values_list(*_NOTIFICATION_COLUMNS)[start : start + NOTIFICATIONS_PER_PAGE]
+
+    return queryset
+
+
+_NOTIFICATION_PAGES = {
+    page: PreparedValues(_notification_page_queryset(page)) for page in range(1, PREPARED_PAGES + 1)
+}
+_notification_count = PreparedValues(
+    lambda user_id: (
+        Notification.objects.filter(recipient_id=user_id)
+        .order_by()
+        .values("recipient_id")
+        .annotate(n=Count("pk"))
+        .values_list("n")
+    )
+)
+
+
+class NotificationList:
+    """A person's notifications, newest first, for django.core.paginator: its count and its pages of
+    NotificationRows read by lookups compiled once (the first PREPARED_PAGES pages; beyond, through the
+    ORM); each actor's public name computed once per person."""
+
+    def __init__(self, user):
+        self.user_id = user.pk
+
+    def count(self) -> int:
+        row = _notification_count.get(self.user_id)
+        return row[0] if row else 0
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, bounds: slice) -> list[NotificationRow]:
+        start, end = bounds.start or 0, bounds.stop
+        page, offset = divmod(start, NOTIFICATIONS_PER_PAGE)
+        if not offset and end == start + NOTIFICATIONS_PER_PAGE and page < PREPARED_PAGES:
+            rows = _NOTIFICATION_PAGES[page + 1].all(self.user_id)
+        else:
+            notifications = Notification.objects.filter(recipient_id=self.user_id).order_by(
+                "-created_at", "-pk"
+            )
+            rows = list(notifications.values_list(*_NOTIFICATION_COLUMNS)[start:end])
+        names: dict[tuple, str | None] = {}
+        width = len(_NOTIFICATION)
+        result = []
+        for row in rows:
+            person = row[width:]
+            if person not in names:
+                names[person] = _User.from_db(None, _PERSON, person).public_name if person[0] else None
+            result.append(NotificationRow(*row[:width], actor_name=names[person]))
+        return result

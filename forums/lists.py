@@ -136,8 +136,9 @@ def thread_rows_html(rows: list, board: Board, *, signed_in: bool) -> list[SafeS
 
 
 def notification_entries_html(notifications: list) -> list[SafeString]:
-    """One entry per notification of the notifications page (with its actor and thread): keyed on its
-    kind, read state, message, the actor's name and thread's title it shows, its age and the time zone."""
+    """One entry per notification of the notifications page (forums.listings.NotificationRow): keyed on
+    its kind, read state, message, the actor's name and thread's title it shows, its age and the time
+    zone."""
     now, zone = timezone.now(), _zone()
 
     def parts(n) -> tuple:
@@ -146,8 +147,8 @@ def notification_entries_html(notifications: list) -> list[SafeString]:
             n.kind,
             n.read_at is None,
             n.message,
-            n.actor.public_name if n.actor_id is not None else None,
-            n.thread.title if n.thread_id is not None else None,
+            n.actor_name,
+            n.thread_title,
             n.created_at,
             age_key(n.created_at, now),
             zone,

@@ -401,18 +401,6 @@ def unread_notification_count(user) -> int:
     return row[0] if row else 0
 
 
-def notifications_for(user) -> QuerySet:
-    """The user's notifications, newest first, with the columns their entries show (the actor's name, the
-    thread's title)."""
-    fields = ("recipient_id", "kind", "actor_id", "thread_id", "post_id", "message", "created_at", "read_at")
-    actor = [f"actor__{name}" for name in NAME_FIELDS]
-    return (
-        Notification.objects.filter(recipient=user)
-        .select_related("actor", "thread")
-        .only(*fields, *actor, "thread__title")
-    )
-
-
 def digest_recipient_ids():
     """People who chose the daily digest and have unread notifications not yet e-mailed."""
     pending = Notification.objects.filter(

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from .. import lists, selectors, services
+from .. import listings, lists, services
 from ..forms import NotificationSettingsForm
 from ..models import Notification
 from ..tokens import user_from_unsubscribe_token
@@ -21,7 +21,7 @@ def notifications(request):
         services.notifications_mark_read(user=request.user)
         messages.success(request, _("All notifications are marked as read."))
         return redirect("forums:notifications")
-    paginator = Paginator(selectors.notifications_for(request.user), 30)
+    paginator = Paginator(listings.NotificationList(request.user), listings.NOTIFICATIONS_PER_PAGE)
     try:
         page = paginator.page(request.GET.get("page") or 1)
     except InvalidPage:  # not a number (PageNotAnInteger) or out of range (EmptyPage)

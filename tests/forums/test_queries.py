@@ -143,3 +143,22 @@ def test_index_and_home_section_queries_do_not_grow_with_boards(client, people, 
         forums_member(people["member"], b)
         forums_thread(board=b, author=people["member"])
     assert _count(client, reverse("forums:index")) == few
+
+
+def test_notifications_page_queries_do_not_grow_with_notifications(client, people):
+    from forums.models import Notification
+
+    member = people["member"]
+
+    def add(count):
+        Notification.objects.bulk_create(
+            [Notification(recipient=member, kind="warning", message=f"Note {i}") for i in range(count)]
+        )
+
+    client.force_login(member)
+    url = reverse("forums:notifications")
+    add(3)
+    few = _cold_and_warm(client, url)
+    add(70)  # a full first page and more
+    assert _cold_and_warm(client, url) == few
+    assert _count(client, f"{url}?page=3") <= few[0]
