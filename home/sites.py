@@ -14,9 +14,10 @@ path, which page a plain route found (its id and class) and the ids of the view 
 apply to it, under the version of the "wagtail-pages" scope, which any page saved (published,
 unpublished, its slug changed...), moved or deleted, or any view restriction saved or deleted, replaces
 at once and again after commit. A request then reads its page in one query; the restrictions are still
-checked against each request by Wagtail's own hook (a page with none needs no query). Routes that
-Wagtail resolves to a sub-route of a page (RoutablePageMixin) or through a page class with its own
-`route` are not kept: Wagtail routes them every time."""
+checked against each request by Wagtail's own hook (a page with none needs no query). A page that
+serves sub-routes (RoutablePageMixin: the events calendar) is kept with the rest of the path, which its
+own `route` resolves again on each request (no query: its URL patterns). Routes through a page class
+with another `route` of its own are not kept: Wagtail routes them every time."""
 
 import copy
 
@@ -87,8 +88,12 @@ def serve(request, path):
         known = _ROUTES["routes"].get(key)
         page = _known_page(known) if known is not None else None
         if page is not None:
-            request._wagtail_route_for_request = RouteResult(page)
-            _give_restrictions(page, known[2])
+            model, _page_id, restriction_ids, rest = known
+            if type(page).route is Page.route:
+                request._wagtail_route_for_request = RouteResult(page)
+            else:  # a routable page resolves its sub-route again (and sets what its views read on the request)
+                request._wagtail_route_for_request = page.route(request, list(rest))
+            _give_restrictions(page, restriction_ids)
         else:
             found = _route(request, site, path)
             if found is not None and _ROUTES["version"] == version:
@@ -99,7 +104,7 @@ def serve(request, path):
 
 
 def _known_page(known: tuple) -> Page | None:
-    model, page_id, _restrictions = known
+    model, page_id, _restrictions, _rest = known
     pages = list(model.objects.filter(pk=page_id).order_by())  # by id: the tree's ordering is not needed
     return pages[0] if pages and pages[0].live else None
 
@@ -114,22 +119,29 @@ def _give_restrictions(page: Page, restriction_ids: tuple) -> None:
 
 
 def _route(request, site: Site, path: str) -> tuple | None:
-    """Routes the request Wagtail's way; returns the table entry when the route is a plain one: the page
-    itself (no sub-route arguments), reached by its slugs through pages routing their children the
-    default way."""
+    """Routes the request Wagtail's way; returns the table entry when the route is a plain one: a page
+    reached by its slugs through pages routing their children the default way, and either the page
+    itself or one of its sub-routes (RoutablePageMixin)."""
     result = Page.route_for_request(request, path)
-    if result is None or result.args or result.kwargs:
+    if result is None:
         return None
     page = result.page
     root = site.root_page
-    if page.url_path != root.url_path + path or type(page).route is not Page.route:
+    full_path = root.url_path + path
+    if not full_path.startswith(page.url_path):
+        return None
+    rest = tuple(component for component in full_path[len(page.url_path) :].split("/") if component)
+    if type(page).route is Page.route:
+        if rest or result.args or result.kwargs:
+            return None
+    elif type(page).route is not RoutablePageMixin.route or result.kwargs or not result.args:
         return None
     ancestor_paths = [page.path[:end] for end in range(len(root.path), len(page.path), page.steplen)]
     ancestors = Page.objects.filter(path__in=ancestor_paths).specific(defer=True)
     if any(type(ancestor).route not in _PLAIN_ROUTES for ancestor in ancestors):
         return None
     restriction_ids = tuple(page.get_view_restrictions().values_list("pk", flat=True))
-    return type(page), page.pk, restriction_ids
+    return type(page), page.pk, restriction_ids, rest
 
 
 @receiver(post_save, sender=Site, dispatch_uid="home_sites_site_saved")

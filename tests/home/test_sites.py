@@ -129,3 +129,25 @@ def test_a_view_restriction_applies_at_once_and_its_removal_too(client, site_hom
     index = community.get_parent()
     PageViewRestriction.objects.create(page=index, restriction_type="login")  # on an ancestor
     assert client.get(url).status_code == 302
+
+
+def test_a_routable_page_is_kept_with_its_sub_route(client, site_home):
+    """A community's library serves its listing through its own route (RoutablePageMixin): the table
+    keeps the page and resolves the sub-route again on each request; unpublished, it is gone at once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cop.library.models import LibraryPage
+
+    community, url = _community_client(client)
+    library = community.add_child(instance=LibraryPage(title="Case studies", slug="case-studies", intro="x"))
+    url += "case-studies/"
+    assert client.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    sql = [q["sql"] for q in queries]
+    assert len([s for s in sql if 'FROM "cop_library_librarypage" INNER JOIN "wagtailcore_page"' in s]) == 1
+    # Wagtail's own restriction lookup (the library's listing reads restrictions of its items itself).
+    assert not [s for s in sql if s.startswith('SELECT "wagtailcore_pageviewrestriction"')]
+    library.unpublish()
+    assert client.get(url).status_code == 404
