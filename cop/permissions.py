@@ -8,7 +8,7 @@ everything; organisers manage communities in the Wagtail admin.
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Substr
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 
 from cop.models import CommunityPage, JoinPolicy, Membership, MembershipStatus, Role, Visibility
 from cop.prepared import PreparedGet
@@ -165,15 +165,29 @@ def register_community_page(model, field: str = "community") -> None:
         _COMMUNITY_OWNED_PAGES.append((model, field))
 
 
+def _view_restricted_pages() -> QuerySet:
+    """Ids of the pages at or below a page under a Wagtail view restriction: what Wagtail's public()
+    leaves out, as a subquery the database answers when the query runs (public() reads the
+    restrictions while the query is built, so a query kept compiled would miss a new one)."""
+    # Driven by the restricted pages (few, most often none), not by every page of the tree.
+    restricted_above = Page.objects.filter(
+        pk__in=PageViewRestriction.objects.values("page_id"),
+        depth__lte=OuterRef("depth"),
+        path=Substr(OuterRef("path"), 1, F("depth") * Page.steplen),
+    )
+    return Page.objects.filter(Exists(restricted_above)).values("pk")
+
+
 def visible_pages(user, pages, *, include_view_restricted: bool = False):
     """Narrows a Wagtail page queryset (e.g. for site search) to pages the user may find.
 
     Community pages are findable when listed for the user; pages below a community (threads, events,
     case studies published as pages) only when the user may read that community. One query, whatever
-    the number of communities. Pages under a Wagtail view restriction are left out unless
-    `include_view_restricted` (the caller then checks the restriction against the request)."""
+    the number of communities; nothing is read while the query is built (it may be kept compiled).
+    Pages under a Wagtail view restriction are left out unless `include_view_restricted` (the caller
+    then checks the restriction against the request)."""
     if not include_view_restricted:
-        pages = pages.public()
+        pages = pages.exclude(pk__in=_view_restricted_pages())
     if _is_staff(user):
         return pages
     listed = visible_communities(user).values("pk")
@@ -185,10 +199,13 @@ def visible_pages(user, pages, *, include_view_restricted: bool = False):
         .filter(path=Substr(OuterRef("path"), 1, F("depth") * CommunityPage.steplen))
     )
     hidden = CommunityPage.objects.exclude(pk__in=listed).values("pk")
-    # Expressed as `pk__in` so that Wagtail's search backends, which filter on fields, accept it.
-    blocked = Page.objects.filter(Exists(under_unreadable) | Q(pk__in=hidden)).values("pk")
+    # Expressed as `pk__in` so that Wagtail's search backends, which filter on fields, accept it; only
+    # pages of the queryset's own model are looked at (the outer query holds no other).
+    blocked = pages.model._base_manager.filter(Exists(under_unreadable) | Q(pk__in=hidden)).values("pk")
     pages = pages.exclude(pk__in=blocked)
     for model, field in _COMMUNITY_OWNED_PAGES:
+        if not (issubclass(model, pages.model) or issubclass(pages.model, model)):
+            continue  # no page is both (an event page is never a case study): nothing to leave out
         owned_elsewhere = model.objects.filter(**{f"{field}__isnull": False}).exclude(
             **{f"{field}__in": readable}
         )

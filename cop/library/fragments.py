@@ -18,6 +18,7 @@ from cop.fragments import FRAGMENT_SECONDS, fragment_key, render_many, scope_cha
 from cop.models import CommunityPage, GBFTarget, KMComponent, Language, Region, StakeholderGroup
 
 from .models import CaseStudyPage, ConsentRecord, Ecosystem, Label
+from .models.consent import getattr_consent
 
 LIBRARY_SCOPE = "library"
 
@@ -64,6 +65,15 @@ def row_parts(version: str, row) -> tuple:
 @receiver(post_save, sender=Language, dispatch_uid="cop_library_fragments_language_saved")
 @receiver(post_save, sender=Region, dispatch_uid="cop_library_fragments_region_saved")
 @receiver(post_save, sender=CommunityPage, dispatch_uid="cop_library_fragments_community_saved")
+# A term or community deleted leaves the case studies by a cascade on the links (no m2m_changed, no save).
+@receiver(post_delete, sender=Ecosystem, dispatch_uid="cop_library_fragments_ecosystem_deleted")
+@receiver(post_delete, sender=Label, dispatch_uid="cop_library_fragments_label_deleted")
+@receiver(post_delete, sender=GBFTarget, dispatch_uid="cop_library_fragments_target_deleted")
+@receiver(post_delete, sender=StakeholderGroup, dispatch_uid="cop_library_fragments_group_deleted")
+@receiver(post_delete, sender=KMComponent, dispatch_uid="cop_library_fragments_component_deleted")
+@receiver(post_delete, sender=Language, dispatch_uid="cop_library_fragments_language_deleted")
+@receiver(post_delete, sender=Region, dispatch_uid="cop_library_fragments_region_deleted")
+@receiver(post_delete, sender=CommunityPage, dispatch_uid="cop_library_fragments_community_deleted")
 def library_changed(sender, **kwargs):
     scope_changed(LIBRARY_SCOPE)
 
@@ -104,3 +114,31 @@ def case_study_body(key_parts: tuple | None, context) -> dict:
         "case-study-body", _BODY_PARTS, parts=lambda name: (name, *key_parts, version), render=render
     )
     return dict(zip(_BODY_PARTS, htmls, strict=True))
+
+
+def case_study_head(page, render) -> str:
+    """A public case study's <head> metadata (licence link, DataCite links, Dublin Core, JSON-LD:
+    cop.library.fair), rendered by `render()` once per state of what it shows: the page's publication,
+    address and consent version, its library's publication and address (the JSON-LD's "isPartOf" and
+    the citation name it), the site's address (absolute URLs) and the library-wide version (its
+    vocabularies, place names and communities). Whether the page is public is decided by the caller
+    on every request, before asking."""
+    from django.conf import settings
+
+    from cop.fragments import render_one
+
+    library = page.library
+    consent = getattr_consent(page) if page.holds_traditional_knowledge else None
+    return render_one(
+        "case-study-head",
+        page.pk,
+        page.last_published_at,
+        page.url_path,
+        consent.version if consent is not None else 0,
+        library.pk,
+        library.last_published_at,
+        library.url_path,
+        settings.SITE_URL,
+        library_version(),
+        render=render,
+    )

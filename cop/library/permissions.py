@@ -239,10 +239,15 @@ def _grant_exists(user, model, today):
     )
 
 
-def access_annotation(user, queryset: QuerySet):
-    """A Case expression giving each row's Access level (as an integer) for `user`."""
+def access_annotation(user, queryset: QuerySet, *, today=None, editors: bool = True):
+    """A Case expression giving each row's Access level (as an integer) for `user` on `today`.
+
+    Nothing is read while it is built but with `editors` (the Wagtail editors of rule 1, whose rights
+    are read to build it): without them a row that is not live is FULL only for its owner and
+    custodians, HIDDEN otherwise, and the caller decides again by access() what was HIDDEN so. Live
+    rows are decided alike either way."""
     model = queryset.model
-    today = timezone.localdate()
+    today = today or timezone.localdate()
     signed_in = user is not None and user.is_authenticated
     if model is CaseStudyPage:
         live = Q(live=True)
@@ -296,20 +301,21 @@ def access_annotation(user, queryset: QuerySet):
     in_force = Q(consent__status=ConsentStatus.ACTIVE) & (
         Q(consent__expires_on__isnull=True) | Q(consent__expires_on__gte=today)
     )
-    full_when_live = (
-        (Q(holds_traditional_knowledge=False) & library_visible)
-        | (Q(holds_traditional_knowledge=True) & custodian)
-        | (Q(holds_traditional_knowledge=True) & in_force & library_visible & audience)
-    )
+    tk = Q(holds_traditional_knowledge=True)
+    editable = _editable(user, model) if editors else nothing
+    not_editable = nothing if editable == Q() else ~editable
+    # The rules of the module's docstring in an order that names the library's visibility (its
+    # community subqueries, the costliest part) once: an item not live is FULL for its owner and
+    # custodians, else only for editors whom rules 2 and 3 let in as if it were live.
     return Case(
         When(~live & (owner | custodian), then=Value(Access.FULL.value)),
-        When(~live & _editable(user, model) & full_when_live, then=Value(Access.FULL.value)),
-        When(~live, then=Value(Access.HIDDEN.value)),
-        When(Q(holds_traditional_knowledge=False) & library_visible, then=Value(Access.FULL.value)),
-        When(holds_traditional_knowledge=False, then=Value(Access.HIDDEN.value)),
-        When(custodian, then=Value(Access.FULL.value)),
-        When(~in_force | ~library_visible, then=Value(Access.HIDDEN.value)),
+        When(~live & not_editable, then=Value(Access.HIDDEN.value)),
+        When(tk & custodian, then=Value(Access.FULL.value)),
+        When(~library_visible, then=Value(Access.HIDDEN.value)),
+        When(holds_traditional_knowledge=False, then=Value(Access.FULL.value)),
+        When(~in_force, then=Value(Access.HIDDEN.value)),
         When(audience, then=Value(Access.FULL.value)),
+        When(~live, then=Value(Access.HIDDEN.value)),
         When(consent__secret_sacred=True, then=Value(Access.HIDDEN.value)),
         default=Value(Access.NOTICE.value),
         output_field=IntegerField(),
@@ -326,12 +332,15 @@ def _editable(user, model) -> Q:
     return Q() if user.has_perm("cop_library.change_buildingblock") else Q(pk__in=[])
 
 
-def library_items_for(user, queryset: QuerySet, *, minimum: Access = Access.NOTICE) -> QuerySet:
+def library_items_for(
+    user, queryset: QuerySet, *, minimum: Access = Access.NOTICE, today=None, editors: bool = True
+) -> QuerySet:
     """`queryset` (of CaseStudyPage or BuildingBlock) narrowed to what `user` may see at least at
-    `minimum`, each row annotated with `library_access` (an Access value). One query when evaluated."""
-    return queryset.annotate(library_access=access_annotation(user, queryset)).filter(
-        library_access__gte=minimum.value
-    )
+    `minimum`, each row annotated with `library_access` (an Access value). One query when evaluated.
+    `today` and `editors`: as for access_annotation."""
+    return queryset.annotate(
+        library_access=access_annotation(user, queryset, today=today, editors=editors)
+    ).filter(library_access__gte=minimum.value)
 
 
 # --- Sharing from the site (cop.library.services.submission) ----------------------------------------

@@ -4,9 +4,10 @@ from django.db.models import Case, Count, F, Prefetch, Q, Value, When
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .models import BuildingBlock, CaseStudyBlockUse, CaseStudyPage, Label, LibraryCollection
+from .decided import DecidedQuery
+from .models import BuildingBlock, CaseStudyPage, Label, LibraryCollection
 from .models.pages import getattr_consent
-from .permissions import Access, library_items_for
+from .permissions import Access, access_annotation, library_items_for
 
 RELATED_LIMIT = 5
 
@@ -231,6 +232,31 @@ def _ordering(sort_key: str, sorts: dict) -> list:
     return sorts[sort_key]
 
 
+_LISTED_COLUMNS = ("pk", "library_access", "title", "last_published_at", "url_path", "consent__version")
+
+
+def _decided_listing(user, base, sort_key: str, *, today=None, editors=True):
+    """The listing's query: every row of `base` with its level, in the listing's order (the rows below
+    the minimum level are dropped by the caller: a filter on the level would make the database decide
+    each row twice)."""
+    from .filters import SORTS
+
+    return (
+        base.annotate(library_access=access_annotation(user, base, today=today, editors=editors))
+        .order_by(*_ordering(sort_key, SORTS))
+        .values_list(*_LISTED_COLUMNS)
+    )
+
+
+def _unfiltered_listing(viewer, today, shape):
+    path, depth, sort_key = shape
+    base = CaseStudyPage.objects.live().filter(path__startswith=path, depth=depth + 1)
+    return _decided_listing(viewer, base, sort_key, today=today, editors=False)
+
+
+_LISTING = DecidedQuery(_unfiltered_listing)
+
+
 def library_listing(user, library, params) -> dict:
     """The case studies of `library` that `user` may see, filtered, sorted and paginated, with the
     facet counts (FULL items only). NOTICE items are listed, with their notice only, when no filter
@@ -238,22 +264,22 @@ def library_listing(user, library, params) -> dict:
     facet block come from cached fragments (cop.library.fragments) keyed on the decision's levels."""
     from django.core.paginator import Paginator
 
-    from .filters import SORTS, CaseStudyFilter
+    from .filters import CaseStudyFilter
     from .fragments import cached_facets, library_version
 
     filterset = CaseStudyFilter(params or None, queryset=CaseStudyPage.objects.live().child_of(library))
     filtered = filterset.facet_values()
-    base = CaseStudyPage.objects.live().child_of(library)
-    if filtered:
-        base = filterset.filter_queryset(base)
     # One query decides and sorts the whole list (ids, levels and what the rows' keys name); the pages
-    # of rows not cached are then read by id, and the facets count over the FULL ids.
+    # of rows not cached are then read by id, and the facets count over the FULL ids. Without filters
+    # (the common case) the query is compiled once per kind of viewer (cop.library.decided).
+    sort_key = filterset.sort_key()
+    if filtered:
+        base = filterset.filter_queryset(CaseStudyPage.objects.live().child_of(library))
+        rows = _decided_listing(user, base, sort_key)
+    else:
+        rows = _LISTING.rows(user, (library.path, library.depth, sort_key))
     minimum = Access.FULL if filtered else Access.NOTICE
-    ordered = list(
-        library_items_for(user, base, minimum=minimum)
-        .order_by(*_ordering(filterset.sort_key(), SORTS))
-        .values_list("pk", "library_access", "title", "last_published_at", "url_path", "consent__version")
-    )
+    ordered = [row for row in rows if row[1] >= minimum]
     full_ids = [row[0] for row in ordered if row[1] == Access.FULL]
     page = Paginator(ordered, PER_PAGE).get_page(params.get("page"))
     case_studies = [ListedCaseStudy(*row) for row in page.object_list]
@@ -305,35 +331,89 @@ def library_collections(library) -> list:
 # --- A case study's page -----------------------------------------------------------------------------
 
 
+def _blocks_of_page(viewer, today, shape, page_id):
+    blocks = BuildingBlock.objects.filter(uses__case_study_id=page_id)
+    return (
+        blocks.annotate(library_access=access_annotation(viewer, blocks, today=today, editors=False))
+        .order_by("uses__sort_order", "uses__pk")
+        .values_list("pk", "library_access", "status")
+    )
+
+
+_PAGE_BLOCKS = DecidedQuery(_blocks_of_page)
+
+
 def case_study_blocks(user, page) -> list[BuildingBlock]:
-    """The building blocks the case study uses, in order, that `user` may read in full."""
-    uses = CaseStudyBlockUse.objects.filter(case_study=page).order_by("sort_order")
-    order = {block_id: position for position, block_id in enumerate(uses.values_list("block_id", flat=True))}
-    blocks = library_items_for(user, BuildingBlock.objects.filter(pk__in=list(order)), minimum=Access.FULL)
-    return sorted(blocks, key=lambda block: order[block.pk])
+    """The building blocks the case study uses, in order, that `user` may read in full: decided in one
+    query compiled per kind of viewer (cop.library.decided); a block not published that it hides is
+    decided again by access() for a signed-in viewer (a Wagtail editor may read it)."""
+    from .models import BuildingBlockStatus
+    from .permissions import access
+
+    rows = _PAGE_BLOCKS.rows(user, "blocks", page.pk)
+    signed_in = user is not None and user.is_authenticated
+    wanted = [
+        pk
+        for pk, level, status in rows
+        if level == Access.FULL or (signed_in and status != BuildingBlockStatus.PUBLISHED)
+    ]
+    if not wanted:
+        return []
+    found = {block.pk: block for block in BuildingBlock.objects.filter(pk__in=wanted)}
+    levels = {pk: level for pk, level, _status in rows}
+    blocks = []
+    for pk in wanted:
+        block = found.get(pk)
+        if block is None:
+            continue
+        if levels[pk] != Access.FULL and access(user, block) != Access.FULL:
+            continue
+        block.library_access = Access.FULL.value
+        blocks.append(block)
+    return blocks
+
+
+def _related_to_page(viewer, today, shape, page_id):
+    targets = CaseStudyPage.gbf_targets.through.objects.filter(casestudypage_id=page_id).values(
+        "gbftarget_id"
+    )
+    ecosystems = CaseStudyPage.ecosystems.through.objects.filter(casestudypage_id=page_id).values(
+        "ecosystem_id"
+    )
+    sharing = Q(
+        pk__in=CaseStudyPage.gbf_targets.through.objects.filter(gbftarget_id__in=targets).values(
+            "casestudypage_id"
+        )
+    ) | Q(
+        pk__in=CaseStudyPage.ecosystems.through.objects.filter(ecosystem_id__in=ecosystems).values(
+            "casestudypage_id"
+        )
+    )
+    candidates = CaseStudyPage.objects.live().filter(sharing).exclude(pk=page_id)
+    return (
+        candidates.annotate(library_access=access_annotation(viewer, candidates, today=today, editors=False))
+        .order_by("-first_published_at", "-pk")
+        .values_list("pk", "library_access")
+    )
+
+
+_RELATED = DecidedQuery(_related_to_page)
 
 
 def related_case_studies(user, page, limit: int = RELATED_LIMIT) -> list[CaseStudyPage]:
     """Live case studies sharing a GBF target or an ecosystem with `page`, that `user` may read in full
-    (a restricted one is never suggested, not even by its notice)."""
-    targets = CaseStudyPage.gbf_targets.through.objects.filter(casestudypage_id=page.pk).values(
-        "gbftarget_id"
-    )
-    ecosystems = CaseStudyPage.ecosystems.through.objects.filter(casestudypage_id=page.pk).values(
-        "ecosystem_id"
-    )
-    sharing = (
-        CaseStudyPage.gbf_targets.through.objects.filter(gbftarget_id__in=targets)
-        .values_list("casestudypage_id", flat=True)
-        .union(
-            CaseStudyPage.ecosystems.through.objects.filter(ecosystem_id__in=ecosystems).values_list(
-                "casestudypage_id", flat=True
-            )
-        )
-    )
-    candidates = CaseStudyPage.objects.live().filter(pk__in=set(sharing)).exclude(pk=page.pk)
-    items = library_items_for(user, candidates, minimum=Access.FULL).order_by("-first_published_at", "-pk")
-    return list(items[:limit])
+    (a restricted one is never suggested, not even by its notice): decided in one query compiled per
+    kind of viewer (cop.library.decided), the pages shown then read by id."""
+    ids = [pk for pk, level in _RELATED.rows(user, "related", page.pk) if level == Access.FULL][:limit]
+    if not ids:
+        return []
+    found = {item.pk: item for item in CaseStudyPage.objects.filter(pk__in=ids)}
+    related = []
+    for pk in ids:
+        item = found[pk]
+        item.library_access = Access.FULL.value
+        related.append(item)
+    return related
 
 
 def resources_of(page) -> list:

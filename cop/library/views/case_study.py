@@ -4,10 +4,11 @@ notice: a page's address is made from its title, which the notice must not revea
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 
 from cop.library import fair, selectors
-from cop.library.fragments import case_study_body
+from cop.library.fragments import case_study_body, case_study_head
 from cop.library.models import CaseStudyPage
 from cop.library.page_registry import CASE_STUDY, provides
 from cop.library.permissions import Access, access, may_download, may_request_access, may_see_location
@@ -36,6 +37,8 @@ def case_study_shown(request, page, *, preview=False) -> tuple[str, dict]:
             raise Http404
         level = Access.FULL  # a new page's preview, by the editor creating it
     else:
+        if page.pk == saved.pk:
+            saved._library = page.library  # the same place in the tree: its library read once
         level = access(user, saved)
     if level == Access.HIDDEN:
         raise Http404
@@ -81,8 +84,9 @@ def case_study_shown(request, page, *, preview=False) -> tuple[str, dict]:
         blocks=selectors.case_study_blocks(user, page) if page.pk else [],
         body=case_study_body(key_parts, body_context),
         related=selectors.related_case_studies(user, page) if page.pk else [],
-        # Machine metadata (JSON-LD, Dublin Core, DataCite links) only for what anyone may read in full.
-        fair=None if preview or saved is None else fair.page_metadata(saved),
+        # Machine metadata (JSON-LD, Dublin Core, DataCite links) only for what anyone may read in full,
+        # decided on every request; its text is cached (cop.library.fragments.case_study_head).
+        fair_head=_fair_head(saved) if not preview and saved is not None else "",
         library=page.library,
         breadcrumbs=[
             {"title": page.library.title, "url": page.library.url},
@@ -90,6 +94,18 @@ def case_study_shown(request, page, *, preview=False) -> tuple[str, dict]:
         ],
     )
     return page.get_template(request), context
+
+
+def _fair_head(page) -> str:
+    if not fair.is_public(page):
+        return ""
+
+    def render():
+        return render_to_string(
+            "cop_library/includes/case_study_head.html", {"fair": fair.page_metadata(page), "page": page}
+        )
+
+    return case_study_head(page, render)
 
 
 def item_by_id(request, pk):
