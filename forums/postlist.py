@@ -20,7 +20,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
-from cop.fragments import render_many
+from cop.fragments import render_many, render_one
 
 from . import permissions, selectors
 from .forms import ReplyForm, attachment_formset
@@ -290,3 +290,14 @@ def reply_fields_html() -> SafeString:
         return render_to_string("forums/includes/reply_fields.html", context)
 
     return render_many("forums-reply-fields", [None], parts=lambda _item: (), render=render)[0]
+
+
+def thread_pagination_html(page: int, total: int, links: list) -> SafeString:
+    """The thread's page links (shown above and below its posts): the same for every thread at that page
+    of that many pages, kept per language (`links` follow from both)."""
+
+    def render() -> str:
+        context = {"page": page, "page_total": total, "page_links": links}
+        return render_to_string("forums/includes/thread_pagination.html", context)
+
+    return render_one("forums-thread-pagination", page, total, render=render)

@@ -61,7 +61,7 @@ def _thread_page(request, thread: Thread, *, reply_form=None, formset=None, stat
             "unread": thread.post_count > state.last_read,
             "page": page,
             "page_total": total,
-            "page_links": _page_links(page, total),
+            "pagination_html": postlist.thread_pagination_html(page, total, _page_links(page, total)),
             "moderator": viewer.moderator,
             "can_post": viewer.can_post,
             "can_reply": viewer.can_reply,

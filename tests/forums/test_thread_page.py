@@ -253,3 +253,17 @@ def test_the_cached_page_posts_hold_names_not_peoples_rows(client, people, discu
     for person in (people["member"], people["other_member"], people["moderator"]):
         assert person.password.encode() not in raw and person.email.encode() not in raw
         assert person.public_name.encode() in raw
+
+
+def test_the_page_links_follow_the_posts_at_once(client, board, people):
+    """The page links are a fragment per page and number of pages (postlist.thread_pagination_html)."""
+    from tests.factories import forums_bulk_replies
+
+    thread = forums_thread(board=board, author=people["member"])
+    forums_bulk_replies(thread, 19)
+    assert 'class="pagination"' not in client.get(thread.get_absolute_url()).content.decode()
+    services.post_create(thread=thread, author=people["other_member"], body="The twenty-first post")
+    page = client.get(thread.get_absolute_url()).content.decode()
+    assert page.count('class="pagination"') == 2 and 'href="?page=2"' in page
+    page = client.get(f"{thread.get_absolute_url()}?page=2").content.decode()
+    assert 'rel="prev" href="?page=1"' in page and 'rel="next"' not in page
