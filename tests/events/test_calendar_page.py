@@ -56,3 +56,20 @@ def test_the_calendar_keeps_wagtail_view_restrictions(client, events_index, site
 def test_an_unpublished_calendar_is_not_found(client, events_index):
     events_index.unpublish()
     assert client.get(reverse("events:calendar")).status_code == 404
+
+
+def test_a_renamed_or_moved_calendar_is_routed_where_it_is(client, events_index, site_home):
+    from wagtail.models import Page
+
+    assert client.get("/en/events/").status_code == 200
+    events_index.slug = "calendar"
+    events_index.save_revision().publish()
+    assert client.get("/en/events/").status_code == 404
+    assert client.get("/en/calendar/").status_code == 200
+    events_index.slug = "events"
+    events_index.save_revision().publish()
+    assert client.get("/en/events/").status_code == 200
+    other = site_home.add_child(instance=Page(title="Elsewhere", slug="elsewhere"))
+    events_index.move(other, pos="last-child")
+    response = client.get("/en/events/")  # not the calendar any more: Wagtail's redirect to its new place
+    assert response.status_code == 301 and response["Location"] == "/en/elsewhere/events/"
