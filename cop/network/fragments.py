@@ -64,10 +64,6 @@ def levels_key(viewer, person) -> str:
     return "+".join(permissions.visibility_levels(viewer, person))
 
 
-# What the directory reads of each person of a page on every request (the rest is in the cards).
-CARD_PERSON_FIELDS = ("pk", "email", "display_name", "first_name", "last_name")
-
-
 @dataclass(frozen=True)
 class Card:
     """One directory card: the person's id and name, and its HTML (what templates print)."""
@@ -83,47 +79,53 @@ class Card:
         return self.html
 
 
-def directory_cards(viewer, people) -> list[Card]:
-    """The cards of one page of the directory (`people`: user rows with CARD_PERSON_FIELDS), each the
-    fragment of its person's version, the vocabularies' version and the viewer's levels for them.
-    Two cache round trips, for the versions and the cards; the people not cached are loaded in one go
-    (selectors.profile_views) and rendered."""
+@dataclass(frozen=True)
+class _Person:
+    """What the key of a card needs of its person (visibility_levels reads the pk)."""
+
+    pk: int
+
+
+def directory_cards(viewer, ids: list[int]) -> list[Card]:
+    """The cards of one page of the directory (the people's ids, in order), each the fragment of its
+    person's version, the vocabularies' version and the viewer's levels for them. The whole page is
+    read under one key naming every card's parts (one cache read when nothing on it changed); else each
+    card from its own fragment, the people not cached loaded in one go (selectors.profile_views) and
+    rendered. Two cache round trips when nothing changed, and no query."""
     from . import selectors
 
-    people = list(people)
+    people = [_Person(pk) for pk in ids]
     *person_versions, vocabularies = scope_versions(
         *(person_scope(person.pk) for person in people), VOCABULARIES_SCOPE
     )
     version_of = {person.pk: version for person, version in zip(people, person_versions, strict=True)}
-    views = {}
-
-    def prepare(missing):
-        views.update((view.pk, view) for view in selectors.profile_views(viewer, [p.pk for p in missing]))
-
-    def render(person):
-        view = views.get(person.pk)
-        if view is None:  # deleted between the page's query and this one
-            return ""
-        return render_to_string("cop_network/includes/person_card.html", {"card": view})
 
     def parts(person):
         return (person.pk, version_of[person.pk], vocabularies, levels_key(viewer, person))
 
-    # The whole page's cards under one key naming every card's parts: one cache read when nothing on
-    # the page changed; else each card from its own fragment.
     page_key = fragment_key("network-card-page", *(parts(person) for person in people))
     cards = django_cache.get(page_key)
     if cards is None:
+        views = {}
+        names = dict(selectors.people_names(ids))
+
+        def prepare(missing):
+            views.update((view.pk, view) for view in selectors.profile_views(viewer, [p.pk for p in missing]))
+
+        def render(person):
+            view = views.get(person.pk)
+            if view is None:  # deleted between the page's query and this one
+                return ""
+            return render_to_string("cop_network/includes/person_card.html", {"card": view})
+
+        htmls = render_many("network-card", people, parts=parts, render=render, prepare=prepare)
         cards = [
-            str(card)
-            for card in render_many("network-card", people, parts=parts, render=render, prepare=prepare)
+            (person.pk, names[person.pk], str(html))
+            for person, html in zip(people, htmls, strict=True)
+            if html and person.pk in names
         ]
         django_cache.set(page_key, cards, FRAGMENT_SECONDS)
-    return [
-        Card(pk=person.pk, name=person.public_name, html=mark_safe(html))  # noqa: S308 - our own templates
-        for person, html in zip(people, cards, strict=True)
-        if html
-    ]
+    return [Card(pk, name, mark_safe(html)) for pk, name, html in cards]  # noqa: S308 - our own templates
 
 
 def directory_filters(viewer, render) -> str:

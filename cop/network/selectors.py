@@ -137,9 +137,13 @@ def practitioner_directory(*, viewer, filters: Mapping | None = None) -> QuerySe
     return people.order_by(Lower("display_name"), "pk")
 
 
-def directory_page(viewer, people) -> list[ProfileView]:
-    """The visible cards of one page of the directory (a page of user ids)."""
-    return profile_views(viewer, [person.pk for person in people])
+def people_names(ids: list[int]) -> list[tuple[int, str]]:
+    """(id, public name) of each of these people that still exists (one query)."""
+    fields = ("pk", "email", "display_name", "first_name", "last_name")
+    return [
+        (person.pk, person.public_name)
+        for person in get_user_model().objects.filter(pk__in=ids).only(*fields)
+    ]
 
 
 def profile_views(viewer, ids: list[int]) -> list[ProfileView]:

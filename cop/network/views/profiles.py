@@ -10,6 +10,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -39,9 +40,7 @@ def directory(request):
     if set(request.GET) - DIRECTORY_PARAMETERS:
         filterset = PractitionerFilter(request.GET, viewer=request.user)
     people = selectors.practitioner_directory(viewer=request.user, filters=request.GET if filterset else None)
-    page = Paginator(people.only(*fragments.CARD_PERSON_FIELDS), PEOPLE_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(people.values_list("pk", flat=True), PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
 
@@ -52,6 +51,7 @@ def directory(request):
             request=request,
         )
 
+    cards = fragments.directory_cards(request.user, list(page.object_list))
     if filterset is None:
         filters_html = fragments.directory_filters(
             request.user, lambda: render_filters(PractitionerFilter(None, viewer=request.user))
@@ -64,7 +64,8 @@ def directory(request):
         {
             "filters": filters_html,
             "page_obj": page,
-            "cards": fragments.directory_cards(request.user, page.object_list),
+            "cards": cards,
+            "cards_html": mark_safe("".join(card.html for card in cards)),  # noqa: S308 - our own fragments
             "querystring": query.urlencode(),
             "can_curate": permissions.can_curate(request.user),
         },
