@@ -184,20 +184,14 @@ def _occurrences_html(request, event, shown, mine, context, versions, now) -> Sa
         context["registration_open"],
         request.path,
     )
+    # What every date's key names, joined once for the list.
+    common = "|".join(map(str, (event.pk, *versions, timezone.get_current_timezone_name(), *kind)))
     shared = [dated for dated in shown if dated.pk not in mine]
     cached = iter(
         render_many(
             "event-occurrence",
             shared,
-            parts=lambda dated: (
-                event.pk,
-                *versions,
-                timezone.get_current_timezone_name(),
-                kind,
-                dated.pk,
-                dated.start_utc <= now,
-                dated.end_utc <= now,
-            ),
+            parts=lambda dated: (common, dated.pk, dated.start_utc <= now, dated.end_utc <= now),
             prepare=load,
             render=render,
         )
