@@ -7,8 +7,8 @@ of its occurrences, registrations, speakers or partners is saved or deleted: eve
 language, the viewer's time zone and what else each shows: the header on the communities' version, the
 facts on the vocabularies', the body (follow-up, description, agenda, speakers) on the documents' and
 the speakers' own versions (cop.network.fragments.person_scope) and whether the viewer is a superuser or
-one of the speakers (who may see an unlisted speaker's profile), the header also on the "events" scope
-(replaced when pages move); a date on the kind of viewer (signed
+one of the speakers (who may see an unlisted speaker's profile), the header and body also on the "events"
+scope (replaced when pages move: their links); a date on the kind of viewer (signed
 in, may register, may manage) and whether registration is open, it has started or it is past. A date
 the viewer is registered for (or waiting, or offered a seat) is rendered for them on each request, as
 are the join link, the live room and the organiser tools."""
@@ -269,6 +269,7 @@ def event_page_context(request, event, shape: EventShape | None = None, *, now=N
             "event-body",
             event.pk,
             event_version,
+            events_version,  # pages moved: the follow-up's and description's links to pages
             documents,
             *people,
             speaker_kind,
