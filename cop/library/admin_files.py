@@ -12,8 +12,6 @@ endpoints ask no policy; their viewsets below leave the same files out (register
 """
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import CharField, Q
-from django.db.models.functions import Cast
 from wagtail.documents import get_document_model
 from wagtail.documents.api.admin.views import DocumentsAdminAPIViewSet
 from wagtail.images.api.admin.views import ImagesAdminAPIViewSet
@@ -23,38 +21,50 @@ from wagtail.permission_policies.collections import CollectionOwnershipPermissio
 from .admin_reports import unreadable_tk_pages
 
 
-def unreadable_tk_files(user, model):
-    """The ids (a subquery) of the documents or images (`model`) used by a TK case study `user` may not
-    read in full (a resource, or in its story as the reference index records it), and, for documents,
-    the evidence of the consent records `user` is no custodian of."""
+def unreadable_tk_file_ids(user, model) -> list[int]:
+    """The ids of the documents or images (`model`) used by a TK case study `user` may not read in
+    full (a resource, or in its story as the reference index records it), and, for documents, the
+    evidence of the consent records `user` is no custodian of. Read in steps (three or four queries):
+    the access decision's subqueries are deep, and nested once more in a file query, then wrapped by
+    Wagtail's search, they go past what SQLite's parser takes."""
     from .models import CaseStudyResource, ConsentRecord
 
-    pages = unreadable_tk_pages(user)
-    referenced = ReferenceIndex.objects.filter(
-        base_content_type=ContentType.objects.get_for_model(Page),
-        object_id__in=pages.annotate(text_id=Cast("pk", CharField())).values("text_id"),
-        to_content_type=ContentType.objects.get_for_model(model),
-    ).values("to_object_id")
-    hidden = Q(text_id__in=referenced)
+    page_ids = unreadable_tk_pages(user)
+    ids = set()
+    if page_ids:
+        ids.update(
+            int(object_id)
+            for object_id in ReferenceIndex.objects.filter(
+                base_content_type=ContentType.objects.get_for_model(Page),
+                object_id__in=[str(pk) for pk in page_ids],
+                to_content_type=ContentType.objects.get_for_model(model),
+            ).values_list("to_object_id", flat=True)
+            if object_id.isdigit()
+        )
     if issubclass(model, get_document_model()):
-        hidden |= Q(pk__in=CaseStudyResource.objects.filter(case_study__in=pages).values("document_id"))
+        if page_ids:
+            ids.update(
+                CaseStudyResource.objects.filter(
+                    case_study_id__in=page_ids, document__isnull=False
+                ).values_list("document_id", flat=True)
+            )
         evidence = ConsentRecord.objects.filter(evidence__isnull=False)
         if user.is_authenticated:
             evidence = evidence.exclude(custodians=user)
-        hidden |= Q(pk__in=evidence.values("evidence_id"))
-    return model.objects.annotate(text_id=Cast("pk", CharField())).filter(hidden).values("pk")
+        ids.update(evidence.values_list("evidence_id", flat=True))
+    return sorted(ids)
 
 
 def without_unreadable_files(queryset, user):
-    return queryset.exclude(pk__in=unreadable_tk_files(user, queryset.model))
+    return queryset.exclude(pk__in=unreadable_tk_file_ids(user, queryset.model))
 
 
 class LibraryFilePermissionPolicy(CollectionOwnershipPermissionPolicy):
     """Wagtail's policy for documents and images (collections, ownership), with no permission on a
-    file `unreadable_tk_files` names for the user."""
+    file `unreadable_tk_file_ids` names for the user."""
 
     def _unreadable(self, user, instance) -> bool:
-        return unreadable_tk_files(user, type(instance)).filter(pk=instance.pk).exists()
+        return instance.pk in unreadable_tk_file_ids(user, type(instance))
 
     def user_has_any_permission_for_instance(self, user, actions, instance):
         if not super().user_has_any_permission_for_instance(user, actions, instance):
@@ -99,7 +109,7 @@ class _HidesUnreadableFiles:
 
     def get_actionable_objects(self):
         objects, context = super().get_actionable_objects()
-        hidden = set(unreadable_tk_files(self.request.user, self.model).values_list("pk", flat=True))
+        hidden = set(unreadable_tk_file_ids(self.request.user, self.model))
         context["items_with_no_access"] = [
             item for item in context["items_with_no_access"] if item.pk not in hidden
         ]
