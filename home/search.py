@@ -13,12 +13,17 @@ site and any consent record saved or deleted replaces at once and again after co
 is written in the same transaction as the page (Wagtail's signal handlers).
 
 Each request then decides what this visitor may find, never read from the cache: the communities they
-may read and see listed (cop.permissions, two queries for a signed-in visitor; for visitors who are not
-signed in they follow from the pages alone, so they are kept in the entry), and the library's decision
+may read and see listed (cop.permissions.can_view and can_see_listing over the live communities and
+their visibility, kept in the entry, which any page saved replaces; a signed-in visitor's memberships
+are read from the cache under their own version, cop.viewers, which any membership of theirs saved or
+deleted replaces; for visitors who are not signed in the sets follow from the pages alone, so they are
+kept in the entry), and the library's decision
 for the case studies among the first results (cop.library.search.shown, one query, or two when hidden
 ones push the window further), whose rows are rendered for the request: a notice only for a NOTICE
 item. A list cut at CANDIDATES that leaves this visitor fewer than LIMIT results is searched again with
 the visitor's rights in the query, as before the list was kept."""
+
+from typing import NamedTuple
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
@@ -31,6 +36,7 @@ from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_unpublished, post_page_move
 
 from cop import permissions as cop_permissions
+from cop import viewers
 from cop.fragments import FRAGMENT_SECONDS, fragment_key, scope_changed, scope_versions
 from cop.library import search as library_search
 from cop.library.models import CaseStudyPage, ConsentRecord
@@ -46,16 +52,29 @@ ROW_TEMPLATE = "home/search_result.html"
 _PK, _ABOVE, _OWNERS, _COMMUNITY, _CASE_STUDY, _HTML = range(6)
 
 
+class _Community(NamedTuple):
+    """What cop.permissions reads of a community to decide whether a visitor may read it or see it."""
+
+    pk: int
+    visibility: str
+
+
 def page_results(request, query: str) -> list[SafeString]:
     """The rendered rows of the first LIMIT pages `query` finds that the request's visitor may find."""
     site = Site.find_for_request(request)
-    (version,) = scope_versions(SEARCH_SCOPE)
+    user = request.user
+    memberships = ()
+    if user.is_authenticated and not user.is_superuser:
+        # Their memberships (remembered for cop.permissions) with the version, in one cache read.
+        memberships, (version,) = viewers.memberships(user, SEARCH_SCOPE)
+    else:
+        (version,) = scope_versions(SEARCH_SCOPE)
     key = fragment_key("site-search-pages", query, site.pk if site is not None else "", version)
     entry = cache.get(key)
     if entry is None:
         entry = _candidates(request, query)
         cache.set(key, entry, FRAGMENT_SECONDS)
-    rows = _findable(request.user, entry)
+    rows = _findable(user, entry, memberships)
     results = _first_results(request, rows)
     if len(results) < LIMIT and entry["cut"]:
         return _searched(request, query)
@@ -99,6 +118,10 @@ def _candidates(request, query: str) -> dict:
     return {
         "rows": rows,
         "cut": len(pages) > CANDIDATES,
+        "communities": tuple(
+            _Community(pk, visibility)
+            for pk, visibility in CommunityPage.objects.live().values_list("pk", "visibility").order_by("pk")
+        ),
         "anonymous": (
             frozenset(cop_permissions.readable_communities(anonymous).values_list("pk", flat=True)),
             frozenset(cop_permissions.visible_communities(anonymous).values_list("pk", flat=True)),
@@ -110,16 +133,13 @@ def _row(template, url, title, summary) -> str:
     return template.render({"url": url, "title": title, "summary": summary})
 
 
-def _findable(user, entry) -> list[tuple]:
+def _findable(user, entry, memberships) -> list[tuple]:
     """The candidates `user` may find by visible_pages's rules: no community above or owning the page
-    that they may not read, and a community page only if listed for them. Staff find every page."""
+    that they may not read, and a community page only if listed for them. Staff find every page.
+    `memberships`: all the membership rows of a signed-in user (cop.viewers.memberships)."""
     if user.is_authenticated and user.is_superuser:
         return entry["rows"]
-    if not user.is_authenticated:
-        readable, listed = entry["anonymous"]
-    else:
-        readable = set(cop_permissions.readable_communities(user).values_list("pk", flat=True))
-        listed = set(cop_permissions.visible_communities(user).values_list("pk", flat=True))
+    readable, listed = _communities(user, entry, memberships)
     return [
         row
         for row in entry["rows"]
@@ -127,6 +147,22 @@ def _findable(user, entry) -> list[tuple]:
         and all(pk in readable for pk in row[_OWNERS])
         and (not row[_COMMUNITY] or row[_PK] in listed)
     ]
+
+
+def _communities(user, entry, memberships) -> tuple[set | frozenset, set | frozenset]:
+    """The ids of the live communities `user` may read and see listed: readable_communities' and
+    visible_communities' sets, decided without a query."""
+    if not user.is_authenticated:
+        return entry["anonymous"]
+    # cop.permissions decides for each live community from the user's memberships, all remembered on
+    # the user (a community without a row of theirs is one they are no member of).
+    known = {membership.community_id for membership in memberships}
+    for community in entry["communities"]:
+        if community.pk not in known:
+            cop_permissions.remember_membership(user, community.pk, None)
+    readable = {c.pk for c in entry["communities"] if cop_permissions.can_view(user, c)}
+    listed = {c.pk for c in entry["communities"] if cop_permissions.can_see_listing(user, c)}
+    return readable, listed
 
 
 def _first_results(request, rows: list[tuple]) -> list[SafeString]:
