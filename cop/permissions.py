@@ -165,6 +165,12 @@ def register_community_page(model, field: str = "community") -> None:
         _COMMUNITY_OWNED_PAGES.append((model, field))
 
 
+def community_owned_pages() -> tuple[tuple[type, str], ...]:
+    """The registered (page model, community field) pairs that visible_pages hides with their community
+    (for a caller deciding over pages it keeps, as the site search does)."""
+    return tuple(_COMMUNITY_OWNED_PAGES)
+
+
 def _view_restricted_pages() -> QuerySet:
     """Ids of the pages at or below a page under a Wagtail view restriction: what Wagtail's public()
     leaves out, as a subquery the database answers when the query runs (public() reads the
