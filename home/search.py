@@ -88,7 +88,7 @@ def _candidates(request, query: str) -> dict:
     communities = list(CommunityPage.objects.values_list("pk", "path"))  # live or not, as visible_pages
     owners = [
         (model, model._meta.get_field(field).attname)
-        for model, field in cop_permissions._COMMUNITY_OWNED_PAGES  # visible_pages's own list
+        for model, field in cop_permissions.community_owned_pages()  # visible_pages's own list
     ]
     template = get_template(ROW_TEMPLATE)
     rows = []
