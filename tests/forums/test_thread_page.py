@@ -6,6 +6,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from forums import postlist, services
 from forums.models import Reaction, Watch
@@ -169,6 +170,13 @@ def test_the_language_switch_shows_the_other_language(client, people, discussion
     assert ">Quote</a>" in english and ">Flag</a>" in english and "Citer" not in english
     assert ">Citer</a>" in french and ">Signaler</a>" in french and ">Quote</a>" not in french
     assert english.count('<article class="post') == french.count('<article class="post') == 2
+    # The forms' addresses (forums_tags.forum_url, reversed once per language) follow the language too.
+    with translation.override("en"):
+        reply, watch = (reverse(name, args=[thread.pk]) for name in ("forums:reply", "forums:thread_watch"))
+    assert f'action="{reply}"' in english and f'action="{watch}"' in english
+    with translation.override("fr"):
+        reply, watch = (reverse(name, args=[thread.pk]) for name in ("forums:reply", "forums:thread_watch"))
+    assert reply.startswith("/fr/") and f'action="{reply}"' in french and f'action="{watch}"' in french
 
 
 def test_a_waiting_post_is_shown_to_its_author_and_moderators_only(client):
