@@ -26,6 +26,8 @@ EVENTS_SCOPE = "events"
 # Languages and GBF targets saved or deleted (events.signals): the filter form and the items' languages.
 VOCABULARIES_SCOPE = "vocabularies"
 
+# Wagtail's view restrictions saved or deleted, or pages moved (the calendar page's restrictions).
+VIEW_RESTRICTIONS_SCOPE = "event-calendar-view-restrictions"
 # Wagtail documents saved or deleted (an event page shows its slides' title and address).
 DOCUMENTS_SCOPE = "event-documents"
 

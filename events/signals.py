@@ -9,13 +9,20 @@ from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 from taggit.models import Tag
 from wagtail.documents import get_document_model
-from wagtail.signals import page_published, page_unpublished
+from wagtail.models import PageViewRestriction
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from cop.fragments import scope_changed
 from cop.models import CommunityPage, GBFTarget, Language
 from cop.signals import membership_ended
 from events import services
-from events.fragments import DOCUMENTS_SCOPE, VOCABULARIES_SCOPE, event_scope, registrations_scope
+from events.fragments import (
+    DOCUMENTS_SCOPE,
+    VIEW_RESTRICTIONS_SCOPE,
+    VOCABULARIES_SCOPE,
+    event_scope,
+    registrations_scope,
+)
 from events.models import EventPage, EventPartner, EventSpeaker, Occurrence, Registration
 
 
@@ -107,3 +114,12 @@ def registration_changed(sender, instance, **kwargs):
         )
     if event_id is not None:
         scope_changed(event_scope(event_id))
+
+
+@receiver(post_save, sender=PageViewRestriction, dispatch_uid="events_view_restriction_saved")
+@receiver(post_delete, sender=PageViewRestriction, dispatch_uid="events_view_restriction_deleted")
+@receiver(post_page_move, dispatch_uid="events_view_restrictions_page_moved")
+def view_restrictions_changed(sender, **kwargs):
+    """The calendar page's view restrictions (its own and its ancestors'), kept by
+    events.models.index.EventIndexPage.get_view_restrictions."""
+    scope_changed(VIEW_RESTRICTIONS_SCOPE)

@@ -99,6 +99,28 @@ class EventIndexPage(RoutablePageMixin, Page):
     class Meta:
         verbose_name = gettext_lazy("events calendar")
 
+    def get_view_restrictions(self):
+        """Wagtail's view restrictions of this page and its ancestors, which Wagtail's hook checks
+        against each request: their ids kept per place of the page and version of the restrictions
+        (events.signals replaces it when a view restriction is saved or deleted or a page moves), so a
+        calendar without any asks nothing (Wagtail reads the ancestors and the restrictions: two
+        statements a visit); the restrictions there are read afresh."""
+        from django.core.cache import cache
+        from wagtail.models import PageViewRestriction
+
+        from cop.fragments import FRAGMENT_SECONDS, scope_versions
+        from events.fragments import VIEW_RESTRICTIONS_SCOPE, data_key
+
+        (version,) = scope_versions(VIEW_RESTRICTIONS_SCOPE)
+        key = data_key("calendar-view-restrictions", self.pk, self.path, version)
+        ids = cache.get(key)
+        if ids is None:
+            ids = list(super().get_view_restrictions().values_list("pk", flat=True))
+            cache.set(key, ids, FRAGMENT_SECONDS)
+        if not ids:
+            return PageViewRestriction.objects.none()
+        return PageViewRestriction.objects.filter(pk__in=ids)
+
     @path("", name="calendar")
     def calendar(self, request):
         """The events calendar: upcoming list, month grid, week agenda or past archive, with filters."""

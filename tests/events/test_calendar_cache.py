@@ -111,3 +111,4 @@ def test_a_warm_calendar_reads_no_event_rows(client, make_event):
         read = " ".join(query["sql"] for query in queries)
         assert "events_occurrence" not in read and "cop_language" not in read and "cop_gbftarget" not in read
         assert "cop_communitypage" not in read and "events_registration" not in read
+        assert "wagtailcore_pageviewrestriction" not in read

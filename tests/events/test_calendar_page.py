@@ -4,6 +4,8 @@ RoutablePageMixin) at the address named events:calendar."""
 import pytest
 from django.urls import reverse
 
+from tests.factories import UserFactory
+
 pytestmark = pytest.mark.django_db
 
 
@@ -45,12 +47,16 @@ def test_without_a_home_page_the_calendar_is_not_found(client, db):
 def test_the_calendar_keeps_wagtail_view_restrictions(client, events_index, site_home):
     from wagtail.models import PageViewRestriction
 
+    assert client.get(reverse("events:calendar")).status_code == 200  # none kept for the calendar
     restriction = PageViewRestriction.objects.create(page=site_home, restriction_type="login")
     response = client.get(reverse("events:calendar"))
     assert response.status_code == 302 and "login" in response["Location"]
     restriction.delete()
+    assert client.get(reverse("events:calendar")).status_code == 200
     PageViewRestriction.objects.create(page=events_index, restriction_type="login")
     assert client.get(reverse("events:calendar")).status_code == 302
+    client.force_login(UserFactory())
+    assert client.get(reverse("events:calendar")).status_code == 200
 
 
 def test_an_unpublished_calendar_is_not_found(client, events_index):
