@@ -13,6 +13,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
 
 from cop.fragments import FRAGMENT_SECONDS, fragment_key, render_many, scope_changed, scope_versions
 from cop.models import CommunityPage, GBFTarget, KMComponent, Language, Region, StakeholderGroup
@@ -74,6 +76,12 @@ def row_parts(version: str, row) -> tuple:
 @receiver(post_delete, sender=Language, dispatch_uid="cop_library_fragments_language_deleted")
 @receiver(post_delete, sender=Region, dispatch_uid="cop_library_fragments_region_deleted")
 @receiver(post_delete, sender=CommunityPage, dispatch_uid="cop_library_fragments_community_deleted")
+# The resources' documents and the story's images (their addresses name the file: a new file, a new
+# address; the old one answers 404) edited or deleted in Wagtail's admin.
+@receiver(post_save, sender=get_document_model(), dispatch_uid="cop_library_fragments_document_saved")
+@receiver(post_delete, sender=get_document_model(), dispatch_uid="cop_library_fragments_document_deleted")
+@receiver(post_save, sender=get_image_model(), dispatch_uid="cop_library_fragments_image_saved")
+@receiver(post_delete, sender=get_image_model(), dispatch_uid="cop_library_fragments_image_deleted")
 def library_changed(sender, **kwargs):
     scope_changed(LIBRARY_SCOPE)
 

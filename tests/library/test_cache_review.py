@@ -19,3 +19,24 @@ def test_a_deleted_label_leaves_the_listing_at_once(client, site_home):
     assert "Community review label" in client.get(library.url).content.decode()
     label.delete()
     assert "Community review label" not in client.get(library.url).content.decode()
+
+
+def test_a_resources_replaced_file_shows_its_new_address_at_once(client, site_home):
+    from django.core.files.base import ContentFile
+    from wagtail.documents import get_document_model
+
+    from cop.library.models import CaseStudyResource
+
+    cache.clear()
+    library = make_library(site_home)
+    page = make_case_study(library, title="Seed banks")
+    document = get_document_model().objects.create(
+        title="Guide", file=ContentFile(b"%PDF-1.4 guide", name="guide.pdf")
+    )
+    CaseStudyResource.objects.create(case_study=page, title="The guide", document=document)
+    page.save_revision().publish()
+    assert f'href="{document.url}"' in client.get(page.url).content.decode()
+    document.file = ContentFile(b"%PDF-1.4 second edition", name="guide-second-edition.pdf")
+    document.save()  # as Wagtail's document edit view does when a new file is chosen
+    html = client.get(page.url).content.decode()
+    assert "guide-second-edition" in document.url and f'href="{document.url}"' in html
