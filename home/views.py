@@ -25,7 +25,7 @@ def healthz(request):
 def search(request):
     """Site search over the pages this visitor may find (home.search), then the network's people,
     organisations, needs and offers, each part only as this visitor may see it."""
-    from cop.network.search import site_search as network_search
+    from cop.network.search import site_search_rows as network_rows
     from cop.text import printable_text, search_words
 
     from .search import page_results
@@ -35,10 +35,10 @@ def search(request):
     query = printable_text(request.GET.get("q", "")[:200]).strip()
     words = search_words(query)
     results = []
-    network_results = []
+    network_results, network_count = "", 0
     if words:
         results = page_results(request, " ".join(words))
-        network_results = network_search(viewer=request.user, words=words)
+        network_count, network_results = network_rows(viewer=request.user, words=words)
     return render(
         request,
         "home/search.html",
@@ -46,7 +46,7 @@ def search(request):
             "query": query,
             "results": results,
             "network_results": network_results,
-            "total": len(results) + len(network_results),
+            "total": len(results) + network_count,
         },
     )
 

@@ -3,7 +3,8 @@ published needs and offers, each part found and shown only as the visitor may se
 whatever the number of results: a person's name, headline and organisation are read with the person
 (the directory's profile_views would load their vocabularies too, which a result does not show).
 
-Building those queries costs far more than running them, so a query's hits are kept in the cache per
+Building those queries costs far more than running them, so a query's hits (and their rows as the site
+search lists them) are kept in the cache per
 words, language (fragment_key) and kind of viewer, under the version of the "network-search" scope
 (cop.fragments), which every write to what the search reads or shows replaces at once and again after
 commit: an account, a network profile, an organisation, a need or an offer saved or deleted (receivers
@@ -25,7 +26,9 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
@@ -39,6 +42,7 @@ from .selectors import _profile_of, practitioner_directory
 
 SEARCH_LIMIT = 20
 SEARCH_SCOPE = "network-search"
+HITS_TEMPLATE = "cop_network/includes/search_hits.html"
 # The parts of a profile the search matches and shows besides the name.
 SEARCHED_PARTS = ("headline", "organisation")
 
@@ -82,8 +86,20 @@ def site_search(*, viewer, words: list[str], limit: int = SEARCH_LIMIT) -> list[
     part the viewer may see (a hidden headline or organisation never matches, an opted-out person never
     appears); each shown as the viewer sees it. Kept per kind of viewer (see above); when not kept, a
     constant number of queries."""
+    return _kept(viewer, words, limit)[0] if words else []
+
+
+def site_search_rows(*, viewer, words: list[str], limit: int = SEARCH_LIMIT) -> tuple[int, SafeString]:
+    """site_search's hits as the site search lists them (HITS_TEMPLATE's <li> items, kept with the
+    hits), and how many."""
     if not words:
-        return []
+        return 0, mark_safe("")
+    hits, html = _kept(viewer, words, limit)
+    return len(hits), mark_safe(html)  # noqa: S308 - our own rendered template
+
+
+def _kept(viewer, words: list[str], limit: int) -> tuple[list[SearchHit], str]:
+    """The hits of `words` for the viewer's kind and their rendered rows, from the cache or found."""
     levels = permissions.visibility_levels(viewer)
     if FieldVisibility.MEMBERS in levels:  # signed in
         version, own = scope_versions(SEARCH_SCOPE, person_scope(viewer.pk))
@@ -93,11 +109,12 @@ def site_search(*, viewer, words: list[str], limit: int = SEARCH_LIMIT) -> list[
         kind = ()
     # The words as one part (a word holding the key's separator names no other list of words).
     key = fragment_key("network-search", version, limit, "+".join(levels), *kind, repr(list(words)))
-    hits = cache.get(key)
-    if hits is None:
+    kept = cache.get(key)
+    if kept is None:
         hits = _found(viewer, words, limit)
-        cache.set(key, hits, FRAGMENT_SECONDS)
-    return hits
+        kept = (hits, render_to_string(HITS_TEMPLATE, {"hits": hits}))
+        cache.set(key, kept, FRAGMENT_SECONDS)
+    return kept
 
 
 def _sees_more_of_self(viewer, version: str, levels: tuple[str, ...]) -> bool:
