@@ -245,6 +245,9 @@ class Item:
             "admin_image_usage": reverse("wagtailimages:image_usage", args=[self.image.pk]),
             "admin_image_edit": reverse("wagtailimages:edit", args=[self.image.pk]),
             "admin_image_url_generator": reverse("wagtailimages:url_generator", args=[self.image.pk]),
+            "admin_image_preview": reverse("wagtailimages:preview", args=[self.image.pk, "fill-40x30"]),
+            "admin_documents_add_multiple": reverse("wagtaildocs:add_multiple"),
+            "admin_images_add_multiple": reverse("wagtailimages:add_multiple"),
             "admin_images_search_restricted": reverse("wagtailimages:index") + f"?q={word}",
             "admin_document_chooser_search_restricted": reverse("wagtaildocs_chooser:choose_results")
             + f"?q={word}",
@@ -433,6 +436,8 @@ def test_leak_matrix(world, state, visitor):
             # An editor without rights has no right on the files (the permission policy); one with
             # rights finds them, by their restricted title too.
             assert (item.word in body) is (level == F), where
+        if surface == "admin_image_preview" and visitor == "editor":
+            assert (response.status_code == 200) is (level == F), where  # the image itself
         if surface.startswith("admin_evidence") and visitor == "editor":
             assert response.status_code != 200, where  # the evidence is for its custodians only
 
