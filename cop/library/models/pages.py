@@ -89,9 +89,11 @@ class LibraryPage(RoutablePageMixin, Page):
         from cop.models import CommunityPage
 
         if not hasattr(self, "_community"):
-            parent = self.get_parent()
+            # The parent read as a community in one query (none: the site-wide library).
             self._community = (
-                CommunityPage.objects.filter(pk=parent.pk).first() if parent is not None else None
+                CommunityPage.objects.filter(path=self.path[: -self.steplen]).first()
+                if self.depth > 1
+                else None
             )
         return self._community
 
@@ -343,8 +345,14 @@ class CaseStudyPage(Page):
     @property
     def library(self):
         if not hasattr(self, "_library"):
-            parent = self.get_parent()
-            self._library = parent.specific if parent is not None else None
+            # The parent is a library (parent_page_types): read as one in one query.
+            library = (
+                LibraryPage.objects.filter(path=self.path[: -self.steplen]).first() if self.path else None
+            )
+            if library is None:
+                parent = self.get_parent()
+                library = parent.specific if parent is not None else None
+            self._library = library
         return self._library
 
     @property
