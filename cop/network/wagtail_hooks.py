@@ -1,8 +1,10 @@
 """The practitioner network in the Wagtail admin, for organisers: organisations and networks (created
 here; their focal points edit them on the site), topics, needs, offers and matches."""
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.models import register_snippet
@@ -145,3 +147,13 @@ class NetworkAdminGroup(SnippetViewSetGroup):
 
 
 register_snippet(NetworkAdminGroup)
+
+
+@hooks.register("after_bulk_action")
+def network_search_after_bulk_action(request, action_type, objects, action):
+    """Wagtail's bulk actions on accounts (marking them active or inactive) update the rows without a
+    signal: the site search's kept network hits are replaced (cop.network.search)."""
+    from .search import network_changed
+
+    if action.model is get_user_model():
+        network_changed()

@@ -147,3 +147,15 @@ def test_an_account_renamed_or_deleted_shows_at_once(person, member):
     assert titles(member, "tove") == ["Tove Moss"]
     person.delete()
     assert titles(member, "tove") == []
+
+
+def test_accounts_marked_inactive_in_the_admin_show_at_once(client, person, member):
+    """Wagtail's bulk action on users updates the rows without a signal."""
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))  # (a new account: a new version)
+    assert titles(member, "tove") == ["Tove Peat"]
+    url = reverse("wagtail_bulk_action", args=["cop", "user", "set_active_state"])
+    response = client.post(f"{url}?id={person.pk}", {"mark_as_active": "False"})
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert not person.is_active
+    assert titles(member, "tove") == []
