@@ -38,7 +38,7 @@ from wagtail.signals import page_unpublished, post_page_move
 
 from cop import permissions as cop_permissions
 from cop import viewers
-from cop.fragments import FRAGMENT_SECONDS, fragment_key, scope_changed, scope_versions
+from cop.fragments import fragment_key, scope_changed, scope_versions
 from cop.library import search as library_search
 from cop.library.models import CaseStudyPage, ConsentRecord
 from cop.models import CommunityPage
@@ -46,6 +46,9 @@ from cop.models import CommunityPage
 LIMIT = 50
 CANDIDATES = 200
 SEARCH_SCOPE = "site-search-pages"
+# A query's kept list lives an hour (not cop.fragments' day): the query is the client's to choose, and each
+# list holds up to CANDIDATES rendered rows; popular queries stay warm, one-off ones leave the cache.
+SEARCH_SECONDS = 3600
 ROW_TEMPLATE = "home/search_result.html"
 
 # A candidate row: (page id, community ids above it, community ids owning it, is a community page,
@@ -74,7 +77,7 @@ def page_results(request, query: str) -> list[SafeString]:
     entry = cache.get(key)
     if entry is None:
         entry = _candidates(request, query)
-        cache.set(key, entry, FRAGMENT_SECONDS)
+        cache.set(key, entry, SEARCH_SECONDS)
     rows = _findable(user, entry, memberships)
     results = _first_results(request, rows)
     if len(results) < LIMIT and entry["cut"]:
