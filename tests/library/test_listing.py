@@ -129,9 +129,11 @@ def test_listing_queries_are_constant(client, cast, django_assert_num_queries, v
 
     from cop.fragments import scope_changed
     from cop.library.fragments import LIBRARY_SCOPE
+    from home.sites import PAGES_SCOPE
 
-    # The cold path (a new library version: every row rendered, the facets counted) and the warm one.
-    scope_changed(LIBRARY_SCOPE)
+    # The cold path (a new library version: every row rendered, the facets counted; a new page tree: the
+    # library routed anew, as after the new case studies below) and the warm one.
+    scope_changed(LIBRARY_SCOPE, PAGES_SCOPE)
     with CaptureQueriesContext(connection) as small:
         client.get(cast.site_library.url)
     with CaptureQueriesContext(connection) as small_warm:

@@ -231,9 +231,11 @@ def test_case_study_page_queries_are_constant(client, cast, django_assert_num_qu
     client.get(page.url)
     from cop.fragments import scope_changed
     from cop.library.fragments import LIBRARY_SCOPE
+    from home.sites import PAGES_SCOPE
 
-    # The cold path (a new library version: the body rendered) and the warm one (the body cached).
-    scope_changed(LIBRARY_SCOPE)
+    # The cold path (a new library version: the body rendered; a new page tree: the page routed anew, as
+    # after the new case studies below) and the warm one (the body cached, the route known).
+    scope_changed(LIBRARY_SCOPE, PAGES_SCOPE)
     with CaptureQueriesContext(connection) as few:
         assert client.get(page.url).status_code == 200
     with CaptureQueriesContext(connection) as few_warm:
