@@ -42,6 +42,9 @@ from .selectors import _profile_of, practitioner_directory
 
 SEARCH_LIMIT = 20
 SEARCH_SCOPE = "network-search"
+# A query's kept hits live an hour (not cop.fragments' day), as the site search's kept lists do: the query is
+# the client's to choose; popular queries stay warm, one-off ones leave the cache.
+SEARCH_SECONDS = 3600
 HITS_TEMPLATE = "cop_network/includes/search_hits.html"
 # The parts of a profile the search matches and shows besides the name.
 SEARCHED_PARTS = ("headline", "organisation")
@@ -113,7 +116,7 @@ def _kept(viewer, words: list[str], limit: int) -> tuple[list[SearchHit], str]:
     if kept is None:
         hits = _found(viewer, words, limit)
         kept = (hits, render_to_string(HITS_TEMPLATE, {"hits": hits}))
-        cache.set(key, kept, FRAGMENT_SECONDS)
+        cache.set(key, kept, SEARCH_SECONDS)
     return kept
 
 

@@ -1,14 +1,17 @@
 """The network's hits of the site search kept per words, language and kind of viewer (cop.network.search):
 every write to what the search reads or shows, through its normal path, shows on the next search."""
 
+import time
 from datetime import date, timedelta
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from cop.network import search as network_search
 from cop.network.models import ExchangeStatus, Need, Organisation, Profile
 from cop.network.search import site_search
 from cop.network.services.data_rights import account_delete
@@ -159,3 +162,15 @@ def test_accounts_marked_inactive_in_the_admin_show_at_once(client, person, memb
     person.refresh_from_db()
     assert not person.is_active
     assert titles(member, "tove") == []
+
+
+def test_a_querys_kept_hits_live_an_hour_at_most(person):
+    """The words are the client's to choose: a one-off query's hits must not hold the cache for a day."""
+    cache.clear()
+    for words in ("bog", "bog restoration", "peat x1"):
+        titles(ANONYMOUS, words)
+    kept = [key for key in cache._cache if ":fragment:network-search:" in key]
+    assert len(kept) == 3
+    for key in kept:
+        assert cache._expire_info[key] - time.time() <= 3600
+    assert network_search.SEARCH_SECONDS <= 3600
