@@ -19,7 +19,7 @@ from wagtail.images import get_image_model
 from cop.fragments import FRAGMENT_SECONDS, fragment_key, render_many, scope_changed, scope_versions
 from cop.models import CommunityPage, GBFTarget, KMComponent, Language, Region, StakeholderGroup
 
-from .models import CaseStudyPage, ConsentRecord, Ecosystem, Label
+from .models import CaseStudyPage, ConsentRecord, Ecosystem, Label, LibraryCollection, LibraryPage
 from .models.consent import getattr_consent
 
 LIBRARY_SCOPE = "library"
@@ -67,6 +67,11 @@ def row_parts(version: str, row) -> tuple:
 @receiver(post_save, sender=Language, dispatch_uid="cop_library_fragments_language_saved")
 @receiver(post_save, sender=Region, dispatch_uid="cop_library_fragments_region_saved")
 @receiver(post_save, sender=CommunityPage, dispatch_uid="cop_library_fragments_community_saved")
+# A library's title or address, shown in its case studies' headers.
+@receiver(post_save, sender=LibraryPage, dispatch_uid="cop_library_fragments_library_saved")
+@receiver(post_delete, sender=LibraryPage, dispatch_uid="cop_library_fragments_library_deleted")
+@receiver(post_save, sender=LibraryCollection, dispatch_uid="cop_library_fragments_collection_saved")
+@receiver(post_delete, sender=LibraryCollection, dispatch_uid="cop_library_fragments_collection_deleted")
 # A term or community deleted leaves the case studies by a cascade on the links (no m2m_changed, no save).
 @receiver(post_delete, sender=Ecosystem, dispatch_uid="cop_library_fragments_ecosystem_deleted")
 @receiver(post_delete, sender=Label, dispatch_uid="cop_library_fragments_label_deleted")
@@ -99,13 +104,14 @@ _LIBRARY_RELATIONS = {
 }
 
 
-_BODY_PARTS = ("main", "rights")
+_BODY_PARTS = ("header", "main", "rights")
 
 
 def case_study_body(key_parts: tuple | None, context) -> dict:
-    """A case study's body for a FULL viewer, in two fragments around its building blocks (which are
-    decided for each viewer): "main" (facts, story, sections) and "rights" (resources, labels, rights
-    and citation). `key_parts` names what they show (see views.case_study.case_study_shown); None
+    """A case study's body for a FULL viewer, in three fragments around the consent link and its
+    building blocks (which are decided for each viewer): "header" (the article's opening: its language,
+    library, title and summary), "main" (facts, story, sections) and "rights" (resources, labels,
+    rights and citation). `key_parts` names what they show (see views.case_study.case_study_shown); None
     renders them without the cache (a preview's unsaved edits). `context()` gives the templates' context, asked only when
     a fragment is rendered."""
     found = {}
@@ -150,3 +156,53 @@ def case_study_head(page, render) -> str:
         library_version(),
         render=render,
     )
+
+
+def related_list(rows, version: str) -> str:
+    """The related case studies' list (cop_library/includes/related.html): `rows` are the decision's
+    (selectors.related_case_studies: each FULL for this viewer, with its last publication, address and
+    consent version, all named in the key), so who may read which decides the key; the pages are read
+    (their links' columns only) only when it is rendered."""
+    from cop.fragments import render_one
+
+    from .selectors import pages_for_links
+
+    def render():
+        pages = pages_for_links(row.pk for row in rows)
+        return render_to_string(
+            "cop_library/includes/related.html",
+            {"related": [pages[row.pk] for row in rows if row.pk in pages]},
+        )
+
+    parts = [row_parts(version, row) for row in rows]
+    return render_one("case-study-related", version, *parts, render=render) if rows else ""
+
+
+def blocks_list(shown, version: str) -> str:
+    """A case study's building blocks (cop_library/includes/blocks.html): `shown` are the blocks this
+    viewer may read in full (selectors.case_study_blocks, decided for the request), each named in the
+    key with its last change; the blocks are read only when it is rendered."""
+    from cop.fragments import render_one
+
+    from .selectors import blocks_for_list
+
+    def render():
+        return render_to_string("cop_library/includes/blocks.html", {"blocks": blocks_for_list(shown)})
+
+    parts = [(item.pk, item.library_access, item.updated_at) for item in shown]
+    return render_one("case-study-blocks", version, *parts, render=render) if shown else ""
+
+
+def collections_nav(library, version: str) -> str:
+    """A library's collections (their titles and addresses: nothing restricted; each collection's page
+    decides its case studies), read and rendered once per library address and library version (a
+    collection saved or deleted replaces it)."""
+    from cop.fragments import render_one
+
+    def render():
+        collections = list(LibraryCollection.objects.filter(library=library).order_by("title"))
+        return render_to_string(
+            "cop_library/includes/collections_nav.html", {"collections": collections, "library": library}
+        )
+
+    return render_one("library-collections", library.pk, library.url_path, version, render=render)

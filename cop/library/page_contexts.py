@@ -5,6 +5,7 @@ from django.http import Http404
 
 from cop import permissions as cop_permissions
 from cop.library import exports, permissions, selectors
+from cop.library.fragments import collections_nav
 from cop.library.page_registry import LIBRARY_COLLECTION, LIBRARY_LISTING, provides
 
 
@@ -17,9 +18,10 @@ def _library_visible(request, library) -> bool:
 def library_listing(request, library) -> dict:
     if not _library_visible(request, library):
         raise Http404
+    listing = selectors.library_listing(request.user, library, request.GET)
     return {
-        **selectors.library_listing(request.user, library, request.GET),
-        "collections": selectors.library_collections(library),
+        **listing,
+        "collections_html": collections_nav(library, listing["library_version"]),
         "community": library.community,
         "breadcrumbs": _breadcrumbs(library),
         "may_share": permissions.may_share_in(request.user, library),

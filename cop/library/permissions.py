@@ -173,10 +173,11 @@ def reads_in_full(user, item) -> bool:
     return access(user, item) == Access.FULL
 
 
-def may_download(user, item) -> bool:
+def may_download(user, item, *, level: Access | None = None) -> bool:
     """May the user download the item's documents? FULL access, and, for traditional knowledge,
-    consent that allows downloading (custodians always may)."""
-    if access(user, item) != Access.FULL:
+    consent that allows downloading (custodians always may). `level`: access(user, item) when the
+    caller decided it in this request already (it is not decided twice)."""
+    if (access(user, item) if level is None else level) != Access.FULL:
         return False
     if not item.holds_traditional_knowledge:
         return True
@@ -205,13 +206,13 @@ def may_manage_consent(user, consent) -> bool:
     )
 
 
-def may_see_location(user, page) -> bool:
+def may_see_location(user, page, *, level: Access | None = None) -> bool:
     """The precise place (name, coordinates) of a case study: anyone, unless it is marked sensitive;
     then only its submitter, the custodians, and, for traditional knowledge, those let in by the
     consent's audience (not everyone, even when the audience is public). Others see the country and
-    region only."""
+    region only. `level`: as for may_download."""
     if not page.location_sensitive:
-        return access(user, page) == Access.FULL
+        return (access(user, page) if level is None else level) == Access.FULL
     if user is None or not user.is_authenticated:
         return False
     consent = getattr_consent(page)

@@ -263,16 +263,21 @@ def library_listing(user, library, params) -> dict:
     narrows the list. A constant number of queries, whatever the number of case studies; rows and the
     facet block come from cached fragments (cop.library.fragments) keyed on the decision's levels."""
     from django.core.paginator import Paginator
+    from django.http import QueryDict
 
     from .filters import CaseStudyFilter
     from .fragments import cached_facets, library_version
 
-    filterset = CaseStudyFilter(params or None, queryset=CaseStudyPage.objects.live().child_of(library))
-    filtered = filterset.facet_values()
+    # Without parameters (the library's own address, the common case) nothing is filtered and nothing
+    # is asked of the filter form: it is not built (the facet menus are the cached facet block).
+    filterset = (
+        CaseStudyFilter(params, queryset=CaseStudyPage.objects.live().child_of(library)) if params else None
+    )
+    filtered = filterset.facet_values() if filterset is not None else {}
     # One query decides and sorts the whole list (ids, levels and what the rows' keys name); the pages
     # of rows not cached are then read by id, and the facets count over the FULL ids. Without filters
     # (the common case) the query is compiled once per kind of viewer (cop.library.decided).
-    sort_key = filterset.sort_key()
+    sort_key = filterset.sort_key() if filterset is not None else "newest"
     if filtered:
         base = filterset.filter_queryset(CaseStudyPage.objects.live().child_of(library))
         rows = _decided_listing(user, base, sort_key)
@@ -281,32 +286,35 @@ def library_listing(user, library, params) -> dict:
     minimum = Access.FULL if filtered else Access.NOTICE
     ordered = [row for row in rows if row[1] >= minimum]
     full_ids = [row[0] for row in ordered if row[1] == Access.FULL]
-    page = Paginator(ordered, PER_PAGE).get_page(params.get("page"))
+    page = Paginator(ordered, PER_PAGE).get_page(params.get("page") if params else None)
     case_studies = [ListedCaseStudy(*row) for row in page.object_list]
     version = library_version()
     _render_rows(case_studies, version)
-    query = params.copy()
+    query = params.copy() if params else QueryDict(mutable=True)
     query.pop("page", None)
 
-    selected = _selected_values(filterset)
+    selected = _selected_values(filterset) if filterset is not None else {}
 
     def compute_facets():
+        fields = (filterset if filterset is not None else CaseStudyFilter()).form.fields
         facets = facet_counts(full_ids, selected)
         for facet in facets:
-            facet["label"] = filterset.form.fields[facet["name"]].label
+            facet["label"] = fields[facet["name"]].label
         return facets
 
     facets, facets_html = cached_facets(version, full_ids, selected, compute_facets)
     return {
         "filterset": filterset,
+        "q": filterset.form["q"].value() or "" if filterset is not None else "",
         "page_obj": page,
         "case_studies": case_studies,
         "facets": facets,
         "facets_html": facets_html,
         "is_filtered": bool(filtered),
-        "ignored": filterset.invalid_labels(),
-        "sort": filterset.sort_key(),
+        "ignored": filterset.invalid_labels() if filterset is not None else [],
+        "sort": sort_key,
         "querystring": query.urlencode(),
+        "library_version": version,
     }
 
 
@@ -324,10 +332,6 @@ def collection_listing(user, library, slug) -> dict | None:
     return {"collection": collection, "case_studies": sorted(items, key=lambda page: order[page.pk])}
 
 
-def library_collections(library) -> list:
-    return list(LibraryCollection.objects.filter(library=library).order_by("title"))
-
-
 # --- A case study's page -----------------------------------------------------------------------------
 
 
@@ -336,14 +340,26 @@ def _blocks_of_page(viewer, today, shape, page_id):
     return (
         blocks.annotate(library_access=access_annotation(viewer, blocks, today=today, editors=False))
         .order_by("uses__sort_order", "uses__pk")
-        .values_list("pk", "library_access", "status")
+        .values_list("pk", "library_access", "status", "updated_at")
     )
 
 
 _PAGE_BLOCKS = DecidedQuery(_blocks_of_page)
 
 
-def case_study_blocks(user, page) -> list[BuildingBlock]:
+class ShownBlock:
+    """A building block a case study's page lists, as the decision read it: its id and last change (what
+    its fragment's key names); the block itself is read only to render a fragment not cached."""
+
+    __slots__ = ("pk", "updated_at", "library_access")
+
+    def __init__(self, pk, updated_at):
+        self.pk = pk
+        self.updated_at = updated_at
+        self.library_access = Access.FULL.value
+
+
+def case_study_blocks(user, page) -> list[ShownBlock]:
     """The building blocks the case study uses, in order, that `user` may read in full: decided in one
     query compiled per kind of viewer (cop.library.decided); a block not published that it hides is
     decided again by access() for a signed-in viewer (a Wagtail editor may read it)."""
@@ -352,25 +368,34 @@ def case_study_blocks(user, page) -> list[BuildingBlock]:
 
     rows = _PAGE_BLOCKS.rows(user, "blocks", page.pk)
     signed_in = user is not None and user.is_authenticated
-    wanted = [
+    again = [
         pk
-        for pk, level, status in rows
-        if level == Access.FULL or (signed_in and status != BuildingBlockStatus.PUBLISHED)
+        for pk, level, status, _updated in rows
+        if level != Access.FULL and signed_in and status != BuildingBlockStatus.PUBLISHED
     ]
-    if not wanted:
-        return []
-    found = {block.pk: block for block in BuildingBlock.objects.filter(pk__in=wanted)}
-    levels = {pk: level for pk, level, _status in rows}
-    blocks = []
-    for pk in wanted:
-        block = found.get(pk)
-        if block is None:
-            continue
-        if levels[pk] != Access.FULL and access(user, block) != Access.FULL:
-            continue
-        block.library_access = Access.FULL.value
-        blocks.append(block)
-    return blocks
+    full = set()
+    if again:
+        full = {
+            block.pk
+            for block in BuildingBlock.objects.filter(pk__in=again)
+            if access(user, block) == Access.FULL
+        }
+    return [
+        ShownBlock(pk, updated_at)
+        for pk, level, _status, updated_at in rows
+        if level == Access.FULL or pk in full
+    ]
+
+
+def blocks_for_list(shown: list[ShownBlock]) -> list[BuildingBlock]:
+    """The blocks of `shown`, in order, with what a list shows of them (their long texts left out)."""
+    found = {
+        block.pk: block
+        for block in BuildingBlock.objects.filter(pk__in=[item.pk for item in shown]).only(
+            "pk", "title", "summary", "holds_traditional_knowledge"
+        )
+    }
+    return [found[item.pk] for item in shown if item.pk in found]
 
 
 def _related_to_page(viewer, today, shape, page_id):
@@ -393,27 +418,31 @@ def _related_to_page(viewer, today, shape, page_id):
     return (
         candidates.annotate(library_access=access_annotation(viewer, candidates, today=today, editors=False))
         .order_by("-first_published_at", "-pk")
-        .values_list("pk", "library_access")
+        .values_list(*_LISTED_COLUMNS)
     )
 
 
 _RELATED = DecidedQuery(_related_to_page)
 
 
-def related_case_studies(user, page, limit: int = RELATED_LIMIT) -> list[CaseStudyPage]:
+def related_case_studies(user, page, limit: int = RELATED_LIMIT) -> list[ListedCaseStudy]:
     """Live case studies sharing a GBF target or an ecosystem with `page`, that `user` may read in full
     (a restricted one is never suggested, not even by its notice): decided in one query compiled per
-    kind of viewer (cop.library.decided), the pages shown then read by id."""
-    ids = [pk for pk, level in _RELATED.rows(user, "related", page.pk) if level == Access.FULL][:limit]
-    if not ids:
-        return []
-    found = {item.pk: item for item in CaseStudyPage.objects.filter(pk__in=ids)}
-    related = []
-    for pk in ids:
-        item = found[pk]
-        item.library_access = Access.FULL.value
-        related.append(item)
-    return related
+    kind of viewer (cop.library.decided), which reads what their fragment's key names too (no page is
+    read unless a fragment is rendered: cop.library.fragments.related_list)."""
+    rows = _RELATED.rows(user, "related", page.pk)
+    return [ListedCaseStudy(*row) for row in rows if row[1] == Access.FULL][:limit]
+
+
+def pages_for_links(pks) -> dict:
+    """The case studies of `pks` by id, with what their title and address need (their long texts and
+    story left out: a list of links does not show them)."""
+    return {
+        page.pk: page
+        for page in CaseStudyPage.objects.filter(pk__in=list(pks))
+        .select_related("locale")
+        .only("title", "url_path", "path", "depth", "holds_traditional_knowledge", "locale", "live")
+    }
 
 
 def resources_of(page) -> list:
@@ -430,8 +459,9 @@ def case_study_citation(request, page) -> str:
 def site_library():
     """The site-wide library: the live library right below the site's home page."""
     from .models import LibraryPage
+    from .models.pages import SITE_LIBRARY_DEPTH
 
-    return LibraryPage.objects.live().filter(depth=3).order_by("path").first()
+    return LibraryPage.objects.live().filter(depth=SITE_LIBRARY_DEPTH).order_by("path").first()
 
 
 # --- Case studies shared from the site ------------------------------------------------------------

@@ -24,6 +24,10 @@ from cop.library.page_registry import CASE_STUDY, LIBRARY_COLLECTION, LIBRARY_LI
 from .choices import LICENCE_URLS, Licence, Scale
 from .consent import getattr_consent
 
+# The depth of a library right below a home page (the root is 1, a home page 2): it belongs to no
+# community (cop.models.CommunityPage sits below the home page's community index, at depth 4 or more).
+SITE_LIBRARY_DEPTH = 3
+
 doi_validator = RegexValidator(
     r"^10\.\d{4,9}/\S+$", _("Enter a DOI such as 10.1234/abcd (without https://doi.org/).")
 )
@@ -89,10 +93,12 @@ class LibraryPage(RoutablePageMixin, Page):
         from cop.models import CommunityPage
 
         if not hasattr(self, "_community"):
-            # The parent read as a community in one query (none: the site-wide library).
+            # The parent read as a community in one query. A library right below a home page (depth 3:
+            # the site-wide one) has none and asks nothing: a community's place is below the home page's
+            # community index (parent_page_types), at depth 4 or more.
             self._community = (
                 CommunityPage.objects.filter(path=self.path[: -self.steplen]).first()
-                if self.depth > 1
+                if self.depth > SITE_LIBRARY_DEPTH
                 else None
             )
         return self._community

@@ -8,7 +8,7 @@ from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 
 from cop.library import fair, selectors
-from cop.library.fragments import case_study_body, case_study_head
+from cop.library.fragments import blocks_list, case_study_body, case_study_head, library_version, related_list
 from cop.library.models import CaseStudyPage
 from cop.library.page_registry import CASE_STUDY, provides
 from cop.library.permissions import Access, access, may_download, may_request_access, may_see_location
@@ -30,16 +30,21 @@ def case_study_shown(request, page, *, preview=False) -> tuple[str, dict]:
     """(template, context) of a case study's page: the whole page, or only its notice, as the access
     decision says (Http404 when hidden); a preview decides on the saved page."""
     user = request.user
-    # A preview shows unsaved edits: the decision is taken on the saved page (its consent, its state).
-    saved = CaseStudyPage.objects.select_related("consent").filter(pk=page.pk).first() if page.pk else None
+    if preview or not page.pk:
+        # A preview shows unsaved edits: the decision is taken on the saved page (its consent, its state).
+        saved = (
+            CaseStudyPage.objects.select_related("consent").filter(pk=page.pk).first() if page.pk else None
+        )
+        if saved is not None and page.pk == saved.pk:
+            saved._library = page.library  # the same place in the tree: its library read once
+    else:
+        saved = page  # served: the page was read from the database for this request, it is the saved one
     if saved is None:
         if not preview:
             raise Http404
         level = Access.FULL  # a new page's preview, by the editor creating it
     else:
-        if page.pk == saved.pk:
-            saved._library = page.library  # the same place in the tree: its library read once
-        level = access(user, saved)
+        level = access(user, saved)  # decided once for the request; the rights below are given it
     if level == Access.HIDDEN:
         raise Http404
     if level == Access.NOTICE:
@@ -48,8 +53,8 @@ def case_study_shown(request, page, *, preview=False) -> tuple[str, dict]:
         restricted_view_record(user=user, item=saved)
     context = page.get_context(request)
     consent = getattr(saved, "consent", None) if saved and saved.holds_traditional_knowledge else None
-    downloadable = may_download(user, saved) if saved else True
-    precise_location = may_see_location(user, saved) if saved else True
+    downloadable = may_download(user, saved, level=level) if saved else True
+    precise_location = may_see_location(user, saved, level=level) if saved else True
 
     def body_context():
         return {
@@ -65,6 +70,7 @@ def case_study_shown(request, page, *, preview=False) -> tuple[str, dict]:
 
     # The body is the same for every FULL viewer who may download and see the place alike: cached,
     # keyed on what it shows (never for a preview, whose unsaved edits it would show).
+    library = page.library
     key_parts = (
         None
         if preview or saved is None
@@ -76,28 +82,42 @@ def case_study_shown(request, page, *, preview=False) -> tuple[str, dict]:
             consent.version if consent is not None else 0,
             downloadable,
             precise_location,
+            library.pk,
+            library.last_published_at,
+            library.url_path,
         )
     )
+    # The building blocks and related case studies are decided for this viewer on every request; their
+    # lists are fragments keyed on what was decided (cop.library.fragments).
+    blocks = selectors.case_study_blocks(user, page) if page.pk else []
+    related = selectors.related_case_studies(user, page) if page.pk else []
+    version = library_version()
     context.update(
         page=page,
         self=page,
-        blocks=selectors.case_study_blocks(user, page) if page.pk else [],
+        blocks=blocks,
+        blocks_html=blocks_list(blocks, version),
         body=case_study_body(key_parts, body_context),
-        related=selectors.related_case_studies(user, page) if page.pk else [],
+        related=related,
+        related_html=related_list(related, version),
         # Machine metadata (JSON-LD, Dublin Core, DataCite links) only for what anyone may read in full,
         # decided on every request; its text is cached (cop.library.fragments.case_study_head).
-        fair_head=_fair_head(saved) if not preview and saved is not None else "",
-        library=page.library,
+        fair_head=_fair_head(saved, level if not user.is_authenticated else None)
+        if not preview and saved is not None
+        else "",
+        library=library,
         breadcrumbs=[
-            {"title": page.library.title, "url": page.library.url},
+            {"title": library.title, "url": library.url},
             {"title": page.title, "url": ""},
         ],
     )
     return page.get_template(request), context
 
 
-def _fair_head(page) -> str:
-    if not fair.is_public(page):
+def _fair_head(page, anonymous_level=None) -> str:
+    """`anonymous_level`: the page's access level for an anonymous viewer when the request decided it."""
+    public = fair.is_public(page) if anonymous_level is None else anonymous_level == Access.FULL
+    if not public:
         return ""
 
     def render():
