@@ -13,7 +13,9 @@ from django.dispatch import receiver
 
 from cop import permissions
 from cop.fragments import FRAGMENT_SECONDS, fragment_key, scope_changed, scope_versions
-from cop.models import Membership
+from cop.models import Membership, MembershipStatus
+
+_ROWS_ATTR = "_cop_viewer_rows"
 
 
 def memberships_scope(user_id: int) -> str:
@@ -22,13 +24,19 @@ def memberships_scope(user_id: int) -> str:
 
 def memberships(user, *scopes: str) -> tuple[list[Membership], tuple[str, ...]]:
     """The user's membership rows (any status) and the versions of `scopes`, read together; the rows
-    are remembered for cop.permissions for this request."""
+    are remembered for cop.permissions for this request, and on the user object for the other sections
+    of the page (while their version is the same)."""
     *versions, own = scope_versions(*scopes, memberships_scope(user.pk))
-    key = fragment_key("viewer-memberships", user.pk, own)
-    rows = cache.get(key)
-    if rows is None:
-        rows = list(Membership.objects.filter(user_id=user.pk).order_by("community_id"))
-        cache.set(key, rows, FRAGMENT_SECONDS)
+    read = getattr(user, _ROWS_ATTR, None)
+    if read is not None and read[0] == own:
+        rows = read[1]
+    else:
+        key = fragment_key("viewer-memberships", user.pk, own)
+        rows = cache.get(key)
+        if rows is None:
+            rows = list(Membership.objects.filter(user_id=user.pk).order_by("community_id"))
+            cache.set(key, rows, FRAGMENT_SECONDS)
+        setattr(user, _ROWS_ATTR, (own, rows))
     known = {row.community_id: row for row in rows}
     for community_id, row in known.items():
         permissions.remember_membership(user, community_id, row)
@@ -43,6 +51,19 @@ def kind_of(user, rows: list[Membership]) -> tuple:
     if user.is_superuser:
         return ("staff",)
     return ("member", tuple((row.community_id, row.role, row.status) for row in rows))
+
+
+def reading_kind(user, rows: list[Membership]) -> tuple:
+    """Names what decides which communities' content the viewer may read (cop.permissions.
+    readable_communities): not signed in, site staff, or a member of these communities barred from
+    those. Lists of what readers may read are shared by readers of the same kind."""
+    if not user.is_authenticated:
+        return ("anonymous",)
+    if user.is_superuser:
+        return ("staff",)
+    active = tuple(row.community_id for row in rows if row.status == MembershipStatus.ACTIVE)
+    banned = tuple(row.community_id for row in rows if row.status == MembershipStatus.BANNED)
+    return ("reader", active, banned)
 
 
 @receiver(post_save, sender=Membership, dispatch_uid="cop_viewers_membership_saved")

@@ -1,11 +1,17 @@
 """Sections events add to pages it does not own: upcoming events on the site home and on a
 community's home (see cop.sections).
 
-Visitors who are not signed in all see the same list (no registration badges): it is rendered once
-per version of the "events" scope (cop.fragments; every event page or occurrence saved or deleted
-replaces it) and of the "communities" scope (their names and who may see them), per time zone, and
-kept only until the first event it shows has ended (then the list moves on)."""
+What a section lists is shared: its occurrences are kept as list entries (events.fragments.Listed) per
+version of the "events" scope (cop.fragments; every event page or occurrence saved or deleted replaces
+it) and of the "communities" scope (their names and who may see them), and only until the first of them
+has ended (then the list moves on); an empty list until either version changes. On a community's home
+everyone who may read the community (decided per request by cop.permissions) shares its list; on the
+site home, everyone who may read the same communities (cop.viewers.reading_kind). Each item's text is
+its own fragment (events.fragments.render_items). Visitors who are not signed in get the whole section
+from one fragment per time zone; a signed-in viewer's registration badges are theirs, read for the
+items shown under the version of their registrations and added after each item."""
 
+from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.template.loader import render_to_string
@@ -13,57 +19,140 @@ from django.utils import timezone
 from wagtail.signals import page_unpublished, post_page_move
 
 from cop import permissions as cop_permissions
-from cop.fragments import render_one, scope_changed, scope_versions
+from cop import viewers
+from cop.fragments import FRAGMENT_SECONDS, render_one, scope_changed, scope_versions
 from cop.sections import register_section
 from cop.site_sections import CACHED_SECTION_TEMPLATE, COMMUNITIES_SCOPE
-from events.fragments import EVENTS_SCOPE
+from events.fragments import EVENTS_SCOPE, VOCABULARIES_SCOPE, Listed, data_key, listed, render_items
 from events.models import EventPage, Occurrence
 from events.selectors import calendar as selectors
 
 TEMPLATE = "events/sections/upcoming.html"
+HOME_EVENTS = 4
+COMMUNITY_EVENTS = 5
 
 
-def _cached(name: str, request, *parts, section) -> dict | None:
+def _seconds_left(entries: list[Listed]) -> int:
+    """How long a list holds: until the first of its occurrences ends (a day at most; an empty list
+    until the scopes' versions change)."""
+    if not entries:
+        return FRAGMENT_SECONDS
+    first_end = min(entry.end_utc for entry in entries)
+    return min(int((first_end - timezone.now()).total_seconds()), FRAGMENT_SECONDS)
+
+
+def _entries(name: str, *parts, load) -> list[Listed]:
+    """The kept entries for `parts` (kind of reader or community, versions), `load()` (a queryset of
+    occurrences loaded with selectors.LIST_FIELDS) when the cache does not hold them or the first has
+    ended."""
+    key = data_key(name, *parts)
+    entries = cache.get(key)
+    now = timezone.now()
+    if entries is None or any(entry.end_utc <= now for entry in entries):
+        entries = listed(load())
+        seconds = _seconds_left(entries)
+        if seconds > 0:
+            cache.set(key, entries, seconds)
+    return entries
+
+
+def _section_html(list_html, community) -> str:
+    return render_to_string(TEMPLATE, {"section": {"list_html": list_html, "community": community}})
+
+
+def _member_section(user, entries: list[Listed], community, vocabularies: str) -> dict | None:
+    """A signed-in viewer's section: the kept entries with their registrations read for them; the text
+    is kept per state of the entries, registrations, community, time zone and vocabularies' version
+    (viewers with the same registrations share it)."""
+    if not entries:
+        return None
+    statuses = selectors.registration_statuses(user, [entry.pk for entry in entries])
+    shown = tuple((entry.pk, entry.state, entry.cancelled, statuses.get(entry.pk)) for entry in entries)
+    html = render_one(
+        "upcoming-events-section",
+        community.pk if community else None,
+        timezone.get_current_timezone_name(),
+        vocabularies,
+        shown,
+        render=lambda: _section_html(render_items(entries, statuses=statuses, compact=True), community),
+    )
+    return {"template": CACHED_SECTION_TEMPLATE, "html": html}
+
+
+def _versions(user) -> tuple[list, list[str], str]:
+    """The viewer's membership rows, the events' and communities' versions and the vocabularies'
+    version, in one cache round trip (cop.viewers)."""
+    rows, (*versions, vocabularies) = viewers.memberships(
+        user, EVENTS_SCOPE, COMMUNITIES_SCOPE, VOCABULARIES_SCOPE
+    )
+    return rows, versions, vocabularies
+
+
+def _anonymous_section(name: str, *parts, load, community) -> dict | None:
     def render():
-        shown = section()
-        if not shown:
-            return "", 0
-        html = render_to_string(TEMPLATE, {"section": shown, "user": request.user, "request": request})
-        first_end = min(occurrence.end_utc for occurrence in shown["occurrences"])
-        return html, int((first_end - timezone.now()).total_seconds())
+        occurrences = list(load())
+        if not occurrences:
+            return "", FRAGMENT_SECONDS
+        loaded = {occurrence.pk: occurrence for occurrence in occurrences}
+        entries = listed(occurrences)
+        html = _section_html(render_items(entries, compact=True, loaded=loaded), community)
+        return html, _seconds_left(entries)
 
-    versions = scope_versions(EVENTS_SCOPE, COMMUNITIES_SCOPE)
+    versions = scope_versions(EVENTS_SCOPE, COMMUNITIES_SCOPE, VOCABULARIES_SCOPE)  # the items name languages
     html = render_one(name, *versions, timezone.get_current_timezone_name(), *parts, render=render)
     return {"template": CACHED_SECTION_TEMPLATE, "html": html} if html.strip() else None
 
 
+def _upcoming(user, limit: int):
+    return (
+        selectors.occurrences_for(user).filter(end_utc__gt=timezone.now()).order_by("start_utc", "pk")[:limit]
+    )
+
+
 @register_section("home", order=30)
 def home_upcoming_events(request):
-    def section():
-        occurrences = selectors.upcoming(request.user, limit=4)
-        if not occurrences:
-            return None
-        return {"template": TEMPLATE, "occurrences": occurrences, "community": None}
+    user = request.user
+    if not user.is_authenticated:
+        return _anonymous_section(
+            "home-upcoming-events-anonymous", load=lambda: _upcoming(user, HOME_EVENTS), community=None
+        )
+    rows, versions, vocabularies = _versions(user)
+    entries = _entries(
+        "home-upcoming",
+        viewers.reading_kind(user, rows),
+        *versions,
+        HOME_EVENTS,
+        load=lambda: _upcoming(user, HOME_EVENTS),
+    )
+    return _member_section(user, entries, None, vocabularies)
 
-    if not request.user.is_authenticated:
-        return _cached("home-upcoming-events-anonymous", request, section=section)
-    return section()
+
+def _community_upcoming(community):
+    return selectors.community_upcoming(None, community, limit=COMMUNITY_EVENTS)
 
 
 @register_section("community", order=30)
 def community_upcoming_events(request, community):
-    if not cop_permissions.can_view(request.user, community):
+    user = request.user
+    if not cop_permissions.can_view(user, community):
         return None
-
-    def section():
-        occurrences = selectors.community_upcoming(request.user, community, limit=5)
-        if not occurrences:
-            return None
-        return {"template": TEMPLATE, "occurrences": occurrences, "community": community}
-
-    if not request.user.is_authenticated:
-        return _cached("community-upcoming-events-anonymous", request, community.pk, section=section)
-    return section()
+    if not user.is_authenticated:
+        return _anonymous_section(
+            "community-upcoming-events-anonymous",
+            community.pk,
+            load=lambda: _community_upcoming(community),
+            community=community,
+        )
+    # Everyone who may read the community sees the same events: its published, not cancelled ones.
+    _rows, versions, vocabularies = _versions(user)
+    entries = _entries(
+        "community-upcoming",
+        community.pk,
+        *versions,
+        COMMUNITY_EVENTS,
+        load=lambda: _community_upcoming(community),
+    )
+    return _member_section(user, entries, community, vocabularies)
 
 
 @receiver(post_save, sender=EventPage, dispatch_uid="events_scope_event_saved")

@@ -20,7 +20,7 @@ from django.db.models.functions import Coalesce
 from taggit.models import Tag
 
 from cop import permissions as cop_permissions
-from cop.fragments import fragment_key
+from cop.fragments import FRAGMENT_SECONDS, fragment_key, scope_versions
 from cop.models import Membership, MembershipStatus
 from cop.prepared import PreparedGet, PreparedValues
 
@@ -40,6 +40,7 @@ from .models import (
     Thread,
     Watch,
 )
+from .signals import notifications_scope, read_marks_scope
 
 POSTS_PER_PAGE = 20
 # The columns of a board's community that the permissions and the forum pages read.
@@ -394,11 +395,42 @@ _unread_count = PreparedValues(
 )
 
 
-def unread_notification_count(user) -> int:
+def unread_notification_count(user, version: str | None = None) -> int:
+    """The bell's count, kept per person under the version of their notifications
+    (forums.signals.notifications_scope: one created, read or deleted replaces it), so a page asks the
+    database nothing for it; `version` when the caller read it with other versions."""
     if not user.is_authenticated:
         return 0
-    row = _unread_count.get(user.pk)
-    return row[0] if row else 0
+    if version is None:
+        (version,) = scope_versions(notifications_scope(user.pk))
+    key = fragment_key("forums-unread-count", user.pk, version)
+    count = cache.get(key)
+    if count is None:
+        row = _unread_count.get(user.pk)
+        count = row[0] if row else 0
+        cache.set(key, count, FRAGMENT_SECONDS)
+    return count
+
+
+def read_marks(user, thread_ids, version: str | None = None) -> dict[int, int]:
+    """The user's last read post number in each of these threads (a thread never opened is absent),
+    kept per person, threads and version of their read marks (forums.signals.read_marks_scope: any of
+    them moved forward replaces it): the "New" marks of a list shared by many viewers."""
+    if not user.is_authenticated or not thread_ids:
+        return {}
+    if version is None:
+        (version,) = scope_versions(read_marks_scope(user.pk))
+    ids = sorted(thread_ids)
+    key = fragment_key("forums-read-marks", user.pk, version, *ids)
+    marks = cache.get(key)
+    if marks is None:
+        marks = dict(
+            ReadState.objects.filter(user_id=user.pk, thread_id__in=ids).values_list(
+                "thread_id", "last_read_number"
+            )
+        )
+        cache.set(key, marks, FRAGMENT_SECONDS)
+    return marks
 
 
 def digest_recipient_ids():

@@ -4,8 +4,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cop.fragments import scope_changed
+
 from ..exceptions import ForumError, NotAllowed
 from ..models import Board, ReadState, Thread, Watch
+from ..signals import read_marks_scope
 from .notifications import notification_settings_of
 
 
@@ -37,11 +40,13 @@ def read_mark(*, user, thread: Thread, number: int) -> None:
     if not updated:
         try:
             with transaction.atomic():
-                ReadState.objects.get_or_create(
+                _row, updated = ReadState.objects.get_or_create(
                     user=user, thread=thread, defaults={"last_read_number": number}
                 )
         except IntegrityError:
             pass
+    if updated:  # the "New" marks kept for this person (forums.selectors.read_marks)
+        scope_changed(read_marks_scope(user.pk))
 
 
 def auto_watch(user, thread: Thread) -> None:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cop.commit import enqueue_after_commit
+from cop.fragments import scope_changed
 
 from .. import permissions
 from ..emails import digest_mail_send, notification_mail_send
@@ -17,6 +18,7 @@ from ..exceptions import ForumError
 from ..models import EmailFrequency, Notification, NotificationKind, NotificationSettings, Post, Watch
 from ..models.following import NOTIFICATION_PRIORITY
 from ..rendering import mentioned_names
+from ..signals import notifications_scope
 
 MAX_MENTIONS = 20
 
@@ -30,7 +32,10 @@ def notifications_mark_read(*, user, ids: Iterable[int] | None = None) -> int:
     unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if ids is not None:
         unread = unread.filter(pk__in=list(ids))
-    return unread.update(read_at=timezone.now())
+    marked = unread.update(read_at=timezone.now())
+    if marked:  # an update sends no signal: the bell's count kept for this person (forums.selectors)
+        scope_changed(notifications_scope(user.pk))
+    return marked
 
 
 @transaction.atomic
