@@ -8,6 +8,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 from wagtail.urls import serve_pattern
 
+from events import urls as events_urls
 from home import media as home_media
 from home import sites as home_sites
 from home import views as home_views
@@ -35,7 +36,20 @@ urlpatterns += i18n_patterns(
     path("", include("cop.urls")),
     path("forums/live/", include("forums.live.urls")),
     path("forums/", include("forums.urls")),
-    path("events/", include("events.urls")),
+    # The calendar's address is its page's, served from the page tree like every page (home.sites.serve:
+    # the route table) and named here in the events namespace beside the events app's own addresses.
+    path(
+        "events/",
+        include(
+            (
+                [
+                    path("", home_sites.serve, {"path": events_urls.CALENDAR_PATH}, name="calendar"),
+                    *events_urls.urlpatterns,
+                ],
+                events_urls.app_name,
+            )
+        ),
+    ),
     path("library/", include("cop.library.urls")),
     # Wagtail serves the page tree: keep it last. Its page view is given the page from the route table
     # (home.sites.serve: one query instead of one or two per level of the path).

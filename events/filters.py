@@ -1,6 +1,6 @@
 """The calendar's filters (django-filter): the form the calendar shows, and how each value narrows the
 occurrences (events.selectors.occurrences_for). A value that is not valid is left out, never an error:
-the calendar names it (events.views.calendar) and shows the rest."""
+the calendar names it (events.models.index) and shows the rest."""
 
 import django_filters
 from django import forms

@@ -1,12 +1,12 @@
 from django.urls import path
 
-from events.views import calendar, feeds, imports, organiser, personal, registration
+from events.views import feeds, imports, organiser, personal, registration
 
 app_name = "events"
+# The calendar's own address, events:calendar, is its page's (events.models.EventIndexPage, served from
+# the page tree like every page): config.urls names it beside these.
+CALENDAR_PATH = "events/"
 urlpatterns = [
-    # The calendar page (events.models.EventIndexPage) serves its own listing; this names its address
-    # (and makes the page on a site that has none yet).
-    path("", calendar.calendar, name="calendar"),
     path("my/", personal.my_events, name="my_events"),
     path("my/calendar-token/", personal.calendar_token, name="calendar_token"),
     path("feed/site.ics", feeds.feed_site, name="feed_site"),

@@ -1,12 +1,17 @@
-"""Imported partner calendars and their reports in the Wagtail admin, for organisers."""
+"""Imported partner calendars and their reports in the Wagtail admin, for organisers; the calendar page
+made on the first visit to its address."""
 
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel
 from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from events.models import ImportedFeed, ImportReport
+from events.models import EventIndexPage, ImportedFeed, ImportReport
+from events.services import events_index
+from events.services.exceptions import EventError
+from events.urls import CALENDAR_PATH
 
 
 class ImportedFeedViewSet(SnippetViewSet):
@@ -68,3 +73,16 @@ class EventImportsGroup(SnippetViewSetGroup):
 
 
 register_snippet(EventImportsGroup)
+
+
+@hooks.register("make_page_on_first_visit")
+def make_calendar_page(request, path: str) -> bool:
+    """A site whose home page has no calendar page yet (no event was made, no demo seeded) gets it on the
+    first visit to the calendar's address instead of a "page not found" (home.sites.serve)."""
+    if path != CALENDAR_PATH or EventIndexPage.objects.exists():
+        return False
+    try:
+        events_index()
+    except EventError:
+        return False
+    return True

@@ -13,17 +13,21 @@ the site home three statements, on a community's home six. `serve` keeps, per pr
 path, which page a plain route found (its id and class) and the ids of the view restrictions that
 apply to it, under the version of the "wagtail-pages" scope, which any page saved (published,
 unpublished, its slug changed...), moved or deleted, or any view restriction saved or deleted, replaces
-at once and again after commit. A request then reads its page in one query; the restrictions are still
+at once and again after commit. A request then reads its page in one query (compiled once per page
+class, without the wide columns the class names in `route_deferred_fields`); the restrictions are still
 checked against each request by Wagtail's own hook (a page with none needs no query). A page that
 serves sub-routes (RoutablePageMixin: the events calendar) is kept with the rest of the path, which its
 own `route` resolves again on each request (no query: its URL patterns). Routes through a page class
-with another `route` of its own are not kept: Wagtail routes them every time."""
+with another `route` of its own are not kept: Wagtail routes them every time. An address no page
+answers may be given its page on the first visit by the app owning it (the `make_page_on_first_visit`
+hook: the events calendar)."""
 
 import copy
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import translation
+from wagtail import hooks
 from wagtail import views as wagtail_views
 from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.models import Page, PageViewRestriction, Site
@@ -31,6 +35,7 @@ from wagtail.signals import page_unpublished, post_page_move
 from wagtail.url_routing import RouteResult
 
 from cop.fragments import scope_changed, scope_versions
+from cop.prepared import PreparedGet
 
 SITES_SCOPE = "wagtail-sites"
 PAGES_SCOPE = "wagtail-pages"
@@ -43,6 +48,8 @@ _FOUND: dict[tuple, tuple] = {}
 # (page class, page id, view restriction ids).
 _ROUTES: dict = {"version": None, "routes": {}}
 _PLAIN_ROUTES = (Page.route, RoutablePageMixin.route)
+# page class -> its compiled lookup by id (a few classes: never grows with the data)
+_READERS: dict[type, PreparedGet] = {}
 
 
 def site_for_request(request) -> Site | None:
@@ -100,13 +107,36 @@ def serve(request, path):
                 if len(_ROUTES["routes"]) >= ROUTES_KEPT:
                     _ROUTES["routes"] = {}
                 _ROUTES["routes"][key] = found
+    if Page.route_for_request(request, path) is None and _made_on_first_visit(request, path):
+        for kept in ("_wagtail_route_for_request", "_wagtail_site"):  # found again, with the new page
+            request.__dict__.pop(kept, None)
     return wagtail_views.serve(request, path)
+
+
+def _made_on_first_visit(request, path: str) -> bool:
+    """Whether an app made the page of this address now, on its first visit (the events calendar on a
+    site without it): each `make_page_on_first_visit(request, path)` hook says whether it made one."""
+    return any(make(request, path) for make in hooks.get_hooks("make_page_on_first_visit"))
+
+
+def _page_reader(model) -> PreparedGet:
+    """The lookup of a page of this class by id, compiled once per process and thread (cop.prepared:
+    compiling the wide multi-table query cost more than running it), without the tree's ordering and
+    without the columns the class names in `route_deferred_fields` (its wide bodies, which only its
+    cached fragments show: loaded when one is rendered)."""
+    reader = _READERS.get(model)
+    if reader is None:
+        deferred = tuple(getattr(model, "route_deferred_fields", ()))
+        reader = _READERS[model] = PreparedGet(
+            lambda pk: model.objects.filter(pk=pk).order_by().defer(*deferred)
+        )
+    return reader
 
 
 def _known_page(known: tuple) -> Page | None:
     model, page_id, _restrictions, _rest = known
-    pages = list(model.objects.filter(pk=page_id).order_by())  # by id: the tree's ordering is not needed
-    return pages[0] if pages and pages[0].live else None
+    page = _page_reader(model).get(page_id)
+    return page if page is not None and page.live else None
 
 
 def _give_restrictions(page: Page, restriction_ids: tuple) -> None:

@@ -290,6 +290,9 @@ class EventPage(Page):
     ]
     parent_page_types = ["events.EventIndexPage"]
     subpage_types: list[str] = []
+    # Read only by the page's cached body (events.selectors.event_page): the route table (home.sites)
+    # reads the page without them; rendering the body loads them in one query.
+    route_deferred_fields = ("description", "agenda", "followup_summary")
     exclude_fields_in_copy = ["ical_uid", "ical_sequence", "import_feed", "import_uid", "import_hash"]
 
     class Meta:

@@ -180,7 +180,7 @@ def event_after_publish(*, event: EventPage) -> None:
 
 def events_index() -> EventIndexPage:
     """The calendar page, made under the default site's root page (the home page) on first need (the
-    first event, or the first visit to the calendar's address: events.views.calendar)."""
+    first event, or the first visit to the calendar's address: events.wagtail_hooks)."""
     index = EventIndexPage.objects.first()
     if index is None:
         with transaction.atomic():

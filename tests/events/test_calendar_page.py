@@ -79,3 +79,25 @@ def test_a_renamed_or_moved_calendar_is_routed_where_it_is(client, events_index,
     events_index.move(other, pos="last-child")
     response = client.get("/en/events/")  # not the calendar any more: Wagtail's redirect to its new place
     assert response.status_code == 301 and response["Location"] == "/en/elsewhere/events/"
+
+
+def test_the_calendar_is_served_from_the_page_tree_like_every_page(
+    client, events_index, make_event, django_assert_num_queries
+):
+    """Its address is the page tree's serve (home.sites: the route table), not a view of its own: a warm
+    anonymous calendar reads its page by id and nothing else, however many events it lists."""
+    from django.urls import resolve
+
+    from home import sites
+
+    assert resolve(reverse("events:calendar")).func is sites.serve
+    make_event(title="Knowledge fair on páramo restoration")
+    client.get(reverse("events:calendar"))
+    with django_assert_num_queries(1):
+        assert client.get(reverse("events:calendar")).status_code == 200
+    for n in range(5):
+        make_event(title=f"Clinic {n}")
+    client.get(reverse("events:calendar"))
+    with django_assert_num_queries(1):
+        html = client.get(reverse("events:calendar")).content.decode()
+    assert "Clinic 4" in html

@@ -146,3 +146,43 @@ def test_a_warm_event_page_reads_no_event_rows(client, make_event):
         assert len(dates) == (1 if viewer else 0)
         assert len([sql for sql in read if "events_registration" in sql]) == len(dates)
     assert html.count("You are registered.") == 3
+
+
+def test_the_routed_page_is_read_without_its_bodies_which_show_edits_at_once(client, make_event):
+    """The route table (home.sites) reads the event without the columns only its cached body shows
+    (EventPage.route_deferred_fields); rendering the body loads them in one query, and an edit shows on
+    the next request."""
+    event = make_event(title="Seed exchange", summary="Seeds.", followup_summary="<p>First notes</p>")
+    assert "First notes" in _page(client, event)
+    with CaptureQueriesContext(connection) as queries:
+        _page(client, event)
+    page_reads = [q["sql"] for q in queries if 'FROM "events_eventpage"' in q["sql"]]
+    assert len(page_reads) == 1
+    assert not [sql for sql in page_reads if "followup_summary" in sql or '"agenda"' in sql]
+    event = event.get_latest_revision_as_object()
+    event.followup_summary = "<p>Second notes</p>"
+    event = services.event_update(page=event)
+    with CaptureQueriesContext(connection) as queries:
+        html = _page(client, event)
+    assert "Second notes" in html and "First notes" not in html
+    bodies = [q["sql"] for q in queries if "followup_summary" in q["sql"]]
+    assert len(bodies) == 1 and '"agenda"' in bodies[0] and '"description"' in bodies[0]
+
+
+def test_a_private_event_is_refused_to_an_outsider_and_a_former_member_on_the_next_request(
+    client, make_event, private_community
+):
+    from cop.services import membership_leave
+
+    event = make_event(title="Protocol circle", community=private_community)
+    member = UserFactory()
+    events_membership(member, private_community)
+    client.force_login(UserFactory())
+    assert client.get(event.url).status_code == 404
+    client.force_login(member)
+    assert "Protocol circle" in _page(client, event)
+    assert "Protocol circle" in _page(client, event)  # warm: from the route table and the fragments
+    membership_leave(user=member, community=private_community)
+    assert client.get(event.url).status_code == 404
+    client.logout()
+    assert client.get(event.url).status_code == 404
