@@ -64,6 +64,17 @@ def remember_membership(user, community_id: int, membership: Membership | None) 
     cache[community_id] = membership
 
 
+def remember_memberships(user, rows) -> None:
+    """Caches the user's membership rows read together (all of theirs: cop.viewers.memberships)."""
+    if user is None or not user.is_authenticated:
+        return
+    cache = getattr(user, _CACHE_ATTR, None)
+    if cache is None:
+        cache = {}
+        setattr(user, _CACHE_ATTR, cache)
+    cache.update((row.community_id, row) for row in rows)
+
+
 def forget_memberships(user) -> None:
     """Drops the per-request cache after a membership change."""
     if user is not None and hasattr(user, _CACHE_ATTR):

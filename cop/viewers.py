@@ -37,9 +37,7 @@ def memberships(user, *scopes: str) -> tuple[list[Membership], tuple[str, ...]]:
             rows = list(Membership.objects.filter(user_id=user.pk).order_by("community_id"))
             cache.set(key, rows, FRAGMENT_SECONDS)
         setattr(user, _ROWS_ATTR, (own, rows))
-    known = {row.community_id: row for row in rows}
-    for community_id, row in known.items():
-        permissions.remember_membership(user, community_id, row)
+    permissions.remember_memberships(user, rows)
     return rows, tuple(versions)
 
 
