@@ -194,34 +194,27 @@ class ThreadRow:
     post_count: int
     reply_count: int
     last_activity_at: datetime
-    author_name: str
-    last_poster_name: str | None
+    # The author's and last poster's id and name columns (_PERSON): what the public names the row shows
+    # are made of (cop.User.public_name, in the language its fragment is keyed on).
+    author: tuple
+    last_poster: tuple | None
     category: tuple | None  # (id, name)
     last_read_number: int | None
 
 
 def as_thread_rows(rows) -> list[ThreadRow]:
-    """ThreadRows from rows of _ROW_COLUMNS followed by the viewer's read mark; each person's public
-    name (cop.User.public_name) from their name columns, once per person."""
-    names: dict[tuple, str] = {}
-
-    def name(person: tuple) -> str | None:
-        if person[0] is None:
-            return None
-        if person not in names:
-            names[person] = _User.from_db(None, _PERSON, person).public_name
-        return names[person]
-
+    """ThreadRows from rows of _ROW_COLUMNS followed by the viewer's read mark."""
     width, start = len(_PERSON), len(_THREAD)
+    poster_at = start + width
     result = []
     for row in rows:
-        poster_at = start + width
         category_id, category_name = row[poster_at + width], row[poster_at + width + 1]
+        last_poster = row[poster_at : poster_at + width]
         result.append(
             ThreadRow(
                 *row[:start],
-                author_name=name(row[start:poster_at]),
-                last_poster_name=name(row[poster_at : poster_at + width]),
+                author=row[start:poster_at],
+                last_poster=last_poster if last_poster[0] is not None else None,
                 category=(category_id, category_name) if category_id is not None else None,
                 last_read_number=row[-1],
             )

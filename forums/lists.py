@@ -56,9 +56,10 @@ def _zone() -> str:
 # BOARD LIST ----
 
 
-def board_cards_html(boards: list, stats: dict[int, tuple]) -> list[SafeString]:
-    """One card per board (forums.listings.BoardRow: name, description; `stats` by board id: its visible
-    threads and their last activity), in order."""
+def board_cards_html(boards: list, stats: dict[int, tuple]) -> SafeString:
+    """The boards' cards (forums.listings.BoardRow: name, description; `stats` by board id: its visible
+    threads and their last activity), in order: one fragment keyed on what every card's own fragment is
+    keyed on (one cache read), each card its fragment within it."""
     now, zone = timezone.now(), _zone()
 
     def parts(board) -> tuple:
@@ -70,7 +71,12 @@ def board_cards_html(boards: list, stats: dict[int, tuple]) -> list[SafeString]:
         board.thread_total, board.last_activity = stats.get(row.pk, (0, None))
         return render_to_string("forums/includes/board_card.html", {"b": board})
 
-    return render_many("forums-board-card", boards, parts=parts, render=render)
+    def cards_html() -> str:
+        return "".join(render_many("forums-board-card", boards, parts=parts, render=render))
+
+    return render_one(
+        "forums-board-cards", *(part for board in boards for part in parts(board)), render=cards_html
+    )
 
 
 # A BOARD'S THREADS ----
@@ -86,9 +92,10 @@ def read_mark(row, signed_in: bool) -> tuple | None:
     return (last == 0, row.post_count > last)
 
 
-def thread_rows_html(rows: list, board: Board, *, signed_in: bool) -> list[SafeString]:
-    """One row per thread of a board's list (forums.listings.ThreadRow, with the viewer's read mark); the
-    threads whose row the cache lacks are read with their tags and targets to render it."""
+def thread_rows_html(rows: list, board: Board, *, signed_in: bool) -> SafeString:
+    """The rows of a board's list (forums.listings.ThreadRow, with the viewer's read mark), one fragment
+    keyed on what every row's own fragment is keyed on (one cache read); each row its fragment within
+    it, the threads whose row the cache lacks read with their tags and targets to render it."""
     now, zone = timezone.now(), _zone()
     (vocabulary,) = scope_versions(VOCABULARY_SCOPE)
     loaded: dict[int, Thread] = {}
@@ -109,8 +116,8 @@ def thread_rows_html(rows: list, board: Board, *, signed_in: bool) -> list[SafeS
             row.reply_count,
             row.last_activity_at,
             age_key(row.last_activity_at, now),
-            row.author_name,
-            row.last_poster_name,
+            row.author,
+            row.last_poster,
             row.category,
             board.slug,
             zone,
@@ -132,7 +139,10 @@ def thread_rows_html(rows: list, board: Board, *, signed_in: bool) -> list[SafeS
         context = {"thread": thread, "board": board, "signed_in": signed_in}
         return render_to_string("forums/includes/thread_row.html", context)
 
-    return render_many("forums-thread-row", rows, parts=parts, render=render, prepare=prepare)
+    def rows_html() -> str:
+        return "".join(render_many("forums-thread-row", rows, parts=parts, render=render, prepare=prepare))
+
+    return render_one("forums-thread-rows", *(part for row in rows for part in parts(row)), render=rows_html)
 
 
 def notification_entries_html(notifications: list) -> list[SafeString]:

@@ -23,13 +23,13 @@ def index(request):
     """Site forums, then the boards of every community the visitor may read: which boards, per request;
     each board's card, a fragment per state of the board (forums.lists)."""
     boards, moderated = listings.boards_for_index(request.user)
-    cards = lists.board_cards_html(boards, listings.board_activity())
+    activity = listings.board_activity()
     return render(
         request,
         "forums/index.html",
         {
-            "site_boards": [card for b, card in zip(boards, cards, strict=True) if b.is_site_forum],
-            "community_boards": [card for b, card in zip(boards, cards, strict=True) if not b.is_site_forum],
+            "site_boards": lists.board_cards_html([b for b in boards if b.is_site_forum], activity),
+            "community_boards": lists.board_cards_html([b for b in boards if not b.is_site_forum], activity),
             "moderated": moderated if request.user.is_authenticated else [],
             "is_staff": permissions.is_site_staff(request.user),
             "breadcrumbs": [],
@@ -72,7 +72,7 @@ def board(request, slug):
     query = request.GET.copy()
     query.pop("page", None)
     tag = selectors.tag_by_slug(params["tag"]) if params.get("tag") else None
-    rows = lists.thread_rows_html(
+    rows_html = lists.thread_rows_html(
         listings.as_thread_rows(page.object_list), board, signed_in=user.is_authenticated
     )
     return render(
@@ -81,7 +81,7 @@ def board(request, slug):
         {
             "board": board,
             "page_obj": page,
-            "rows": rows,
+            "rows_html": rows_html,
             "filters_html": _filters_html(request, filterset),
             "querystring": query.urlencode(),
             "moderator": moderator,

@@ -199,3 +199,26 @@ def test_notification_entries_change_at_once(client, board, people, django_captu
     assert "<bdi>Otto Renamed</bdi> replied in" in _page(client, url)
     client.force_login(people["other_member"])  # another recipient's page: not the member's entries
     assert "Seed vaults" not in _page(client, url)
+
+
+def test_a_private_board_is_refused_to_an_outsider_and_a_former_member_on_the_next_request(
+    client, private_board
+):
+    """The board's rows and the board list's cards are fragments; who reads the board is decided on
+    each request."""
+    from cop.services import membership_leave
+
+    url, index = private_board.get_absolute_url(), reverse("forums:index")
+    member = UserFactory()
+    forums_member(member, private_board)
+    forums_thread(board=private_board, author=member, title="Seed protocols of the circle")
+    client.force_login(UserFactory())
+    assert client.get(url).status_code == 403
+    assert f'href="{url}"' not in _page(client, index)
+    client.force_login(member)
+    for _ in range(2):  # the second from the fragments
+        assert "Seed protocols of the circle" in _page(client, url)
+        assert f'href="{url}"' in _page(client, index)
+    membership_leave(user=member, community=private_board.community)
+    assert client.get(url).status_code == 403
+    assert f'href="{url}"' not in _page(client, index)
