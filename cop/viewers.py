@@ -29,14 +29,15 @@ def memberships(user, *scopes: str) -> tuple[list[Membership], tuple[str, ...]]:
     *versions, own = scope_versions(*scopes, memberships_scope(user.pk))
     read = getattr(user, _ROWS_ATTR, None)
     if read is not None and read[0] == own:
-        rows = read[1]
-    else:
-        key = fragment_key("viewer-memberships", user.pk, own)
-        rows = cache.get(key)
-        if rows is None:
-            rows = list(Membership.objects.filter(user_id=user.pk).order_by("community_id"))
-            cache.set(key, rows, FRAGMENT_SECONDS)
-        setattr(user, _ROWS_ATTR, (own, rows))
+        # Already handed to cop.permissions (a membership changed since has a new version; a permission
+        # cache dropped without one asks the database again, as it should).
+        return read[1], tuple(versions)
+    key = fragment_key("viewer-memberships", user.pk, own)
+    rows = cache.get(key)
+    if rows is None:
+        rows = list(Membership.objects.filter(user_id=user.pk).order_by("community_id"))
+        cache.set(key, rows, FRAGMENT_SECONDS)
+    setattr(user, _ROWS_ATTR, (own, rows))
     permissions.remember_memberships(user, rows)
     return rows, tuple(versions)
 

@@ -164,3 +164,23 @@ def test_warm_pages_ask_only_for_the_user_and_the_page(client, site_home):
     assert _statements(client, "/en/") == 2  # the user and the page
     assert _statements(client, community.url) == 2
     assert _statements(client, public.community.url) == 2
+
+
+def test_memberships_kept_on_the_user_follow_a_change_in_the_same_request(site_home):
+    from cop import permissions, viewers
+    from tests.factories import CommunityPageFactory
+
+    member = UserFactory()
+    first, second = CommunityPageFactory(visibility="members"), CommunityPageFactory(visibility="members")
+    events_membership(member, first)
+    rows, _versions = viewers.memberships(member)
+    assert [row.community_id for row in rows] == [first.pk]
+    with CaptureQueriesContext(connection) as queries:
+        assert viewers.memberships(member)[0] is rows  # the page's next section: nothing read
+        assert permissions.can_view(member, first)
+    assert not queries
+    events_membership(member, second)  # a new version: read again, and handed to cop.permissions
+    assert [row.community_id for row in viewers.memberships(member)[0]] == [first.pk, second.pk]
+    with CaptureQueriesContext(connection) as queries:
+        assert permissions.can_view(member, second)
+    assert not queries
