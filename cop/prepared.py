@@ -24,7 +24,10 @@ _SENTINELS = [-(2**62) + 7_349 - position for position in range(4)]
 class PreparedGet:
     """`PreparedGet(lambda a, b: queryset.filter(x=a, y=b)).get(a, b)` is the queryset's single object
     for those values, or None (integer values, each used once in the query; several rows raise
-    MultipleObjectsReturned)."""
+    MultipleObjectsReturned). A subclass whose values are strings (a page's path) sets `sentinels` to
+    strings that no value equals."""
+
+    sentinels = _SENTINELS
 
     def __init__(self, queryset_for):
         self._queryset_for = queryset_for
@@ -35,12 +38,12 @@ class PreparedGet:
         state = getattr(self._local, "state", None)
         if state is None or state["connection"] is not connections[state["db"]]:
             arity = self._queryset_for.__code__.co_argcount
-            queryset = self._queryset_for(*_SENTINELS[:arity])
+            queryset = self._queryset_for(*self.sentinels[:arity])
             db = queryset.db
             compiler = queryset.query.get_compiler(using=db)
             sql, params = compiler.as_sql()
             params = list(params)
-            if any(params.count(sentinel) != 1 for sentinel in _SENTINELS[:arity]):
+            if any(params.count(sentinel) != 1 for sentinel in self.sentinels[:arity]):
                 raise ValueError(f"{type(self).__name__} needs a query using each of its values exactly once")
             state = {
                 "db": db,
@@ -48,7 +51,7 @@ class PreparedGet:
                 "compiler": compiler,
                 "sql": sql,
                 "params": params,
-                "indexes": [params.index(sentinel) for sentinel in _SENTINELS[:arity]],
+                "indexes": [params.index(sentinel) for sentinel in self.sentinels[:arity]],
                 "converters": compiler.get_converters(
                     [s[0] for s in compiler.select[0 : compiler.col_count]]
                 ),

@@ -206,3 +206,20 @@ def collections_nav(library, version: str) -> str:
         )
 
     return render_one("library-collections", library.pk, library.url_path, version, render=render)
+
+
+def listing_block(library, listing: dict, public_export: bool) -> str:
+    """A library's listing below its title (filters, facet menus, rows, pagination), from
+    selectors.library_listing's `listing`. Without parameters it is one fragment keyed on the listing's
+    `cache_parts` (each listed row's level, the FULL ids, the first page's rows as their own keys name
+    them: what the request decided, so a revoked grant or a withdrawn consent is a new key at once),
+    the library and whether its export is public; the rows and facets are then not asked at all."""
+    from cop.fragments import render_one
+
+    def render():
+        context = {**listing, **listing["prepare"](), "page": library, "public_export": public_export}
+        return render_to_string("cop_library/includes/listing.html", context)
+
+    if listing["cache_parts"] is None:
+        return mark_safe(render())  # noqa: S308 - our own template
+    return render_one("library-listing", library.pk, public_export, *listing["cache_parts"], render=render)

@@ -5,7 +5,7 @@ from django.http import Http404
 
 from cop import permissions as cop_permissions
 from cop.library import exports, permissions, selectors
-from cop.library.fragments import collections_nav
+from cop.library.fragments import collections_nav, listing_block
 from cop.library.page_registry import LIBRARY_COLLECTION, LIBRARY_LISTING, provides
 
 
@@ -19,13 +19,15 @@ def library_listing(request, library) -> dict:
     if not _library_visible(request, library):
         raise Http404
     listing = selectors.library_listing(request.user, library, request.GET)
+    public_export = exports.library_is_public(library)
     return {
         **listing,
+        "listing_html": listing_block(library, listing, public_export),
         "collections_html": collections_nav(library, listing["library_version"]),
         "community": library.community,
         "breadcrumbs": _breadcrumbs(library),
         "may_share": permissions.may_share_in(request.user, library),
-        "public_export": exports.library_is_public(library),
+        "public_export": public_export,
     }
 
 

@@ -261,12 +261,15 @@ def library_listing(user, library, params) -> dict:
     """The case studies of `library` that `user` may see, filtered, sorted and paginated, with the
     facet counts (FULL items only). NOTICE items are listed, with their notice only, when no filter
     narrows the list. A constant number of queries, whatever the number of case studies; rows and the
-    facet block come from cached fragments (cop.library.fragments) keyed on the decision's levels."""
+    facet block come from cached fragments (cop.library.fragments) keyed on the decision's levels,
+    asked by `prepare()` only when the listing is rendered (without parameters the whole listing is a
+    fragment keyed on `cache_parts`: cop.library.fragments.listing_block)."""
     from django.core.paginator import Paginator
     from django.http import QueryDict
+    from django.utils.functional import SimpleLazyObject
 
     from .filters import CaseStudyFilter
-    from .fragments import cached_facets, library_version
+    from .fragments import cached_facets, library_version, row_parts
 
     # Without parameters (the library's own address, the common case) nothing is filtered and nothing
     # is asked of the filter form: it is not built (the facet menus are the cached facet block).
@@ -289,7 +292,6 @@ def library_listing(user, library, params) -> dict:
     page = Paginator(ordered, PER_PAGE).get_page(params.get("page") if params else None)
     case_studies = [ListedCaseStudy(*row) for row in page.object_list]
     version = library_version()
-    _render_rows(case_studies, version)
     query = params.copy() if params else QueryDict(mutable=True)
     query.pop("page", None)
 
@@ -302,14 +304,29 @@ def library_listing(user, library, params) -> dict:
             facet["label"] = fields[facet["name"]].label
         return facets
 
-    facets, facets_html = cached_facets(version, full_ids, selected, compute_facets)
+    prepared = {}
+
+    def prepare() -> dict:
+        """The rows' fragments and the facet block, once."""
+        if not prepared:
+            _render_rows(case_studies, version)
+            prepared["facets"], prepared["facets_html"] = cached_facets(
+                version, full_ids, selected, compute_facets
+            )
+        return prepared
+
     return {
         "filterset": filterset,
         "q": filterset.form["q"].value() or "" if filterset is not None else "",
         "page_obj": page,
         "case_studies": case_studies,
-        "facets": facets,
-        "facets_html": facets_html,
+        "facets": SimpleLazyObject(lambda: prepare()["facets"]),
+        "prepare": prepare,
+        # What the unfiltered listing shows: every listed row's level (the FULL ids name the facets'
+        # counts), the rows of its first page as their fragments' keys name them, and their number.
+        "cache_parts": None
+        if params
+        else (version, tuple(full_ids), len(ordered), tuple(row_parts(version, row) for row in case_studies)),
         "is_filtered": bool(filtered),
         "ignored": filterset.invalid_labels() if filterset is not None else [],
         "sort": sort_key,
@@ -430,8 +447,8 @@ def related_case_studies(user, page, limit: int = RELATED_LIMIT) -> list[ListedC
     (a restricted one is never suggested, not even by its notice): decided in one query compiled per
     kind of viewer (cop.library.decided), which reads what their fragment's key names too (no page is
     read unless a fragment is rendered: cop.library.fragments.related_list)."""
-    rows = _RELATED.rows(user, "related", page.pk)
-    return [ListedCaseStudy(*row) for row in rows if row[1] == Access.FULL][:limit]
+    rows = [row for row in _RELATED.rows(user, "related", page.pk) if row[1] == Access.FULL]
+    return [ListedCaseStudy(*row) for row in rows[:limit]]
 
 
 def pages_for_links(pks) -> dict:

@@ -167,3 +167,24 @@ def test_warm_pages_read_no_page_row_for_their_lists(client, cast, tk):
     assert "cop_library_librarycollection" not in sql
     assert not re.search(r"IN \(\d", sql)  # no rows read by their ids (related pages, blocks, rows)
     assert sql.count('AS "library_access"') == 3  # the blocks, the related list, the listing
+
+
+@pytest.mark.django_db
+def test_a_case_studys_library_and_its_community_are_read_by_path(cast, django_assert_num_queries):
+    """One statement each (compiled once: cop.prepared), none for the community of the site-wide
+    library, which lies right below the home page."""
+    from cop.library.models import CaseStudyPage
+
+    page = make_case_study(cast.library, title="Mangrove nurseries")
+    site_page = make_case_study(cast.site_library, title="Seed banks")
+    fresh = CaseStudyPage.objects.get(pk=page.pk)
+    with django_assert_num_queries(2):
+        assert fresh.library.pk == cast.library.pk
+        assert fresh.library.community.pk == cast.holder.pk
+    fresh = CaseStudyPage.objects.get(pk=site_page.pk)
+    with django_assert_num_queries(1):
+        assert fresh.library.pk == cast.site_library.pk
+        assert fresh.library.community is None
+    orphan = CaseStudyPage(title="Not in the tree")
+    with django_assert_num_queries(0):
+        assert orphan.library is None

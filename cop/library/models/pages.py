@@ -20,6 +20,7 @@ from wagtail.search import index
 from cop.blocks import BaseStreamBlock
 from cop.converters import UnicodeSlugConverter
 from cop.library.page_registry import CASE_STUDY, LIBRARY_COLLECTION, LIBRARY_LISTING, READS_IN_FULL, provider
+from cop.prepared import PreparedGet
 
 from .choices import LICENCE_URLS, Licence, Scale
 from .consent import getattr_consent
@@ -27,6 +28,24 @@ from .consent import getattr_consent
 # The depth of a library right below a home page (the root is 1, a home page 2): it belongs to no
 # community (cop.models.CommunityPage sits below the home page's community index, at depth 4 or more).
 SITE_LIBRARY_DEPTH = 3
+
+
+class _PageByPath(PreparedGet):
+    """A page of one model by its path (unique), its query compiled once per thread (cop.prepared)."""
+
+    sentinels = ["\x00km4b-path-0"]
+
+
+_BY_PATH = {}
+
+
+def _by_path(model, path: str):
+    """The `model` page at `path` (a parent: a case study's library, a library's community), or None."""
+    lookup = _BY_PATH.get(model)
+    if lookup is None:
+        lookup = _BY_PATH[model] = _PageByPath(lambda path: model.objects.filter(path=path).order_by())
+    return lookup.get(path)
+
 
 doi_validator = RegexValidator(
     r"^10\.\d{4,9}/\S+$", _("Enter a DOI such as 10.1234/abcd (without https://doi.org/).")
@@ -97,7 +116,7 @@ class LibraryPage(RoutablePageMixin, Page):
             # the site-wide one) has none and asks nothing: a community's place is below the home page's
             # community index (parent_page_types), at depth 4 or more.
             self._community = (
-                CommunityPage.objects.filter(path=self.path[: -self.steplen]).first()
+                _by_path(CommunityPage, self.path[: -self.steplen])
                 if self.depth > SITE_LIBRARY_DEPTH
                 else None
             )
@@ -352,9 +371,7 @@ class CaseStudyPage(Page):
     def library(self):
         if not hasattr(self, "_library"):
             # The parent is a library (parent_page_types): read as one in one query.
-            library = (
-                LibraryPage.objects.filter(path=self.path[: -self.steplen]).first() if self.path else None
-            )
+            library = _by_path(LibraryPage, self.path[: -self.steplen]) if self.path else None
             if library is None:
                 parent = self.get_parent()
                 library = parent.specific if parent is not None else None
