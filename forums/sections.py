@@ -16,6 +16,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from cop import viewers
 from cop.fragments import FRAGMENT_SECONDS, fragment_key, render_one, scope_changed, scope_versions
@@ -60,7 +61,7 @@ def _html(listed: dict, new: tuple[bool, ...] | None = None) -> str:
     visitors)."""
     new = new or (False,) * len(listed["items"])
     items = [
-        {"link": link, "meta": meta, "new": is_new}
+        {"link": mark_safe(link), "meta": mark_safe(meta), "new": is_new}  # noqa: S308 - our own templates
         for (_pk, _count, link, meta), is_new in zip(listed["items"], new, strict=True)
     ]
     return render_to_string(TEMPLATE, {"section": {"items": items, "board_url": listed["board_url"]}})

@@ -184,3 +184,19 @@ def test_memberships_kept_on_the_user_follow_a_change_in_the_same_request(site_h
     with CaptureQueriesContext(connection) as queries:
         assert permissions.can_view(member, second)
     assert not queries
+
+
+def test_the_sections_markup_is_whole_and_titles_escaped(client, site_home):
+    board = forums_community_board(title="Seed savers")
+    author = UserFactory()
+    forums_member(author, board)
+    forums_thread(board=board, author=author, title="<b>Seed</b> vault")
+    EventPageFactory(title="<i>Wetland</i> webinar", community=board.community)
+    for signed_in in (False, True):
+        if signed_in:
+            client.force_login(UserFactory())
+        for url in ("/en/", board.community.url):
+            html = _get(client, url)
+            assert "<bdi>&lt;b&gt;Seed&lt;/b&gt; vault</bdi></a>" in html
+            assert '<span class="meta">' in html and "&lt;span" not in html and "&lt;a href" not in html
+            assert "&lt;i&gt;Wetland&lt;/i&gt; webinar" in html and '<ul class="event-list">' in html
