@@ -16,6 +16,7 @@ from cop import permissions as cop_permissions
 from cop.fragments import FRAGMENT_SECONDS, fragment_key, scope_versions
 from cop.models import Membership
 from cop.prepared import PreparedGet, PreparedValues
+from cop.site_sections import COMMUNITIES_SCOPE
 
 from . import permissions
 from .models import Board, Notification, PostStatus, ReadState, Thread
@@ -35,6 +36,18 @@ def _board_rows_queryset():
 
 # Read on every view of the board list: compiled once (cop.prepared), no Wagtail page loaded.
 _board_rows = PreparedValues(_board_rows_queryset)
+
+
+def _listed_boards() -> list[tuple]:
+    """The board list's rows (_board_rows), kept per version of the forums scope (every board saved or
+    deleted) and of the communities scope (a community saved, unpublished or moved: its visibility and
+    live state); which of them a viewer gets is decided per request (boards_for_index)."""
+    key = fragment_key("forums-board-rows", *scope_versions(FORUMS_SCOPE, COMMUNITIES_SCOPE))
+    rows = cache.get(key)
+    if rows is None:
+        rows = _board_rows.all()
+        cache.set(key, rows, FRAGMENT_SECONDS)
+    return rows
 
 
 @dataclass(frozen=True)
@@ -90,7 +103,7 @@ def boards_for_index(user) -> tuple[list[BoardRow], list[BoardRow]]:
             description,
             permissions.CommunityRef(community_id, visibility, live) if community_id is not None else None,
         )
-        for pk, community_id, name, slug, description, visibility, live in _board_rows.all()
+        for pk, community_id, name, slug, description, visibility, live in _listed_boards()
     ]
     _remember_memberships(user, [b.community.pk for b in boards if b.community is not None])
     readable = [b for b in boards if permissions.can_read_listed_board(user, b.community)]

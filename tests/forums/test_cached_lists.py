@@ -222,3 +222,21 @@ def test_a_private_board_is_refused_to_an_outsider_and_a_former_member_on_the_ne
     membership_leave(user=member, community=private_board.community)
     assert client.get(url).status_code == 403
     assert f'href="{url}"' not in _page(client, index)
+
+
+def test_board_list_follows_a_community_made_members_only_or_unpublished_at_once(client, board):
+    """The board rows are kept per version of the forums and communities scopes: a community's visibility
+    or live state changed is on the next board list."""
+    index = reverse("forums:index")
+    link = f'href="{board.get_absolute_url()}"'
+    client.force_login(UserFactory())
+    assert link in _page(client, index)
+    community = board.community
+    community.visibility = "members"
+    community.save_revision().publish()
+    assert link not in _page(client, index)
+    community.visibility = "public"
+    community.save_revision().publish()
+    assert link in _page(client, index)
+    community.unpublish()
+    assert link not in _page(client, index)
