@@ -22,14 +22,20 @@ _membership = PreparedGet(
 )
 
 
-def membership_of(user, community) -> Membership | None:
-    """The user's membership row in `community` (any status), cached on the user object per request."""
-    if user is None or not user.is_authenticated:
-        return None
+def _request_cache(user) -> dict:
+    """The user's membership rows by community id read during this request (on the user object)."""
     cache = getattr(user, _CACHE_ATTR, None)
     if cache is None:
         cache = {}
         setattr(user, _CACHE_ATTR, cache)
+    return cache
+
+
+def membership_of(user, community) -> Membership | None:
+    """The user's membership row in `community` (any status), cached on the user object per request."""
+    if user is None or not user.is_authenticated:
+        return None
+    cache = _request_cache(user)
     community_id = getattr(community, "pk", community)
     if community_id not in cache:
         cache[community_id] = _membership.get(user.pk, community_id)
@@ -40,10 +46,7 @@ def prime_memberships(user, community_ids) -> None:
     """Loads the user's memberships for many communities in one query (for lists)."""
     if user is None or not user.is_authenticated:
         return
-    cache = getattr(user, _CACHE_ATTR, None)
-    if cache is None:
-        cache = {}
-        setattr(user, _CACHE_ATTR, cache)
+    cache = _request_cache(user)
     missing = [cid for cid in community_ids if cid not in cache]
     if not missing:
         return
@@ -57,10 +60,7 @@ def remember_membership(user, community_id: int, membership: Membership | None) 
     permission checks on `community_id` that follow ask the database nothing more."""
     if user is None or not user.is_authenticated:
         return
-    cache = getattr(user, _CACHE_ATTR, None)
-    if cache is None:
-        cache = {}
-        setattr(user, _CACHE_ATTR, cache)
+    cache = _request_cache(user)
     cache[community_id] = membership
 
 
@@ -68,10 +68,7 @@ def remember_memberships(user, rows) -> None:
     """Caches the user's membership rows read together (all of theirs: cop.viewers.memberships)."""
     if user is None or not user.is_authenticated:
         return
-    cache = getattr(user, _CACHE_ATTR, None)
-    if cache is None:
-        cache = {}
-        setattr(user, _CACHE_ATTR, cache)
+    cache = _request_cache(user)
     cache.update((row.community_id, row) for row in rows)
 
 
