@@ -13,6 +13,7 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from .admin_blocks import BlockHistoryView, BlockInspectView, BlockUsageView, BuildingBlockPermissionPolicy
 from .admin_files import (
     LIBRARY_SAFE_BULK_ACTIONS,
     LibrarySafeDocumentsAdminAPIViewSet,
@@ -34,6 +35,9 @@ from .publication import before_publish_page as refuse_publishing_without_consen
 # policy for the exact class is the one looked up first.
 register_permission_policy(get_document_model(), document_permission_policy(), exact_class=True)
 register_permission_policy(get_image_model(), image_permission_policy(), exact_class=True)
+# Building blocks: no right on a TK block the editor may not read in full, in every snippet view that asks
+# the policy (cop.library.admin_blocks); the copy view asks nothing else.
+register_permission_policy(BuildingBlock, BuildingBlockPermissionPolicy(BuildingBlock), exact_class=True)
 
 # Wagtail's bulk actions on documents and images name the chosen files the user may not act on: the
 # same actions without those (registered after Wagtail's, so these replace them).
@@ -144,6 +148,9 @@ for _hook_name in ("before_edit_snippet", "before_delete_snippet"):
 
 class BuildingBlockViewSet(SnippetViewSet):
     model = BuildingBlock
+    usage_view_class = BlockUsageView
+    history_view_class = BlockHistoryView
+    inspect_view_class = BlockInspectView
     icon = "cogs"
     edit_handler = ObjectList(BuildingBlock.panels, base_form_class=BuildingBlockAdminForm)
     list_display = ["__str__", "status", "library", "updated_at"]

@@ -60,8 +60,9 @@ def test_editor_in_the_audience_edits(client, cast, tk):
     assert "Medicinal plant knowledge of the holder community" in body and "Healing plants" not in body
 
 
-@pytest.mark.django_db
-def test_building_block_snippets(client, cast):
+@pytest.fixture
+def secret_block(cast):
+    """A TK building block for its holder community's members, and its consent."""
     secret = BuildingBlock.objects.create(
         title="Ritual calendar",
         summary="RESTRICTED",
@@ -69,7 +70,15 @@ def test_building_block_snippets(client, cast):
         status="published",
         holds_traditional_knowledge=True,
     )
-    make_consent(secret, holder=cast.holder, custodians=[cast.users["custodian"]], communities=[cast.holder])
+    consent = make_consent(
+        secret, holder=cast.holder, custodians=[cast.users["custodian"]], communities=[cast.holder]
+    )
+    return secret, consent
+
+
+@pytest.mark.django_db
+def test_building_block_snippets(client, cast, secret_block):
+    secret, _consent = secret_block
     BuildingBlock.objects.create(
         title="Village mapping", summary="Maps.", library=cast.library, status="published"
     )
@@ -79,6 +88,29 @@ def test_building_block_snippets(client, cast):
     response = client.get(reverse("wagtailsnippets_cop_library_buildingblock:edit", args=[secret.pk]))
     assert response.status_code in (302, 404)
     assert "Ritual calendar" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_copying_a_block_needs_the_right_to_read_it(client, cast, secret_block):
+    """The copy form showed a TK block's fields to any editor, and saving it made an unrestricted copy."""
+    secret, consent = secret_block
+    copy_url = reverse("wagtailsnippets_cop_library_buildingblock:copy", args=[secret.pk])
+    editor = cast.users["editor"]
+    client.force_login(editor)
+    response = client.get(copy_url)
+    assert (
+        "RESTRICTED" not in response.content.decode() and "Ritual calendar" not in response.content.decode()
+    )
+    post = {"title": "Ritual calendar (copy)", "summary": "RESTRICTED", "library": cast.library.pk}
+    post |= {"status": "published", "body": ""}
+    client.post(copy_url, post)
+    assert not BuildingBlock.objects.filter(title="Ritual calendar (copy)").exists()
+    # In the audience, the same editor copies it.
+    consent.audience_people.add(editor)
+    consent.audience = "people"
+    consent.save()
+    response = client.get(copy_url)
+    assert response.status_code == 200 and "RESTRICTED" in response.content.decode()
 
 
 @pytest.mark.django_db

@@ -223,6 +223,15 @@ class Item:
             "admin_dashboard": reverse("wagtailadmin_home"),
             "admin_snippets": reverse("wagtailsnippets_cop_library_buildingblock:list"),
             "admin_snippet_edit": reverse("wagtailsnippets_cop_library_buildingblock:edit", args=[block.pk]),
+            # The block's other snippet views: the copy form (it would show the block's fields and save
+            # them as an unrestricted block), its usage and history.
+            "admin_snippet_copy": reverse("wagtailsnippets_cop_library_buildingblock:copy", args=[block.pk]),
+            "admin_snippet_usage": reverse(
+                "wagtailsnippets_cop_library_buildingblock:usage", args=[block.pk]
+            ),
+            "admin_snippet_history": reverse(
+                "wagtailsnippets_cop_library_buildingblock:history", args=[block.pk]
+            ),
             "admin_documents": reverse("wagtaildocs:index"),
             "admin_documents_results": reverse("wagtaildocs:index_results"),
             "admin_documents_search_restricted": reverse("wagtaildocs:index") + f"?q={self.word}",
