@@ -75,6 +75,14 @@ class NotPublished(NetworkError):
     default_message = _("Only published needs and offers can be matched.")
 
 
+class NobodyToReach(NetworkError):
+    status = 409
+    default_message = _(
+        "Nobody can answer for this need or offer any more: its author has left the platform and no "
+        "focal point of its organisation remains. Nothing was changed."
+    )
+
+
 class NotASide(Forbidden):
     default_message = _("You can express interest only from one of your own published needs or offers.")
 

@@ -106,6 +106,14 @@ def is_side(user, item) -> bool:
     return item.author_id == user.pk or is_focal_point(user, item.organisation)
 
 
+def has_someone_to_reach(item) -> bool:
+    """Whether someone can answer for a need or offer: its author is still on the platform, or its
+    organisation has a focal point who is (one query at most)."""
+    if item.author.is_active:
+        return True
+    return item.organisation_id is not None and item.organisation.focal_points.filter(is_active=True).exists()
+
+
 def can_see_exchange(user, item) -> bool:
     if item.status in PUBLIC_STATUSES:
         return True

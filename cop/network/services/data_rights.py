@@ -10,6 +10,7 @@ import math
 from django.apps import apps
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 
 from cop.models import Membership, MembershipStatus
 from cop.models.users import FORMER_MEMBER_DOMAIN
@@ -54,11 +55,15 @@ def account_delete(*, user, password: str) -> None:
             profile.photo.delete(save=False)
         profile.delete()
     # Their own open needs and offers close (their matches stay, for the other side); those posted for
-    # an organisation stay with it.
+    # an organisation stay with it while another focal point of it can answer for them, else they close
+    # too (nobody could answer the interest they gather; nothing is deleted).
+    other_focal_points = Organisation.focal_points.through.objects.filter(
+        organisation_id=OuterRef("organisation_id"), user__is_active=True
+    ).exclude(user=user)
     for model in (Need, Offer):
-        model.objects.filter(author=user, organisation__isnull=True, status__in=OPEN_STATUSES).update(
-            status=ExchangeStatus.CLOSED
-        )
+        model.objects.filter(author=user, status__in=OPEN_STATUSES).filter(
+            Q(organisation__isnull=True) | ~Exists(other_focal_points)
+        ).update(status=ExchangeStatus.CLOSED)
     network_changed()  # their closed needs and offers are no longer found (an update sends no signal)
     Organisation.focal_points.through.objects.filter(user=user).delete()
     FocalPointClaim.objects.filter(user=user, status=ClaimStatus.PENDING).delete()

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .. import permissions
-from ..exceptions import NotFocalPoint, NotModerator, NotYours, WrongStatus
+from ..exceptions import NobodyToReach, NotFocalPoint, NotModerator, NotYours, WrongStatus
 from ..models import ExchangeStatus, Need, Offer
 from ..search import network_changed
 
@@ -59,6 +59,8 @@ def exchange_moderate(*, item, by, approve: bool, note: str = "") -> None:
     """Publishes or rejects a submitted need or offer (organisers only)."""
     if not permissions.can_moderate(by):
         raise NotModerator()
+    if approve and not permissions.has_someone_to_reach(item):
+        raise NobodyToReach()  # published, it would gather interest nobody could answer
     updated = (
         type(item)
         .objects.filter(pk=item.pk, status=ExchangeStatus.SUBMITTED)

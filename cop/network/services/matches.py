@@ -12,6 +12,7 @@ from cop.ratelimit import rate_limit_hit
 from .. import permissions
 from ..exceptions import (
     InterestRateLimited,
+    NobodyToReach,
     NotASide,
     NotModerator,
     NotPublished,
@@ -47,6 +48,8 @@ def match_express_interest(*, user, need, offer, message: str) -> Match:
         raise NotASide()
     if need.status != ExchangeStatus.PUBLISHED or offer.status != ExchangeStatus.PUBLISHED:
         raise NotPublished()
+    if not (permissions.has_someone_to_reach(need) and permissions.has_someone_to_reach(offer)):
+        raise NobodyToReach()
     if not Match.objects.filter(need=need, offer=offer).exists():
         limits = getattr(settings, "NETWORK_INTEREST_RATE_LIMITS", INTEREST_LIMITS)
         wait = rate_limit_hit(f"network:interest:{user.pk}", limits)
