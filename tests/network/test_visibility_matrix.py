@@ -204,12 +204,15 @@ def surface_csv_export(client, world, level, viewer):
 
 
 def surface_site_search(client, world, level, viewer):
-    """People are not pages: the site search finds none of their parts, whoever looks."""
-    found = {
-        marker: bool(client.get("/en/search/", {"q": MARKERS[marker]}).context["results"])
-        for marker in ("headline", "bio", "organisation", "expertise")
-    }
-    return found, dict.fromkeys(found, False)
+    """The network's hits of the site search (cop.network.search): a person is found by, and shown
+    with, their headline and organisation where the viewer may see them, never by their other parts."""
+    found = {}
+    for marker in ("headline", "bio", "organisation", "expertise"):
+        context = client.get("/en/search/", {"q": MARKERS[marker]}).context
+        assert not context["results"]  # people are not pages
+        found[marker] = MARKERS[marker] in str(context["network_results"])
+    searched = viewer in SEES[level]
+    return found, {marker: searched and marker in ("headline", "organisation") for marker in found}
 
 
 def surface_need_page(client, world, level, viewer):
