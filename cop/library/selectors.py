@@ -235,17 +235,27 @@ def _ordering(sort_key: str, sorts: dict) -> list:
 _LISTED_COLUMNS = ("pk", "library_access", "title", "last_published_at", "url_path", "consent__version")
 
 
+_LISTING_COLUMNS = (*_LISTED_COLUMNS, "first_published_at")
+
+
 def _decided_listing(user, base, sort_key: str, *, today=None, editors=True):
-    """The listing's query: every row of `base` with its level, in the listing's order (the rows below
-    the minimum level are dropped by the caller: a filter on the level would make the database decide
+    """The listing's query: every row of `base` with its level (and first publication), in the
+    listing's order but for "newest", which the caller sorts (`_newest_first`): the rows below the
+    minimum level are dropped by the caller too (a filter on the level would make the database decide
     each row twice)."""
     from .filters import SORTS
 
-    return (
-        base.annotate(library_access=access_annotation(user, base, today=today, editors=editors))
-        .order_by(*_ordering(sort_key, SORTS))
-        .values_list(*_LISTED_COLUMNS)
-    )
+    decided = base.annotate(library_access=access_annotation(user, base, today=today, editors=editors))
+    # Dates sort alike in Python (no collation); SQLite, asked this ORDER BY, walked every page of the
+    # tree by its publication index instead of the library's case studies (0.5 of 1.2 ms a listing).
+    ordering = () if sort_key == "newest" else _ordering(sort_key, SORTS)
+    return decided.order_by(*ordering).values_list(*_LISTING_COLUMNS)
+
+
+def _newest_first(rows: list[tuple]) -> list[tuple]:
+    """The decided listing's rows by first publication, newest first, then by id, highest first (the
+    "newest" sort, SORTS["newest"]; a row never published last, as the database orders NULLs)."""
+    return sorted(rows, key=lambda row: (row[-1] is not None, row[-1] or 0, row[0]), reverse=True)
 
 
 def _unfiltered_listing(viewer, today, shape):
@@ -286,11 +296,13 @@ def library_listing(user, library, params) -> dict:
         rows = _decided_listing(user, base, sort_key)
     else:
         rows = _LISTING.rows(user, (library.path, library.depth, sort_key))
+    if sort_key == "newest":
+        rows = _newest_first(rows)
     minimum = Access.FULL if filtered else Access.NOTICE
     ordered = [row for row in rows if row[1] >= minimum]
     full_ids = [row[0] for row in ordered if row[1] == Access.FULL]
     page = Paginator(ordered, PER_PAGE).get_page(params.get("page") if params else None)
-    case_studies = [ListedCaseStudy(*row) for row in page.object_list]
+    case_studies = [ListedCaseStudy(*row[:-1]) for row in page.object_list]
     version = library_version()
     query = params.copy() if params else QueryDict(mutable=True)
     query.pop("page", None)

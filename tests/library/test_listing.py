@@ -162,3 +162,24 @@ def test_hostile_query_strings_never_5xx(client, listing):
         assert client.get(listing.site_library.url + path).status_code == 404
     assert client.get(f"/en/library/case-studies/{2**64}/").status_code == 404
     assert client.get(f"/en/library/blocks/{2**63}/").status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("visitor", ["outsider", "holder_member"])
+def test_newest_first_is_the_databases_order(client, listing, visitor):
+    """The "newest" order, sorted after the decision, is the order by first publication and id the
+    database gives, readable and notice rows alike."""
+    from cop.library.models import CaseStudyPage
+
+    pages = list(CaseStudyPage.objects.live().child_of(listing.library))
+    pages[0].first_published_at = pages[1].first_published_at  # a tie: the higher id first
+    pages[0].save(update_fields=["first_published_at"])
+    expected = list(
+        CaseStudyPage.objects.live()
+        .child_of(listing.library)
+        .order_by("-first_published_at", "-pk")
+        .values_list("pk", flat=True)
+    )
+    for params in ({}, {"sort": "newest"}):
+        response = listing.client(client, visitor).get(listing.library.url, params)
+        assert [item.pk for item in response.context["case_studies"]] == expected, params
