@@ -64,6 +64,17 @@ class ConsentRequired(LibraryError):
     )
 
 
+class LicenceBeyondConsent(ConsentRequired):
+    """The licence would let anyone do what the holder community did not consent to (a ConsentRequired:
+    every publishing path refuses it the same way, keeping the draft)."""
+
+    default_message = _(
+        "The licence chosen allows uses the holder community did not consent to (commercial use or "
+        "adaptation): choose a licence within the consent, such as a NonCommercial or NoDerivatives "
+        "one, or all rights reserved. Your draft is kept."
+    )
+
+
 class AccessNotOffered(LibraryError):
     status = 403
     default_message = _(

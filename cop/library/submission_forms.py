@@ -108,6 +108,11 @@ class CaseStudyForm(forms.Form):
             self.fields[name].widget.choices = self.fields[name].choices
         self.fields["labels"].queryset = Label.objects.order_by("sort_order")
         self.fields["contact_email"].help_text = _("Never shown on the site.")
+        self.fields["licence"].help_text = _(
+            "For traditional knowledge, choose a licence within the holder community's consent: if it "
+            "did not consent to commercial use or adaptation, a NonCommercial-NoDerivatives licence or "
+            "all rights reserved."
+        )
         self.fields["source_community"].queryset = cop_permissions.visible_pages(
             user, CommunityPage.objects.live()
         ).order_by("title")

@@ -43,6 +43,7 @@ def _share_on_the_site(tab, library, representative):
     tab.locator("#id_story").fill(STORY)
     tab.locator("#id_solution").fill("Only the holder community's members read this.")
     tab.get_by_label("holds traditional knowledge").check()
+    tab.get_by_label("Licence").select_option("cc-by-nc-nd-4.0")  # within the consent to come
     tab.locator("#id_resources-0-title").fill("Seasonal calendar of the harvest")
     tab.locator("#id_resources-0-url").fill("https://example.org/calendar")
     # A mistake: the period ends before it starts. Nothing typed is lost.

@@ -46,6 +46,9 @@ def make_case_study(
     }
     fields.setdefault("summary", "Farmers keep and exchange native potato varieties.")
     fields.setdefault("slug", None)
+    if fields.get("holds_traditional_knowledge"):
+        # Within the consents these tests give (no commercial use, no adaptation): see publication_check.
+        fields.setdefault("licence", "all-rights-reserved")
     page = CaseStudyPage(title=title, **{k: v for k, v in fields.items() if v is not None})
     for name, values in many.items():
         setattr(page, name, values)

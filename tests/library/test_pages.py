@@ -247,3 +247,47 @@ def test_case_study_page_queries_are_constant(client, cast, django_assert_num_qu
     assert len(response.context["related"]) == 5
     with django_assert_num_queries(len(few_warm)):
         client.get(page.url)
+
+
+@pytest.mark.django_db
+def test_readers_are_told_the_consented_uses_and_cite_only_what_may_be_cited(client, cast):
+    """The consent's uses are shown beside the licence; "Cite as" only where citing was consented to."""
+    uncited, _consent = cast.tk_case_study()
+    cited, _consent = cast.tk_case_study(library=cast.site_library, allow_cite=True, allow_download=True)
+    reader = cast.client(client, "holder_member")
+    body = reader.get(uncited.url).content.decode()
+    assert "Uses the holder community consented to</dt><dd>viewing</dd>" in body
+    assert (
+        "Not consented to (whatever the licence says)</dt><dd>downloading, citing, adaptation, commercial use"
+        in body
+    )
+    assert "Cite as" not in body
+    body = reader.get(cited.url).content.decode()
+    assert "Uses the holder community consented to</dt><dd>viewing, downloading, citing</dd>" in body
+    assert "Cite as" in body
+    # A case study without traditional knowledge has no consent: cited, no uses listed.
+    open_page = make_case_study(cast.library, title="Village seed fairs")
+    body = reader.get(open_page.url).content.decode()
+    assert "Cite as" in body and "consented to" not in body
+
+
+@pytest.mark.django_db
+def test_a_building_block_is_cited_only_if_its_consent_allows(client, cast):
+    from tests.library.conftest import make_consent
+
+    block = BuildingBlock.objects.create(
+        title="Ritual calendar",
+        summary="When the harvest may begin.",
+        library=cast.library,
+        status="published",
+        holds_traditional_knowledge=True,
+    )
+    consent = make_consent(
+        block, holder=cast.holder, custodians=[cast.users["custodian"]], communities=[cast.holder]
+    )
+    reader = cast.client(client, "holder_member")
+    url = reverse("cop_library:block", args=[block.pk])
+    assert "Cite as" not in reader.get(url).content.decode()
+    consent.allow_cite = True
+    consent.save()
+    assert "Cite as" in reader.get(url).content.decode()

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from wagtail.test.utils.form_data import nested_form_data, querydict_from_html, streamfield
 
-from cop.library.exceptions import ConsentRequired
+from cop.library.exceptions import ConsentRequired, LicenceBeyondConsent
 from cop.library.models import BuildingBlock, CaseStudyPage
 from cop.library.services.consent import consent_withdraw
 from tests.factories import UserFactory
@@ -152,3 +152,35 @@ def test_the_site_submission_refuses_traditional_knowledge_without_consent(cast)
     page = CaseStudyPage.objects.get(pk=page.pk)
     assert page.live is False and page.get_latest_revision() is not None
     assert not WorkflowState.objects.for_instance(page).exists()
+
+
+@pytest.mark.parametrize(
+    ("licence", "consented_uses", "published"),
+    [
+        ("cc-by-4.0", {}, False),  # lets anyone use it commercially and adapt it
+        ("cc-by-nc-4.0", {}, False),  # lets anyone adapt it
+        ("cc-by-nd-4.0", {}, False),  # lets anyone use it commercially
+        ("cc0-1.0", {"allow_adapt": True}, False),
+        ("cc-by-nc-nd-4.0", {}, True),
+        ("all-rights-reserved", {}, True),
+        ("cc-by-nc-4.0", {"allow_adapt": True}, True),
+        ("cc-by-4.0", {"allow_adapt": True, "allow_commercial": True}, True),
+    ],
+)
+def test_a_licence_beyond_the_consented_uses_is_refused_in_every_path(
+    cast, admin_client, admin_user, licence, consented_uses, published
+):
+    """A licence may not give everyone what the holder community did not consent to: commercial use,
+    adaptation. The admin's publish keeps the draft and says why; the workflow's publish is refused."""
+    page = _draft(cast, submitted_by=admin_user, licence=licence)
+    make_consent(
+        page, holder=cast.holder, custodians=[admin_user], communities=[cast.holder], **consented_uses
+    )
+    response = _admin_publish(admin_client, page)
+    assert response.status_code == 302
+    assert CaseStudyPage.objects.get(pk=page.pk).live is published
+    if not published:
+        messages = [str(m) for m in admin_client.get(response["Location"]).context["messages"]]
+        assert any("allows uses the holder community did not consent to" in m for m in messages)
+        with pytest.raises(LicenceBeyondConsent):
+            CaseStudyPage.objects.get(pk=page.pk).get_latest_revision().publish()

@@ -128,7 +128,10 @@ def test_the_whole_journey_of_a_traditional_knowledge_case_study(
     response = client.post(
         edit_url,
         _form(
-            holds_traditional_knowledge="on", summary="Patch burning guided by elders.", blocks=[existing.pk]
+            holds_traditional_knowledge="on",
+            summary="Patch burning guided by elders.",
+            blocks=[existing.pk],
+            licence="cc-by-nc-nd-4.0",  # within the consent below (no commercial use, no adaptation)
         ),
     )
     assert response.status_code == 302
@@ -182,7 +185,12 @@ def test_the_whole_journey_of_a_traditional_knowledge_case_study(
     # 6. Edited and submitted again: the same workflow resumes at the holder community's step.
     assert (
         client.post(
-            edit_url, _form(holds_traditional_knowledge="on", blocks=[existing.pk, new_block.pk])
+            edit_url,
+            _form(
+                holds_traditional_knowledge="on",
+                blocks=[existing.pk, new_block.pk],
+                licence="cc-by-nc-nd-4.0",
+            ),
         ).status_code
         == 302
     )
@@ -292,13 +300,13 @@ def test_my_case_studies_reads_a_constant_number_of_queries(cast, client, django
     url = reverse("cop_library:share", args=[cast.site_library.pk])
     client.post(url, _form(title="First"))
     client.get(reverse("cop_library:my_case_studies"))  # warms the content types
-    # The session, the user, the case studies, their libraries, their workflow states; the holder
-    # review tasks and the states waiting for this user's review.
-    with django_assert_num_queries(7):
+    # The user, the case studies, their libraries, their workflow states; the holder review tasks and
+    # the consents waiting for this user's review (the session and the bell's count: from the cache).
+    with django_assert_num_queries(6):
         client.get(reverse("cop_library:my_case_studies"))
     for number in range(4):
         client.post(url, _form(title=f"More {number}"))
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         assert client.get(reverse("cop_library:my_case_studies")).content.decode().count("<h3>") == 5
 
 

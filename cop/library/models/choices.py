@@ -30,6 +30,13 @@ class Licence(models.TextChoices):
     ALL_RIGHTS_RESERVED = "all-rights-reserved", _("All rights reserved")
 
 
+# The licences that let anyone use the work commercially, or adapt it: a traditional-knowledge item is
+# published under one of them only if its holder community consented to that use.
+COMMERCIAL_LICENCES = frozenset({Licence.CC_BY, Licence.CC_BY_SA, Licence.CC_BY_ND, Licence.CC0})
+ADAPTATION_LICENCES = frozenset(
+    {Licence.CC_BY, Licence.CC_BY_SA, Licence.CC_BY_NC, Licence.CC_BY_NC_SA, Licence.CC0}
+)
+
 LICENCE_URLS = {
     Licence.CC_BY: "https://creativecommons.org/licenses/by/4.0/",
     Licence.CC_BY_SA: "https://creativecommons.org/licenses/by-sa/4.0/",

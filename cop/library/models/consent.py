@@ -130,6 +130,20 @@ class ConsentRecord(models.Model):
         return self.case_study if self.case_study_id else self.building_block
 
     @property
+    def uses(self) -> tuple[list[str], list[str]]:
+        """The uses the holder community consented to, and those it did not, as readers are told."""
+        allowed, refused = [], []
+        for consented, name in (
+            (self.allow_view, _("viewing")),
+            (self.allow_download, _("downloading")),
+            (self.allow_cite, _("citing")),
+            (self.allow_adapt, _("adaptation")),
+            (self.allow_commercial, _("commercial use")),
+        ):
+            (allowed if consented else refused).append(str(name))
+        return allowed, refused
+
+    @property
     def holder_display(self) -> str:
         if self.holder_community_id:
             return self.holder_community.title

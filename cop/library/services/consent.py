@@ -23,10 +23,12 @@ from ..exceptions import (
     ConsentInvalid,
     ConsentNotActive,
     ConsentRequired,
+    LicenceBeyondConsent,
     NotCustodian,
     NothingToNarrow,
 )
 from ..models import CaseStudyPage, ConsentLogEntry, ConsentRecord
+from ..models.choices import ADAPTATION_LICENCES, COMMERCIAL_LICENCES
 from ..models.pages import getattr_consent
 
 ACTIVE, WITHDRAWN, EXPIRED = "active", "withdrawn", "expired"
@@ -416,3 +418,8 @@ def publication_check(item) -> None:
         consent = ConsentRecord.objects.filter(**lookup).first()
     if not consent_is_effective(consent):
         raise ConsentRequired()
+    licence = getattr(item, "licence", None)
+    if (licence in COMMERCIAL_LICENCES and not consent.allow_commercial) or (
+        licence in ADAPTATION_LICENCES and not consent.allow_adapt
+    ):
+        raise LicenceBeyondConsent()
