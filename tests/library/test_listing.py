@@ -183,3 +183,52 @@ def test_newest_first_is_the_databases_order(client, listing, visitor):
     for params in ({}, {"sort": "newest"}):
         response = listing.client(client, visitor).get(listing.library.url, params)
         assert [item.pk for item in response.context["case_studies"]] == expected, params
+
+
+@pytest.mark.django_db
+def test_stakeholder_language_licence_region_and_scale_filters_narrow_and_count(client, cast):
+    """Each of these facets lists only the matching case studies and counts what the others leave."""
+    from cop.models import Region, StakeholderGroup
+
+    first_group, second_group = StakeholderGroup.objects.order_by("slug")[:2]
+    spanish, french = Language.objects.get(code="es"), Language.objects.get(code="fr")
+    make_case_study(
+        cast.library,
+        title="Andean water stewards",
+        country="PE",
+        stakeholder_groups=[first_group],
+        languages=[spanish],
+        licence="cc-by-4.0",
+        scale="local",
+    )
+    make_case_study(
+        cast.library,
+        title="Pacific reef keepers",
+        country="FJ",
+        stakeholder_groups=[second_group],
+        languages=[french, spanish],
+        licence="cc-by-nc-4.0",
+        scale="national",
+    )
+    americas = Region.objects.get(m49_code="019")  # Peru's continent, two levels above its sub-region
+    cases = [
+        ({"stakeholder": first_group.slug}, ["Andean water stewards"]),
+        ({"stakeholder": second_group.slug}, ["Pacific reef keepers"]),
+        ({"language": "fr"}, ["Pacific reef keepers"]),
+        ({"language": "es"}, ["Andean water stewards", "Pacific reef keepers"]),
+        ({"licence": "cc-by-nc-4.0"}, ["Pacific reef keepers"]),
+        ({"region": americas.m49_code}, ["Andean water stewards"]),
+        ({"scale": "national"}, ["Pacific reef keepers"]),
+        ({"language": "es", "licence": "cc-by-4.0"}, ["Andean water stewards"]),
+    ]
+    for params, expected in cases:
+        response = client.get(cast.library.url, {**params, "sort": "title"})
+        assert response.status_code == 200, params
+        assert listed_titles(response) == expected, params
+    response = client.get(cast.library.url, {"language": "es"})
+    assert facet(response, "language") == {"es": 2, "fr": 1}
+    assert facet(response, "licence") == {"cc-by-4.0": 1, "cc-by-nc-4.0": 1}
+    assert facet(response, "stakeholder") == {first_group.slug: 1, second_group.slug: 1}
+    response = client.get(cast.library.url, {"language": "fr"})
+    assert facet(response, "licence") == {"cc-by-nc-4.0": 1}
+    assert facet(response, "scale") == {"national": 1}
