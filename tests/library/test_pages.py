@@ -93,6 +93,12 @@ def test_restricted_views_are_recorded_for_readers_not_custodians(client, cast):
     cast.client(client, "outsider").get(page.url)
     views = list(RestrictedView.objects.filter(case_study=page))
     assert [(view.viewer_id, view.count) for view in views] == [(cast.users["holder_member"].pk, 2)]
+    # The custodians read it on the consent's page: who, which day, how many times.
+    manage = reverse("cop_library:consent_manage", args=["case-study", page.pk])
+    body = cast.client(client, "custodian").get(manage).content.decode()
+    reader = cast.users["holder_member"].public_name
+    assert f"<tr><td><bdi>{reader}</bdi></td>" in body and "</td><td>2</td></tr>" in body
+    assert cast.users["outsider"].public_name not in body
 
 
 @pytest.mark.django_db
