@@ -36,68 +36,6 @@ def test_capacity_logic_is_pure():
     assert services.decide_status(capacity=2, taken=1, anyone_waiting=True) == "waitlisted"
 
 
-def test_cancel_offers_seat_to_next_who_accepts(make_event, django_capture_on_commit_callbacks):
-    event = make_event(capacity=1)
-    occ = occurrence_of(event)
-    a, b, c = UserFactory(), UserFactory(), UserFactory()
-    ra = services.event_register(user=a, occurrence_id=occ.pk)
-    rb = services.event_register(user=b, occurrence_id=occ.pk)
-    rc = services.event_register(user=c, occurrence_id=occ.pk)
-    mail.outbox.clear()
-    with django_capture_on_commit_callbacks(execute=True):
-        services.registration_cancel(registration_id=ra.pk, user=a)
-    rb.refresh_from_db()
-    rc.refresh_from_db()
-    assert rb.status == RegistrationStatus.OFFERED
-    assert rc.status == RegistrationStatus.WAITLISTED
-    assert rb.offer_expires_at > timezone.now()
-    assert len(mail.outbox) == 1 and mail.outbox[0].to == [b.email]
-    assert "/offer/" in mail.outbox[0].body
-    # The offered seat is held: a newcomer goes to the waiting list.
-    newcomer = services.event_register(user=UserFactory(), occurrence_id=occ.pk)
-    assert newcomer.status == RegistrationStatus.WAITLISTED
-    services.offer_accept(registration_id=rb.pk)
-    rb.refresh_from_db()
-    assert rb.status == RegistrationStatus.REGISTERED
-    with pytest.raises(services.OfferExpired):
-        services.offer_accept(registration_id=rb.pk)
-
-
-def test_unanswered_offer_passes_to_next(make_event, django_capture_on_commit_callbacks):
-    event = make_event(capacity=1, offer_hours=2)
-    occ = occurrence_of(event)
-    a, b, c = UserFactory(), UserFactory(), UserFactory()
-    ra = services.event_register(user=a, occurrence_id=occ.pk)
-    rb = services.event_register(user=b, occurrence_id=occ.pk)
-    rc = services.event_register(user=c, occurrence_id=occ.pk)
-    services.registration_cancel(registration_id=ra.pk)
-    later = timezone.now() + dt.timedelta(hours=3)
-    mail.outbox.clear()
-    with django_capture_on_commit_callbacks(execute=True):
-        assert services.offers_expire(now=later) == 1
-    assert services.offers_expire(now=later) == 0
-    rb.refresh_from_db()
-    rc.refresh_from_db()
-    assert rb.status == RegistrationStatus.EXPIRED
-    assert rc.status == RegistrationStatus.OFFERED
-    assert sorted(m.to[0] for m in mail.outbox) == sorted([b.email, c.email])
-    with pytest.raises(services.OfferExpired):
-        services.offer_accept(registration_id=rb.pk)
-
-
-def test_release_passes_seat_on(make_event):
-    event = make_event(capacity=1)
-    occ = occurrence_of(event)
-    a, b, c = UserFactory(), UserFactory(), UserFactory()
-    ra = services.event_register(user=a, occurrence_id=occ.pk)
-    rb = services.event_register(user=b, occurrence_id=occ.pk)
-    rc = services.event_register(user=c, occurrence_id=occ.pk)
-    services.registration_cancel(registration_id=ra.pk)
-    services.offer_release(registration_id=rb.pk)
-    rc.refresh_from_db()
-    assert rc.status == RegistrationStatus.OFFERED
-
-
 def test_register_twice_is_refused(make_event):
     event = make_event()
     user = UserFactory()
@@ -148,17 +86,6 @@ def test_members_only_event_needs_membership(make_event, private_community):
     with pytest.raises(services.RegistrationNotAllowed):
         services.event_register(user=outsider, occurrence_id=occurrence_of(event).pk)
     services.event_register(user=member, occurrence_id=occurrence_of(event).pk)
-
-
-def test_raising_capacity_offers_seats(make_event):
-    event = make_event(capacity=1)
-    occ = occurrence_of(event)
-    services.event_register(user=UserFactory(), occurrence_id=occ.pk)
-    waiting = services.event_register(user=UserFactory(), occurrence_id=occ.pk)
-    event.capacity = 2
-    services.event_update(page=event)
-    waiting.refresh_from_db()
-    assert waiting.status == RegistrationStatus.OFFERED
 
 
 def test_capacity_below_registrations_is_refused(make_event):
