@@ -24,7 +24,7 @@ def _ways():
     from django.contrib.auth import get_user_model
 
     from cop.models import Membership
-    from forums import selectors
+    from forums import thread_page
     from forums.models import Thread
 
     user = get_user_model().objects.filter(memberships__status="active").order_by("pk").first()
@@ -40,17 +40,17 @@ def _ways():
             )
         },
         "thread with board and community": {
-            "ORM first()": lambda: selectors._thread_for_page_queryset(thread.pk).first()
+            "ORM first()": lambda: thread_page._thread_for_page_queryset(thread.pk).first()
         },
     }
-    if hasattr(selectors, "_viewer_state_queryset"):
+    if hasattr(thread_page, "_viewer_state_queryset"):
         ways["viewer's state in the thread"] = {
-            "ORM first()": lambda: selectors._viewer_state_queryset(user.pk, thread.pk, thread.pk).first(),
-            "cop.prepared": lambda: selectors.thread_viewer_state(user, thread),
+            "ORM first()": lambda: thread_page._viewer_state_queryset(user.pk, thread.pk, thread.pk).first(),
+            "cop.prepared": lambda: thread_page.thread_viewer_state(user, thread),
         }
         ways["viewer's reactions on a page"] = {
-            "ORM list()": lambda: list(selectors._my_reactions_queryset(user.pk, thread.pk, 1, 21)),
-            "cop.prepared": lambda: selectors.my_reactions_on_page(user, thread, 1),
+            "ORM list()": lambda: list(thread_page._my_reactions_queryset(user.pk, thread.pk, 1, 21)),
+            "cop.prepared": lambda: thread_page.my_reactions_on_page(user, thread, 1),
         }
     try:
         from cop.prepared import PreparedGet
@@ -62,7 +62,7 @@ def _ways():
             user_id=user_id, community_id=community_id
         ).order_by()
     )
-    prepared_thread = PreparedGet(selectors._thread_for_page_queryset)
+    prepared_thread = PreparedGet(thread_page._thread_for_page_queryset)
     ways["user (session's user id)"]["cop.prepared"] = lambda: prepared_user.get(user.pk)
     ways["membership (user, community)"]["cop.prepared"] = lambda: prepared_membership.get(
         user.pk, membership.community_id

@@ -22,7 +22,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from cop.fragments import render_many, render_one
 
-from . import permissions, selectors
+from . import permissions, thread_page
 from .forms import ReplyForm, attachment_formset
 from .models import Attachment, Post, ReactionKind, Thread
 from .models.threads import REACTION_SYMBOLS
@@ -198,7 +198,7 @@ def page_posts_html(user, thread: Thread, page: int, *, viewer: Viewer, last_rea
     """One page of the thread's posts as `user` sees them: the posts, the viewer's reactions on them (when
     signed in) and the fragments the cache lacks (with their attachments). Anonymous visitors all see a
     page alike: the whole list is kept too, per state of the thread, as long as the page's posts are
-    (selectors.PAGE_POSTS_SECONDS: the authors' names it shows are not in its key)."""
+    (thread_page.PAGE_POSTS_SECONDS: the authors' names it shows are not in its key)."""
     user_id = user.pk if user.is_authenticated else None
     if user_id is None:
         state = (
@@ -216,7 +216,7 @@ def page_posts_html(user, thread: Thread, page: int, *, viewer: Viewer, last_rea
             render=lambda _page: _page_posts_html(
                 user, thread, page, viewer=viewer, user_id=None, last_read=0
             ),
-            seconds=selectors.PAGE_POSTS_SECONDS,
+            seconds=thread_page.PAGE_POSTS_SECONDS,
         )[0]
     return _page_posts_html(user, thread, page, viewer=viewer, user_id=user_id, last_read=last_read)
 
@@ -224,9 +224,9 @@ def page_posts_html(user, thread: Thread, page: int, *, viewer: Viewer, last_rea
 def _page_posts_html(
     user, thread: Thread, page: int, *, viewer: Viewer, user_id, last_read: int
 ) -> SafeString:
-    page_posts = selectors.page_posts(thread, page)
-    posts = selectors.visible_posts(page_posts.posts, user, moderator=viewer.moderator)
-    mine = selectors.my_reactions_on_page(user, thread, page) if user_id is not None else {}
+    page_posts = thread_page.page_posts(thread, page)
+    posts = thread_page.visible_posts(page_posts.posts, user, moderator=viewer.moderator)
+    mine = thread_page.my_reactions_on_page(user, thread, page) if user_id is not None else {}
     relations = [relation_to(post, user_id=user_id, last_read=last_read) for post in posts]
     fragments = render_posts(
         posts, thread, user, viewer=viewer, relations=relations, mine=mine, names=page_posts.names

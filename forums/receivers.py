@@ -23,5 +23,5 @@ def board_for_published_community(sender, instance, **kwargs):
 @receiver(post_delete, sender=Notification, dispatch_uid="forums_notification_deleted")
 def notification_changed(sender, instance, **kwargs):
     """A notification created, read or deleted: the recipient's bell count is read again
-    (forums.selectors.unread_notification_count; marking read in bulk replaces it in the service)."""
+    (forums.notifications.unread_notification_count; marking read in bulk replaces it in the service)."""
     scope_changed(notifications_scope(instance.recipient_id))

@@ -90,7 +90,7 @@ def posts_rerender(
     """Renders every stored post and earlier version again with render_markdown, a batch per transaction,
     saving only what changed (a post edited meanwhile is left: its edit rendered it). Each thread with a
     changed post records an event, which moves its event sequence and so the key of its cached page posts
-    (forums.selectors.page_posts); a post's fragment is keyed on its HTML (forums.postlist). Idempotent:
+    (forums.thread_page.page_posts); a post's fragment is keyed on its HTML (forums.postlist). Idempotent:
     a second run changes nothing. Takes the models so that a data migration can pass its historical ones."""
     report = RerenderReport()
     # The thread log of forums.models.THREAD_LOG, over the models given (historical in a migration).

@@ -8,7 +8,7 @@ kind of reader: on a community's home, everyone who may read the community (deci
 cop.permissions); on the site home, everyone who may read the same communities (cop.viewers.reading_kind:
 not signed in, site staff, or a member of these communities and barred from those). Visitors who are not
 signed in get the whole section from one fragment. A signed-in reader's "New" marks are theirs: read for
-the threads shown under the version of their read marks (forums.selectors.read_marks), and put between
+the threads shown under the version of their read marks (forums.notifications.read_marks), and put between
 the kept pieces when the section is put together."""
 
 from django.core.cache import cache
@@ -24,7 +24,7 @@ from cop.permissions import can_view
 from cop.sections import register_section
 from cop.site_sections import CACHED_SECTION_TEMPLATE, COMMUNITIES_SCOPE
 
-from . import selectors
+from . import notifications, selectors
 from .models import Board, Thread
 from .services import board_ensure_for_community
 from .signals import FORUMS_SCOPE, read_marks_scope, thread_event
@@ -79,7 +79,7 @@ def _member_section(user, name: str, *parts, marks_version: str, load, hide_empt
         cache.set(key, listed, FRAGMENT_SECONDS)
     if not listed["items"] and hide_empty:
         return None
-    marks = selectors.read_marks(user, [item[0] for item in listed["items"]], marks_version)
+    marks = notifications.read_marks(user, [item[0] for item in listed["items"]], marks_version)
     new = tuple(count > marks.get(pk, 0) for pk, count, _link, _meta in listed["items"])
     html = render_one(f"{name}-marked", *parts, new, render=lambda: _html(listed, new))
     return {"template": CACHED_SECTION_TEMPLATE, "html": html}

@@ -14,11 +14,11 @@ FORUMS_SCOPE = "forums"
 
 def notifications_scope(user_id) -> str:
     """One person's notifications: any of theirs created, read or deleted replaces it (the bell's count,
-    forums.selectors.unread_notification_count)."""
+    forums.notifications.unread_notification_count)."""
     return f"forum-notifications:{user_id}"
 
 
 def read_marks_scope(user_id) -> str:
     """One person's read marks: their place in any thread moved forward replaces it (the "New" marks of
-    the latest discussions sections, forums.selectors.read_marks)."""
+    the latest discussions sections, forums.notifications.read_marks)."""
     return f"forum-read-marks:{user_id}"

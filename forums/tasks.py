@@ -9,7 +9,7 @@ from smtplib import SMTPException
 
 from celery import shared_task
 
-from . import selectors, services
+from . import notifications, services
 
 EMAIL_RETRY = {
     "autoretry_for": (SMTPException, OSError, ConnectionError),
@@ -41,7 +41,7 @@ def send_digest(user_id: int) -> int:
 @shared_task
 def send_daily_digests() -> int:
     """Run by Celery beat once a day: one digest task per person with something to read."""
-    user_ids = list(selectors.digest_recipient_ids())
+    user_ids = list(notifications.digest_recipient_ids())
     for user_id in user_ids:
         send_digest.delay(user_id)
     return len(user_ids)

@@ -210,7 +210,7 @@ def collections_nav(library, version: str) -> str:
 
 def listing_block(library, listing: dict, public_export: bool) -> str:
     """A library's listing below its title (filters, facet menus, rows, pagination), from
-    selectors.library_listing's `listing`. Without parameters it is one fragment keyed on the listing's
+    listing.library_listing's `listing`. Without parameters it is one fragment keyed on the listing's
     `cache_parts` (each listed row's level, the FULL ids, the first page's rows as their own keys name
     them: what the request decided, so a revoked grant or a withdrawn consent is a new key at once),
     the library and whether its export is public; the rows and facets are then not asked at all."""

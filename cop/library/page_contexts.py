@@ -4,7 +4,7 @@ its curated collections. LibraryPage's routes render them with its templates."""
 from django.http import Http404
 
 from cop import permissions as cop_permissions
-from cop.library import exports, permissions, selectors
+from cop.library import exports, listing, permissions
 from cop.library.fragments import collections_nav, listing_block
 from cop.library.page_registry import LIBRARY_COLLECTION, LIBRARY_LISTING, provides
 
@@ -18,12 +18,12 @@ def _library_visible(request, library) -> bool:
 def library_listing(request, library) -> dict:
     if not _library_visible(request, library):
         raise Http404
-    listing = selectors.library_listing(request.user, library, request.GET)
+    found = listing.library_listing(request.user, library, request.GET)
     public_export = exports.library_is_public(library)
     return {
-        **listing,
-        "listing_html": listing_block(library, listing, public_export),
-        "collections_html": collections_nav(library, listing["library_version"]),
+        **found,
+        "listing_html": listing_block(library, found, public_export),
+        "collections_html": collections_nav(library, found["library_version"]),
         "community": library.community,
         "breadcrumbs": _breadcrumbs(library),
         "may_share": permissions.may_share_in(request.user, library),
@@ -35,7 +35,7 @@ def library_listing(request, library) -> dict:
 def library_collection(request, library, slug) -> dict:
     if not _library_visible(request, library):
         raise Http404
-    found = selectors.collection_listing(request.user, library, slug)
+    found = listing.collection_listing(request.user, library, slug)
     if found is None:
         raise Http404
     return {

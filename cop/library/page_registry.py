@@ -5,7 +5,7 @@ by the selectors, the access decision and the FAIR metadata, which import the mo
 a case study for its admin rights, which only the access decision answers. So the models ask this
 registry, which imports nothing of the project, and the modules above fill it when they load
 (cop.library.page_contexts, cop.library.views.case_study, cop.library.permissions: imported by
-LibraryConfig.ready). Imports go one way: models -> page_registry <- page_contexts -> selectors,
+LibraryConfig.ready). Imports go one way: models -> page_registry <- page_contexts -> listing,
 permissions -> models (as cop.page_context does for the community pages).
 """
 

@@ -15,8 +15,7 @@ from django.utils.translation import gettext
 
 from cop import eventlog
 from forums import permissions as forum_permissions
-from forums import postlist
-from forums import selectors as forum_selectors
+from forums import postlist, thread_page
 from forums.models import Post, PostStatus, Thread, ThreadEvent
 from forums.models.threads import THREAD_LOG
 from forums.signals import thread_event
@@ -68,7 +67,7 @@ class ThreadStream(StreamKind):
 
     def _render(self, object_id: int, event: dict, user) -> Rendering:
         kind = event["kind"]
-        thread = forum_selectors.thread_for_page(object_id)
+        thread = thread_page.thread_for_page(object_id)
         if thread is None or event.get("post_id") is None:
             if kind in self.access_changing_kinds:
                 return Rendering({"announce": gettext("A moderator updated this thread.")})

@@ -45,7 +45,7 @@ def read_mark(*, user, thread: Thread, number: int) -> None:
                 )
         except IntegrityError:
             pass
-    if updated:  # the "New" marks kept for this person (forums.selectors.read_marks)
+    if updated:  # the "New" marks kept for this person (forums.notifications.read_marks)
         scope_changed(read_marks_scope(user.pk))
 
 

@@ -33,7 +33,7 @@ def notifications_mark_read(*, user, ids: Iterable[int] | None = None) -> int:
     if ids is not None:
         unread = unread.filter(pk__in=list(ids))
     marked = unread.update(read_at=timezone.now())
-    if marked:  # an update sends no signal: the bell's count kept for this person (forums.selectors)
+    if marked:  # an update sends no signal: the bell's count kept for this person (forums.notifications)
         scope_changed(notifications_scope(user.pk))
     return marked
 

@@ -4,7 +4,7 @@ from django import template
 from django.urls import get_resolver, get_script_prefix, reverse
 from django.utils import translation
 
-from forums import selectors
+from forums import notifications
 
 register = template.Library()
 _UNREAD_ATTR = "_forums_unread_count"
@@ -24,7 +24,7 @@ def unread_notification_count(context) -> int:
         return 0
     cached = getattr(request, _UNREAD_ATTR, None)
     if cached is None:
-        cached = selectors.unread_notification_count(user)
+        cached = notifications.unread_notification_count(user)
         setattr(request, _UNREAD_ATTR, cached)
     return cached
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from .. import permissions, selectors
+from .. import permissions, thread_page
 from ..models import Board, Post, Thread
 
 
@@ -48,7 +48,7 @@ def board_or_refuse(request, board: Board | None) -> Board:
 
 
 def thread_or_refuse(request, pk: int) -> Thread:
-    thread = selectors.thread_for_page(pk)
+    thread = thread_page.thread_for_page(pk)
     if thread is None:
         raise Http404
     board_or_refuse(request, thread.board)
@@ -74,7 +74,7 @@ def post_or_refuse(request, pk: int) -> Post:
 
 
 def post_url(post: Post) -> str:
-    page = selectors.page_of_number(post.number)
+    page = thread_page.page_of_number(post.number)
     url = post.thread.get_absolute_url()
     if page > 1:
         url += f"?page={page}"

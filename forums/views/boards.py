@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from cop.edge import with_retry_after
 from cop.text import printable_text
 
-from .. import listings, lists, permissions, selectors, services
+from .. import listings, lists, notifications, permissions, selectors, services
 from ..exceptions import ForumError
 from ..filters import ThreadFilter
 from ..forms import ThreadForm, attachment_formset, uploads_from
@@ -153,7 +153,7 @@ def mention_search(request, slug):
     board = board_or_refuse(request, listings.board_by_slug(slug))
     return JsonResponse(
         {
-            "results": selectors.mention_candidates(
+            "results": notifications.mention_candidates(
                 request.user, board, printable_text(request.GET.get("q", ""))
             )
         }

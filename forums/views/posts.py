@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .. import permissions, selectors, services
+from .. import permissions, services, thread_page
 from ..exceptions import ForumError, StaleEdit
 from ..forms import EditPostForm, FlagForm, ReasonForm
 from ..models import Attachment, Post
@@ -110,7 +110,7 @@ def post_history(request, pk):
         "forums/post_history.html",
         {
             "post": post,
-            "revisions": selectors.post_revisions(post),
+            "revisions": thread_page.post_revisions(post),
             "breadcrumbs": crumbs(
                 (post.thread.board.name, post.thread.board.get_absolute_url()),
                 (post.thread.title, post.thread.get_absolute_url()),

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from cop.converters import parse_id
 from cop.edge import with_retry_after
 
-from .. import permissions, postlist, selectors, services
+from .. import permissions, postlist, services, thread_page
 from ..exceptions import ForumError
 from ..forms import ReasonForm, ReplyForm, attachment_formset, uploads_from
 from ..models import Post, Thread
@@ -34,7 +34,7 @@ def _page_links(current: int, total: int) -> list[int | None]:
 def _thread_page(request, thread: Thread, *, reply_form=None, formset=None, status=200):
     """The thread page: each post a fragment shared by the viewers who see it alike (forums.postlist),
     the viewer's own parts (following, unread, the CSRF token) rendered around them."""
-    total = selectors.page_count(thread)
+    total = thread_page.page_count(thread)
     try:
         page = int(request.GET.get("page") or 1)
     except ValueError:
@@ -43,7 +43,7 @@ def _thread_page(request, thread: Thread, *, reply_form=None, formset=None, stat
         raise Http404
     user = request.user
     viewer = postlist.viewer_for(user, thread)
-    state = selectors.thread_viewer_state(user, thread)
+    state = thread_page.thread_viewer_state(user, thread)
     remember_unread_count(request, state.unread_notifications)
     board = thread.board
     response = render(
@@ -76,7 +76,7 @@ def _thread_page(request, thread: Thread, *, reply_form=None, formset=None, stat
         },
         status=status,
     )
-    last_on_page = min(page * selectors.POSTS_PER_PAGE, thread.post_count)
+    last_on_page = min(page * thread_page.POSTS_PER_PAGE, thread.post_count)
     if user.is_authenticated and response.status_code == 200 and last_on_page > state.last_read:
         services.read_mark(user=user, thread=thread, number=last_on_page)
     return response
@@ -96,7 +96,7 @@ def post_permalink(request, pk):
 def thread_unread(request, pk):
     """Jumps to the first post the user has not read yet (or the last one when all are read)."""
     thread = thread_or_refuse(request, pk)
-    number = selectors.first_unread_number(request.user, thread) or thread.post_count
+    number = thread_page.first_unread_number(request.user, thread) or thread.post_count
     post = Post(thread=thread, number=max(number, 1))
     return HttpResponseRedirect(post_url(post))
 

@@ -11,7 +11,7 @@ from django.test import Client
 from cop import permissions
 from cop.models import Membership
 from cop.prepared import PreparedGet, PreparedValues
-from forums import selectors
+from forums import thread_page
 from forums.models import Thread
 from tests.factories import UserFactory, forums_community_board, forums_member, forums_thread
 
@@ -28,9 +28,9 @@ def test_thread_with_board_and_community_as_the_orm_reads_them(django_assert_num
     forums_member(author, board)
     thread = forums_thread(board=board, author=author, tags=["chm"])
     Thread.objects.filter(pk=thread.pk).update(is_locked=True, post_count=3)
-    expected = selectors._thread_for_page_queryset(thread.pk).get()
+    expected = thread_page._thread_for_page_queryset(thread.pk).get()
     with django_assert_num_queries(1):
-        got = selectors.thread_for_page(thread.pk)
+        got = thread_page.thread_for_page(thread.pk)
         # Converted as the ORM converts (datetimes, booleans), related objects in place, no extra query.
         names = [f.attname for f in Thread._meta.concrete_fields]
         assert _fields(got, names) == _fields(expected, names)
@@ -51,7 +51,7 @@ def test_thread_with_board_and_community_as_the_orm_reads_them(django_assert_num
             True,
         )
     assert got.get_deferred_fields() == expected.get_deferred_fields()
-    assert selectors.thread_for_page(thread.pk + 1000) is None
+    assert thread_page.thread_for_page(thread.pk + 1000) is None
 
 
 def test_membership_and_user_lookups():
@@ -109,9 +109,9 @@ def test_each_thread_compiles_its_own_and_values_are_checked():
     thread = forums_thread(board=board, author=author)
     results = []
     worker = threading.Thread(
-        target=lambda: results.append(selectors._thread_for_page._local.__dict__.get("state"))
+        target=lambda: results.append(thread_page._thread_for_page._local.__dict__.get("state"))
     )
-    selectors.thread_for_page(thread.pk)
+    thread_page.thread_for_page(thread.pk)
     worker.start()
     worker.join()
     assert results == [None]  # another thread of execution has no state of this one's
@@ -157,7 +157,7 @@ def test_several_rows_raise_rather_than_read_as_none():
 
 
 def test_the_thread_pages_viewer_reads_as_the_orm_reads_them(settings, django_assert_num_queries):
-    """The viewer's state and reactions on a page (forums.selectors), compiled once, against the plain
+    """The viewer's state and reactions on a page (forums.thread_page), compiled once, against the plain
     querysets they are compiled from."""
     from forums import services
     from forums.models import Notification, Watch
@@ -176,16 +176,16 @@ def test_the_thread_pages_viewer_reads_as_the_orm_reads_them(settings, django_as
     Watch.objects.create(user=reader, thread=thread, active=True)
     Notification.objects.create(recipient=reader, kind="reply", thread=thread, post=replies[1])
     with django_assert_num_queries(2):
-        state = selectors.thread_viewer_state(reader, thread)
-        mine = selectors.my_reactions_on_page(reader, thread, 1)
-    expected = selectors._viewer_state_queryset(reader.pk, thread.pk, thread.pk).get()
+        state = thread_page.thread_viewer_state(reader, thread)
+        mine = thread_page.my_reactions_on_page(reader, thread, 1)
+    expected = thread_page._viewer_state_queryset(reader.pk, thread.pk, thread.pk).get()
     assert (state.last_read, state.watching, state.unread_notifications) == (2, True, 1) == expected
     assert {post_id: sorted(kinds) for post_id, kinds in mine.items()} == {
         replies[0].pk: ["like", "thanks"],
         replies[2].pk: ["like"],
     }
-    assert sorted(selectors._my_reactions_queryset(reader.pk, thread.pk, 1, 21)) == sorted(
+    assert sorted(thread_page._my_reactions_queryset(reader.pk, thread.pk, 1, 21)) == sorted(
         (post_id, kind) for post_id, kinds in mine.items() for kind in kinds
     )
-    assert selectors.my_reactions_on_page(reader, thread, 2) == {}
-    assert selectors.thread_viewer_state(author, thread).unread_notifications == 0
+    assert thread_page.my_reactions_on_page(reader, thread, 2) == {}
+    assert thread_page.thread_viewer_state(author, thread).unread_notifications == 0

@@ -114,7 +114,7 @@ def test_sorting_and_unanswered(client, board, people):
 
 
 def test_pagination_and_permalink_to_later_page(client, board, people):
-    from forums.selectors import POSTS_PER_PAGE
+    from forums.thread_page import POSTS_PER_PAGE
     from tests.factories import forums_bulk_replies
 
     thread = forums_thread(board=board, author=people["member"])

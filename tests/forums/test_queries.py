@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from forums import services
 from forums.models import Attachment, Post, Reaction, Thread
-from forums.selectors import POSTS_PER_PAGE
+from forums.thread_page import POSTS_PER_PAGE
 from tests.factories import UserFactory, forums_bulk_replies, forums_member, forums_thread
 
 pytestmark = pytest.mark.django_db

@@ -241,17 +241,17 @@ def test_no_fragment_holds_a_token_or_a_viewers_name(client, people, discussion)
 
 
 def test_the_cached_page_posts_hold_names_not_peoples_rows(client, people, discussion):
-    """The page's posts kept in the cache (selectors.page_posts) hold their authors' public names only:
+    """The page's posts kept in the cache (thread_page.page_posts) hold their authors' public names only:
     no password hash, no e-mail address, of the authors or of a quoted post's author."""
     import pickle
 
     from cop.fragments import fragment_key
-    from forums import selectors
+    from forums import thread_page
     from forums.models import Thread
 
     thread, first, _reply = discussion
     services.post_create(thread=thread, author=people["moderator"], body="Quoting", quoted_post=first)
-    thread = selectors.thread_for_page(thread.pk)
+    thread = thread_page.thread_for_page(thread.pk)
     page = client.get(thread.get_absolute_url()).content.decode()
     assert "In reply to #1 by <bdi>Mara Member</bdi>" in page
     thread = Thread.objects.get(pk=thread.pk)

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from cop.services import membership_leave
 from events.services import event_register
-from forums import selectors, services
+from forums import notifications, services
 from forums.models import Notification, NotificationKind
 from tests.factories import (
     EventPageFactory,
@@ -110,7 +110,7 @@ def test_the_bell_counts_a_new_notification_at_once(client, site_home):
     assert 'bell__count">1<' in _get(client)
     Notification.objects.filter(recipient=member).delete()
     assert 'bell__count">' not in _get(client)
-    assert selectors.unread_notification_count(member) == 0
+    assert notifications.unread_notification_count(member) == 0
 
 
 def test_events_a_member_may_read_and_their_registrations_show_at_once(client, site_home):

@@ -9,7 +9,7 @@ from unittest import mock
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from cop.library import selectors
+from cop.library import listing, selectors
 from cop.library.decided import DecidedQuery
 from cop.library.models import (
     AccessRequest,
@@ -87,8 +87,8 @@ def test_compiled_queries_agree_with_the_orm_for_every_visitor(cast, related):
         user = cast.user(viewer)
         for sort in ("newest", "title", "period"):
             shape = (cast.library.path, cast.library.depth, sort)
-            compiled = selectors._LISTING.rows(user, shape)
-            assert compiled == list(selectors._decided_listing(user, base, sort)), (viewer, sort)
+            compiled = listing._LISTING.rows(user, shape)
+            assert compiled == list(listing._decided_listing(user, base, sort)), (viewer, sort)
         related_ids = [item.pk for item in selectors.related_case_studies(user, page)]
         candidates = (
             CaseStudyPage.objects.live().exclude(pk=page.pk).filter(ecosystems__in=page.ecosystems.all())

@@ -33,7 +33,8 @@ from wagtail.images import get_image_model
 from wagtail.models import Page
 from wagtail.search.models import IndexEntry
 
-from cop.library import selectors, tasks
+from cop.library import tasks
+from cop.library.listing import library_listing
 from cop.library.models import (
     AccessRequest,
     Audience,
@@ -466,7 +467,7 @@ def test_leak_matrix(world, state, visitor):
         type(obj).objects.filter(pk=obj.pk).update(title=original)
 
     # Facet counts: FULL items only.
-    listing = selectors.library_listing(user, item.library, QueryDict(""))
+    listing = library_listing(user, item.library, QueryDict(""))
     ecosystem_counts = {
         option["value"]: option["count"]
         for facet in listing["facets"]

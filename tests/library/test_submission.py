@@ -314,7 +314,7 @@ def test_the_demo_has_a_submission_waiting_for_review_and_one_with_changes_reque
     import cop.demo
     import home.demo
     from cop.library import demo
-    from cop.library.selectors import submissions_of
+    from cop.library.submissions import submissions_of
 
     context = home.demo.seed(None)
     cop.demo.seed(context, None)

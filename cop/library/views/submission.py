@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from cop import permissions as cop_permissions
 
-from .. import permissions, selectors
+from .. import permissions, submissions
 from ..exceptions import SharingNotAllowed
 from ..models import CaseStudyPage, LibraryPage
 from ..services import submission as services
@@ -112,8 +112,8 @@ def my_case_studies(request):
         request,
         "cop_library/submission/mine.html",
         {
-            "submissions": selectors.submissions_of(request.user),
-            "reviews": selectors.holder_reviews_for(request.user),
+            "submissions": submissions.submissions_of(request.user),
+            "reviews": submissions.holder_reviews_for(request.user),
         },
     )
 
@@ -121,7 +121,7 @@ def my_case_studies(request):
 @login_required
 def edit(request, pk: int):
     page = _own_draft_or_404(request.user, pk)
-    [submission] = selectors.submissions_of(request.user, pks=[page.pk])
+    [submission] = submissions.submissions_of(request.user, pks=[page.pk])
     posted = request.method == "POST"
     form = CaseStudyForm(
         request.POST if posted else None, user=request.user, initial=CaseStudyForm.initial_for(page)

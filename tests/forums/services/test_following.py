@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from forums import services
 from forums.models import Notification, ReadState, Watch
-from forums.selectors import POSTS_PER_PAGE
+from forums.thread_page import POSTS_PER_PAGE
 from tests.factories import forums_bulk_replies, forums_thread
 
 pytestmark = pytest.mark.django_db
