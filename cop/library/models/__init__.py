@@ -1,4 +1,5 @@
 from .blocks import BuildingBlock, BuildingBlockStatus
+from .case_study_parts import CaseStudyBlockUse, CaseStudyResource
 from .choices import Licence, Scale
 from .collections import LibraryCollection, LibraryCollectionItem
 from .consent import (
@@ -12,7 +13,7 @@ from .consent import (
     ConsentStatus,
     RestrictedView,
 )
-from .pages import CaseStudyBlockUse, CaseStudyPage, CaseStudyResource, LibraryPage
+from .pages import CaseStudyPage, LibraryPage
 from .vocabularies import Ecosystem, Label, LabelKind
 from .workflow import HolderCommunityReviewTask
 

@@ -7,14 +7,13 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.template.response import TemplateResponse
-from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
-from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
 from wagtail.fields import StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import Page
 from wagtail.search import index
 
 from cop.blocks import BaseStreamBlock
@@ -423,59 +422,3 @@ class NoRightsTester:
         if name.startswith("can_"):
             return lambda *args, **kwargs: False
         return getattr(self._tester, name)
-
-
-def _block_text(value) -> str:
-    """The words of a story block: rich text without its tags, a heading's or a quotation's text."""
-    if hasattr(value, "source"):
-        return strip_tags(value.source)
-    if hasattr(value, "get"):
-        return " ".join(str(value.get(key) or "") for key in ("text", "attribution"))
-    return ""
-
-
-class CaseStudyResource(Orderable):
-    """A document or a link attached to a case study."""
-
-    case_study = ParentalKey(CaseStudyPage, on_delete=models.CASCADE, related_name="resources")
-    title = models.CharField(_("title"), max_length=200)
-    document = models.ForeignKey(
-        "wagtaildocs.Document",
-        verbose_name=_("document"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    url = models.URLField(_("address"), max_length=500, blank=True)
-
-    panels = [FieldPanel("title"), FieldPanel("document"), FieldPanel("url")]
-
-    class Meta(Orderable.Meta):
-        verbose_name = _("resource")
-        verbose_name_plural = _("resources")
-
-    def clean(self):
-        if bool(self.document_id) == bool(self.url):
-            raise ValidationError(_("Give either a document or an address, not both."))
-
-
-class CaseStudyBlockUse(Orderable):
-    """A building block used by a case study, in order."""
-
-    case_study = ParentalKey(CaseStudyPage, on_delete=models.CASCADE, related_name="block_uses")
-    block = models.ForeignKey(
-        "cop_library.BuildingBlock",
-        verbose_name=_("building block"),
-        on_delete=models.CASCADE,
-        related_name="uses",
-    )
-
-    panels = [FieldPanel("block")]
-
-    class Meta(Orderable.Meta):
-        verbose_name = _("building block used")
-        verbose_name_plural = _("building blocks used")
-        constraints = [
-            models.UniqueConstraint(fields=["case_study", "block"], name="library_block_used_once")
-        ]
