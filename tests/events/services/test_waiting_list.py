@@ -16,13 +16,19 @@ from .test_registration import occurrence_of
 pytestmark = pytest.mark.django_db(transaction=False)
 
 
+def three_in_line(event):
+    """Three people register in turn for the event's one session: with one seat, two of them wait."""
+    occurrence = occurrence_of(event)
+    people = (UserFactory(), UserFactory(), UserFactory())
+    registrations = tuple(
+        services.event_register(user=person, occurrence_id=occurrence.pk) for person in people
+    )
+    return occurrence, people, registrations
+
+
 def test_cancel_offers_seat_to_next_who_accepts(make_event, django_capture_on_commit_callbacks):
     event = make_event(capacity=1)
-    occ = occurrence_of(event)
-    a, b, c = UserFactory(), UserFactory(), UserFactory()
-    ra = services.event_register(user=a, occurrence_id=occ.pk)
-    rb = services.event_register(user=b, occurrence_id=occ.pk)
-    rc = services.event_register(user=c, occurrence_id=occ.pk)
+    occ, (a, b, c), (ra, rb, rc) = three_in_line(event)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         services.registration_cancel(registration_id=ra.pk, user=a)
@@ -45,11 +51,7 @@ def test_cancel_offers_seat_to_next_who_accepts(make_event, django_capture_on_co
 
 def test_unanswered_offer_passes_to_next(make_event, django_capture_on_commit_callbacks):
     event = make_event(capacity=1, offer_hours=2)
-    occ = occurrence_of(event)
-    a, b, c = UserFactory(), UserFactory(), UserFactory()
-    ra = services.event_register(user=a, occurrence_id=occ.pk)
-    rb = services.event_register(user=b, occurrence_id=occ.pk)
-    rc = services.event_register(user=c, occurrence_id=occ.pk)
+    occ, (a, b, c), (ra, rb, rc) = three_in_line(event)
     services.registration_cancel(registration_id=ra.pk)
     later = timezone.now() + dt.timedelta(hours=3)
     mail.outbox.clear()
@@ -67,11 +69,7 @@ def test_unanswered_offer_passes_to_next(make_event, django_capture_on_commit_ca
 
 def test_release_passes_seat_on(make_event):
     event = make_event(capacity=1)
-    occ = occurrence_of(event)
-    a, b, c = UserFactory(), UserFactory(), UserFactory()
-    ra = services.event_register(user=a, occurrence_id=occ.pk)
-    rb = services.event_register(user=b, occurrence_id=occ.pk)
-    rc = services.event_register(user=c, occurrence_id=occ.pk)
+    occ, (a, b, c), (ra, rb, rc) = three_in_line(event)
     services.registration_cancel(registration_id=ra.pk)
     services.offer_release(registration_id=rb.pk)
     rc.refresh_from_db()
