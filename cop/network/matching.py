@@ -5,7 +5,6 @@ organisers' board, the completed cooperations listed publicly)."""
 from dataclasses import dataclass
 from datetime import date
 
-from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -13,6 +12,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from cop.models import CountryRegion, GBFTarget, KMComponent
 
+from . import permissions
 from .models import (
     ExchangeStatus,
     Match,
@@ -273,12 +273,7 @@ def match_suggestions(item, *, viewer=None, limit: int = 10, today: date | None 
 
 def match_participants(match: Match) -> list:
     """The people on both sides of a match: authors and their organisations' focal points."""
-    User = get_user_model()
-    sides = Q(pk__in=[match.need.author_id, match.offer.author_id])
-    organisations = [org for org in (match.need.organisation_id, match.offer.organisation_id) if org]
-    if organisations:
-        sides |= Q(focal_point_of__in=organisations)
-    return list(User.objects.filter(sides, is_active=True).distinct())
+    return list(permissions.people_answering_for(match.need, match.offer))
 
 
 def match_detail(match_id: int) -> Match | None:

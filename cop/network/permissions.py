@@ -2,6 +2,7 @@
 their parts, contact, organisations, needs and offers, matches. Every surface (pages, filters,
 suggestions) asks here."""
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from cop import permissions as cop_permissions
@@ -106,12 +107,20 @@ def is_side(user, item) -> bool:
     return item.author_id == user.pk or is_focal_point(user, item.organisation)
 
 
+def people_answering_for(*items):
+    """The active people on the side of these needs or offers: their authors and the focal points of
+    the organisations they were posted for (one query when evaluated)."""
+    sides = Q(pk__in=[item.author_id for item in items])
+    organisations = [item.organisation_id for item in items if item.organisation_id]
+    if organisations:
+        sides |= Q(focal_point_of__in=organisations)
+    return get_user_model().objects.filter(sides, is_active=True).distinct()
+
+
 def has_someone_to_reach(item) -> bool:
     """Whether someone can answer for a need or offer: its author is still on the platform, or its
-    organisation has a focal point who is (one query at most)."""
-    if item.author.is_active:
-        return True
-    return item.organisation_id is not None and item.organisation.focal_points.filter(is_active=True).exists()
+    organisation has a focal point who is (one query)."""
+    return people_answering_for(item).exists()
 
 
 def can_see_exchange(user, item) -> bool:
