@@ -6,8 +6,9 @@ The cause is fixed in Wagtail's own permission system, as for the library's file
 cop.library.wagtail_hooks), Django's model permissions narrowed by the one access decision, superusers
 included. Every snippet view that asks the policy for an instance follows: edit, copy (whose form would
 otherwise show the restricted title, summary and body, and save them as an unrestricted block) and
-delete; the listing asks it for its rows. The snippet views that ask only for the model's
-permissions (usage, history, inspect) ask the policy for the block too, through `ReadableBlockMixin`.
+delete. The snippet views that ask only for the model's
+permissions (edit, delete, usage, history, inspect) ask the policy for the block too, through
+`ReadableBlockMixin`.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -42,6 +43,14 @@ class ReadableBlockMixin:
         ):
             raise PermissionDenied
         return block
+
+
+class BlockEditView(ReadableBlockMixin, snippets.EditView):
+    pass
+
+
+class BlockDeleteView(ReadableBlockMixin, snippets.DeleteView):
+    pass
 
 
 class BlockUsageView(ReadableBlockMixin, snippets.UsageView):

@@ -13,7 +13,14 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from .admin_blocks import BlockHistoryView, BlockInspectView, BlockUsageView, BuildingBlockPermissionPolicy
+from .admin_blocks import (
+    BlockDeleteView,
+    BlockEditView,
+    BlockHistoryView,
+    BlockInspectView,
+    BlockUsageView,
+    BuildingBlockPermissionPolicy,
+)
 from .admin_files import (
     LIBRARY_SAFE_BULK_ACTIONS,
     LibrarySafeDocumentsAdminAPIViewSet,
@@ -132,22 +139,10 @@ for _hook_name in ("before_edit_page", "before_delete_page", "before_copy_page",
     hooks.register(_hook_name, _refuse_unreadable_page)
 
 
-def _refuse_unreadable_block(request, instance, *args, **kwargs):
-    from django.core.exceptions import PermissionDenied
-
-    from .models import BuildingBlock
-    from .permissions import Access, access
-
-    if isinstance(instance, BuildingBlock) and access(request.user, instance) != Access.FULL:
-        raise PermissionDenied
-
-
-for _hook_name in ("before_edit_snippet", "before_delete_snippet"):
-    hooks.register(_hook_name, _refuse_unreadable_block)
-
-
 class BuildingBlockViewSet(SnippetViewSet):
     model = BuildingBlock
+    edit_view_class = BlockEditView
+    delete_view_class = BlockDeleteView
     usage_view_class = BlockUsageView
     history_view_class = BlockHistoryView
     inspect_view_class = BlockInspectView
@@ -159,12 +154,13 @@ class BuildingBlockViewSet(SnippetViewSet):
     search_fields = ["title", "summary"]
 
     def get_queryset(self, request):
-        """Blocks without traditional knowledge, and those with it that the editor may read."""
-        from .permissions import Access, library_items_for
-
-        return library_items_for(
-            request.user, BuildingBlock.objects.all(), minimum=Access.FULL
-        ).select_related("library", "consent")
+        """The blocks the editor has a right on (BuildingBlockPermissionPolicy: without traditional
+        knowledge, or with it and readable in full): Wagtail's listing asks the viewset, not the policy."""
+        policy = self.permission_policy
+        blocks = policy.instances_user_has_any_permission_for(
+            request.user, ["add", "change", "delete", "view"]
+        )
+        return blocks.select_related("library", "consent")
 
 
 class LibraryCollectionViewSet(SnippetViewSet):
