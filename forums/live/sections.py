@@ -45,7 +45,8 @@ def live_rooms(request, community):
 
         def render():
             now = timezone.now()
-            rooms = list(selectors.open_rooms_for(user, community=community)[:SHOWN])
+            # can_view decided above; the list is the community's, whoever asks first.
+            rooms = list(selectors.open_rooms_in(community)[:SHOWN])
             return (_render(request, community, rooms) if rooms else ""), _seconds_left(rooms, now)
 
         (version,) = scope_versions(ROOMS_SCOPE)

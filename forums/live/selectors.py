@@ -5,8 +5,6 @@ from datetime import timedelta
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from cop.permissions import readable_communities
-
 from .limits import limit
 from .models import Presence, Room, RoomMessage
 from .streams import parse_stream_key
@@ -53,15 +51,18 @@ def rooms_of_community(community) -> list[Room]:
     return list(Room.objects.filter(community=community).order_by("closes_at", "-opens_at", "-pk"))
 
 
-def open_rooms_for(user, *, community=None):
-    """Rooms open or about to open in communities the user may read (for the community home)."""
-    now = timezone.now()
-    rooms = Room.objects.filter(community__in=readable_communities(user)).filter(
-        Q(closes_at__isnull=True) | Q(closes_at__gt=now)
+def _open(rooms):
+    return (
+        rooms.filter(Q(closes_at__isnull=True) | Q(closes_at__gt=timezone.now()))
+        .select_related("community")
+        .order_by("opens_at", "pk")
     )
-    if community is not None:
-        rooms = rooms.filter(community=community)
-    return rooms.select_related("community").order_by("opens_at", "pk")
+
+
+def open_rooms_in(community):
+    """Rooms open or about to open in one community, for whoever the caller decided may read it (the
+    community home's section, shared by its readers: no reader in the query)."""
+    return _open(Room.objects.filter(community=community))
 
 
 def presence_summary(key: str, *, names: int = 30) -> dict:

@@ -200,3 +200,26 @@ def test_the_sections_markup_is_whole_and_titles_escaped(client, site_home):
             assert "<bdi>&lt;b&gt;Seed&lt;/b&gt; vault</bdi></a>" in html
             assert '<span class="meta">' in html and "&lt;span" not in html and "&lt;a href" not in html
             assert "&lt;i&gt;Wetland&lt;/i&gt; webinar" in html and '<ul class="event-list">' in html
+
+
+def test_the_rooms_section_is_the_communitys_whoever_asks_first(client, site_home):
+    """The section is shared by the community's readers: it must not hold what the first reader's own
+    rights left out (staff reading an unpublished community cached an empty list its members then got)."""
+    from forums.live.sections import live_rooms
+    from forums.live.services import room_create
+
+    board = forums_community_board(title="Seed savers")
+    facilitator, member = UserFactory(), UserFactory()
+    events_membership(facilitator, board.community, role="facilitator")
+    forums_member(member, board)
+    room_create(community=board.community, title="Harvest chat", actor=facilitator)
+    community = board.community
+    community.live = False  # unpublished: staff may still read it, nobody's readable list holds it
+    community.save(update_fields=["live"])
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    request = type("Request", (), {"user": staff})()
+    assert "Harvest chat" in live_rooms(request, community)["html"]
+    community.live = True
+    community.save(update_fields=["live"])
+    client.force_login(member)
+    assert "Harvest chat" in _get(client, community.url)
