@@ -21,6 +21,7 @@ from django.utils import timezone, translation
 from cop.mail import absolute_url
 
 from .models import BuildingBlock, CaseStudyPage
+from .models.consent import may_be_cited
 from .permissions import Access, access
 
 PUBLISHER = "KM4B Communities"
@@ -79,7 +80,10 @@ def _year(page) -> int:
 
 
 def citation(page) -> str:
-    """The "cite as" text, with the stable address (or the DOI)."""
+    """The "cite as" text, with the stable address (or the DOI); empty where citing was not consented
+    to (cop.library.models.consent.may_be_cited)."""
+    if not may_be_cited(page):
+        return ""
     where = f"https://doi.org/{page.doi}" if page.doi else stable_url(page)
     return f"{'; '.join(_authors(page))} ({_year(page)}). {page.title}. {page.library.title}, {PUBLISHER}. {where}"
 
@@ -253,8 +257,9 @@ def case_study_json_ld(page: CaseStudyPage) -> dict:
             *({"@type": "DefinedTerm", "name": str(ecosystem.name)} for ecosystem in page.ecosystems.all()),
         ],
         "keywords": [label.name for label in _labels(page)],
-        "citation": citation(page),
     }
+    if cited := citation(page):
+        data["citation"] = cited
     if page.first_published_at:
         data["datePublished"] = page.first_published_at.date().isoformat()
     if page.doi:

@@ -6,6 +6,7 @@ from django.db.models import Q
 from .decided import DecidedQuery
 from .listing import LISTED_COLUMNS, ListedCaseStudy
 from .models import BuildingBlock, CaseStudyPage
+from .models.consent import may_be_cited
 from .models.pages import getattr_consent
 from .permissions import Access, access_annotation, library_items_for
 
@@ -42,6 +43,9 @@ def case_studies_using(user, block) -> list[CaseStudyPage]:
 
 
 def block_citation(request, block) -> str:
+    """The "cite as" text of a block; empty where citing was not consented to (may_be_cited)."""
+    if not may_be_cited(block):
+        return ""
     author = (
         block.author.get_full_name() if block.author_id and hasattr(block.author, "get_full_name") else ""
     )

@@ -271,6 +271,10 @@ def test_readers_are_told_the_consented_uses_and_cite_only_what_may_be_cited(cli
     body = reader.get(cited.url).content.decode()
     assert "Uses the holder community consented to</dt><dd>viewing, downloading, citing</dd>" in body
     assert "Cite as" in body
+    # Machines are told the same: no citation in the page's metadata or the export where none was given.
+    from cop.library import fair
+
+    assert fair.citation(uncited) == "" and "Healing plants" in fair.citation(cited)
     # A case study without traditional knowledge has no consent: cited, no uses listed.
     open_page = make_case_study(cast.library, title="Village seed fairs")
     body = reader.get(open_page.url).content.decode()

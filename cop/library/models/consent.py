@@ -158,6 +158,16 @@ def getattr_consent(item):
         return None
 
 
+def may_be_cited(item) -> bool:
+    """Whether a case study or building block may be cited: always without traditional knowledge; with
+    it, where its holder community consented to citing. Every "cite as" (page, block page, JSON-LD,
+    export) asks this."""
+    if not item.holds_traditional_knowledge:
+        return True
+    consent = getattr_consent(item)
+    return consent is None or consent.allow_cite
+
+
 def custodian_ids(consent) -> set[int]:
     """The ids of the consent's custodians, read once per record."""
     if consent is None:

@@ -5,14 +5,8 @@ from django.http import Http404
 from django.shortcuts import render
 
 from cop.library import fair, selectors
-from cop.library.models.consent import getattr_consent
 from cop.library.permissions import Access, access, may_request_access
 from cop.library.services.views import restricted_view_record
-
-
-def _may_cite(block) -> bool:
-    consent = getattr_consent(block) if block.holds_traditional_knowledge else None
-    return consent is None or consent.allow_cite
 
 
 def block_detail(request, pk):
@@ -36,8 +30,7 @@ def block_detail(request, pk):
         "building_block": block,
         "case_studies": selectors.case_studies_using(request.user, block),
         "labels": list(block.labels.all()),
-        # Cited only where the holder community consented to it (or it holds no traditional knowledge).
-        "citation": selectors.block_citation(request, block) if _may_cite(block) else "",
+        "citation": selectors.block_citation(request, block),
         # Machine metadata only for what anyone may read in full.
         "fair": fair.block_metadata(block),
     }
