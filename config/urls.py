@@ -29,11 +29,14 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
+    # The home page, the most visited, before the ~180 patterns it would otherwise be tried against on its
+    # way to the page tree's catch-all (wagtail_serve below, which still names it).
+    path("", home_sites.serve, {"path": ""}),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("accounts/", include("allauth.urls")),
-    path("", include("home.urls")),
-    path("", include("cop.network.urls")),
-    path("", include("cop.urls")),
+    # Addresses under a prefix of their own first, then the apps whose addresses share the root (search,
+    # communities, me, network, people): a path is tried against every pattern before the one it
+    # matches, and the root's apps hold about 70 (no address of theirs starts with these prefixes).
     path("forums/live/", include("forums.live.urls")),
     path("forums/", include("forums.urls")),
     # The calendar's address is its page's, served from the page tree like every page (home.sites.serve:
@@ -51,6 +54,9 @@ urlpatterns += i18n_patterns(
         ),
     ),
     path("library/", include("cop.library.urls")),
+    path("", include("home.urls")),
+    path("", include("cop.urls")),
+    path("", include("cop.network.urls")),
     # Wagtail serves the page tree: keep it last. Its page view is given the page from the route table
     # (home.sites.serve: one query instead of one or two per level of the path).
     path("", include([url for url in wagtail_urls.urlpatterns if url.name != "wagtail_serve"])),

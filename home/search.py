@@ -30,7 +30,6 @@ from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.template.loader import get_template
-from django.utils.functional import empty
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from wagtail.models import Page, PageViewRestriction, Site
@@ -158,10 +157,6 @@ def _communities(user, entry, memberships) -> tuple[set | frozenset, set | froze
     visible_communities' sets, decided without a query."""
     if not user.is_authenticated:
         return entry["anonymous"]
-    # The checks below read the user a few hundred times: through request.user's lazy wrapper (resolved
-    # by now) each read costs several times more (0.8 ms instead of 0.13 for 36 communities).
-    wrapped = getattr(user, "_wrapped", empty)
-    user = user if wrapped is empty else wrapped
     # cop.permissions decides for each live community from the user's memberships, all remembered on
     # the user (a community without a row of theirs is one they are no member of).
     known = {membership.community_id for membership in memberships}

@@ -140,7 +140,7 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "km4b"}}
+    CACHES = {"default": {"BACKEND": "config.cache.LocalMemoryCache", "LOCATION": "km4b"}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 # CELERY ----

@@ -30,6 +30,41 @@ def test_admin_gets_its_own_policy(admin_client):
     assert "frame-ancestors 'self'" in response["Content-Security-Policy"]
 
 
+def test_the_policy_built_once_is_each_kind_of_paths_own(client, admin_client, site_home):
+    """home.middleware.SiteCSPMiddleware builds the policy once per kind of path: a public page after an
+    admin page (and the reverse) still gets its own, and a response that sets its own policy or uses a
+    nonce goes through django-csp."""
+    from csp.decorators import csp_update
+    from csp.middleware import CSPMiddleware
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    from home.middleware import SiteCSPMiddleware
+
+    public = client.get("/en/")["Content-Security-Policy"]
+    admin = admin_client.get("/admin/login/")["Content-Security-Policy"]
+    assert client.get("/en/")["Content-Security-Policy"] == public
+    assert admin_client.get("/admin/login/")["Content-Security-Policy"] == admin != public
+    assert "frame-ancestors 'none'" in public and "unsafe-inline" not in public
+
+    @csp_update({"img-src": "https://tiles.example.org"})
+    def own_policy(request):
+        return HttpResponse("own")
+
+    def with_nonce(request):
+        return HttpResponse(f"nonce {request.csp_nonce}")
+
+    def policy_of(middleware_class, view):
+        request = RequestFactory().get("/en/elsewhere/")
+        middleware = middleware_class(view)
+        middleware.process_request(request)
+        return middleware.process_response(request, view(request))["Content-Security-Policy"]
+
+    assert "https://tiles.example.org" in policy_of(SiteCSPMiddleware, own_policy)
+    for view in (own_policy, with_nonce):
+        assert policy_of(SiteCSPMiddleware, view) == policy_of(CSPMiddleware, view)
+
+
 def test_check_deploy_is_clean_under_production_settings():
     env = {
         "PATH": "/usr/bin:/bin",
