@@ -1,22 +1,27 @@
 """The library's listing: its case studies filtered, sorted and paginated with their facet counts, and
 its curated collections, every one through cop.library.permissions."""
 
+from django.core.paginator import Paginator
 from django.db.models import Case, Count, F, Prefetch, Q, Value, When
+from django.http import QueryDict
+from django.template.loader import render_to_string
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from cop.fragments import render_many
 
 from .decided import DecidedQuery
-from .models import CaseStudyPage, Label, LibraryCollection
+from .filters import SORTS, CaseStudyFilter
+from .fragments import cached_facets, library_version, row_parts
+from .models import CaseStudyPage, Label, LibraryCollection, Licence, Scale
 from .permissions import Access, access_annotation, library_items_for
 
 PER_PAGE = 20
 
 
 def _facet_specs():
-    from django_countries import countries
-
-    from .models import Licence, Scale
-
     through = CaseStudyPage
     return [
         (
@@ -146,12 +151,6 @@ class ListedCaseStudy:
 
 def _render_rows(rows: list[ListedCaseStudy], version: str) -> None:
     """Each row's fragment (cop.library.fragments): the pages are read only for rows not cached."""
-    from django.template.loader import render_to_string
-
-    from cop.fragments import render_many
-
-    from .fragments import row_parts
-
     pages = {}
 
     def prepare(missing):
@@ -200,8 +199,6 @@ def _decided_listing(user, base, sort_key: str, *, today=None, editors=True):
     listing's order but for "newest", which the caller sorts (`_newest_first`): the rows below the
     minimum level are dropped by the caller too (a filter on the level would make the database decide
     each row twice)."""
-    from .filters import SORTS
-
     decided = base.annotate(library_access=access_annotation(user, base, today=today, editors=editors))
     # Dates sort alike in Python (no collation); SQLite, asked this ORDER BY, walked every page of the
     # tree by its publication index instead of the library's case studies (0.5 of 1.2 ms a listing).
@@ -231,13 +228,6 @@ def library_listing(user, library, params) -> dict:
     facet block come from cached fragments (cop.library.fragments) keyed on the decision's levels,
     asked by `prepare()` only when the listing is rendered (without parameters the whole listing is a
     fragment keyed on `cache_parts`: cop.library.fragments.listing_block)."""
-    from django.core.paginator import Paginator
-    from django.http import QueryDict
-    from django.utils.functional import SimpleLazyObject
-
-    from .filters import CaseStudyFilter
-    from .fragments import cached_facets, library_version, row_parts
-
     # Without parameters (the library's own address, the common case) nothing is filtered and nothing
     # is asked of the filter form: it is not built (the facet menus are the cached facet block).
     filterset = (
