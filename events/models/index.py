@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -14,8 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 
+from cop.fragments import FRAGMENT_SECONDS, scope_versions
 from cop.models import Visibility
 from events.models.choices import EventType
 from events.years import EARLIEST_YEAR, LATEST_YEAR
@@ -111,11 +113,7 @@ class EventIndexPage(RoutablePageMixin, Page):
         (events.signals replaces it when a view restriction is saved or deleted or a page moves), so a
         calendar without any asks nothing (Wagtail reads the ancestors and the restrictions: two
         statements a visit); the restrictions there are read afresh."""
-        from django.core.cache import cache
-        from wagtail.models import PageViewRestriction
-
-        from cop.fragments import FRAGMENT_SECONDS, scope_versions
-        from events.fragments import VIEW_RESTRICTIONS_SCOPE, data_key
+        from events.fragments import VIEW_RESTRICTIONS_SCOPE, data_key  # it imports events.models: a cycle
 
         (version,) = scope_versions(VIEW_RESTRICTIONS_SCOPE)
         key = data_key("calendar-view-restrictions", self.pk, self.path, version)
@@ -130,12 +128,13 @@ class EventIndexPage(RoutablePageMixin, Page):
     @path("", name="calendar")
     def calendar(self, request):
         """The events calendar: upcoming list, month grid, week agenda or past archive, with filters."""
-        # Imported here, not above: the calendar's FilterSet (cop.filters) builds querysets when its class
-        # is defined, which needs every app's models loaded, and this module is loaded with the models.
-        from events.filters import CalendarFilter
-        from events.fragments import render_items, render_occurrences
-        from events.selectors import calendar as calendar_selectors
-        from events.templatetags.events_tags import CALENDAR_PARAMETERS
+        # Imported here, not above: this module is loaded with the models, and these modules sit above
+        # them (each imports events.models: a cycle at load time). The calendar's FilterSet (cop.filters)
+        # also builds querysets when its class is defined: at the top, AppRegistryNotReady.
+        from events.filters import CalendarFilter  # apps not loaded yet when events.models is imported
+        from events.fragments import render_items, render_occurrences  # it imports events.models: a cycle
+        from events.selectors import calendar as calendar_selectors  # it imports events.filters (above)
+        from events.templatetags.events_tags import CALENDAR_PARAMETERS  # via events.fragments: a cycle
 
         view = request.GET.get("view", "upcoming")
         view = view if view in VIEWS else "upcoming"
