@@ -8,6 +8,7 @@ below). A fragment rendered for a custodian (FULL) is keyed on FULL: an outsider
 HIDDEN, asks for another key. A revoked grant or a withdrawn consent changes the decision at once,
 so the key at once."""
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
@@ -16,11 +17,19 @@ from django.utils.safestring import mark_safe
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 
-from cop.fragments import FRAGMENT_SECONDS, fragment_key, render_many, scope_changed, scope_versions
+from cop.fragments import (
+    FRAGMENT_SECONDS,
+    fragment_key,
+    render_many,
+    render_one,
+    scope_changed,
+    scope_versions,
+)
 from cop.models import CommunityPage, GBFTarget, KMComponent, Language, Region, StakeholderGroup
 
 from .models import CaseStudyPage, ConsentRecord, Ecosystem, Label, LibraryCollection, LibraryPage
 from .models.consent import getattr_consent
+from .selectors import blocks_for_list, pages_for_links
 
 LIBRARY_SCOPE = "library"
 
@@ -137,10 +146,6 @@ def case_study_head(page, render) -> str:
     the citation name it), the site's address (absolute URLs) and the library-wide version (its
     vocabularies, place names and communities). Whether the page is public is decided by the caller
     on every request, before asking."""
-    from django.conf import settings
-
-    from cop.fragments import render_one
-
     library = page.library
     consent = getattr_consent(page) if page.holds_traditional_knowledge else None
     return render_one(
@@ -163,9 +168,6 @@ def related_list(rows, version: str) -> str:
     (selectors.related_case_studies: each FULL for this viewer, with its last publication, address and
     consent version, all named in the key), so who may read which decides the key; the pages are read
     (their links' columns only) only when it is rendered."""
-    from cop.fragments import render_one
-
-    from .selectors import pages_for_links
 
     def render():
         pages = pages_for_links(row.pk for row in rows)
@@ -182,9 +184,6 @@ def blocks_list(shown, version: str) -> str:
     """A case study's building blocks (cop_library/includes/blocks.html): `shown` are the blocks this
     viewer may read in full (selectors.case_study_blocks, decided for the request), each named in the
     key with its last change; the blocks are read only when it is rendered."""
-    from cop.fragments import render_one
-
-    from .selectors import blocks_for_list
 
     def render():
         return render_to_string("cop_library/includes/blocks.html", {"blocks": blocks_for_list(shown)})
@@ -197,7 +196,6 @@ def collections_nav(library, version: str) -> str:
     """A library's collections (their titles and addresses: nothing restricted; each collection's page
     decides its case studies), read and rendered once per library address and library version (a
     collection saved or deleted replaces it)."""
-    from cop.fragments import render_one
 
     def render():
         collections = list(LibraryCollection.objects.filter(library=library).order_by("title"))
@@ -214,7 +212,6 @@ def listing_block(library, listing: dict, public_export: bool) -> str:
     `cache_parts` (each listed row's level, the FULL ids, the first page's rows as their own keys name
     them: what the request decided, so a revoked grant or a withdrawn consent is a new key at once),
     the library and whether its export is public; the rows and facets are then not asked at all."""
-    from cop.fragments import render_one
 
     def render():
         context = {**listing, **listing["prepare"](), "page": library, "public_export": public_export}

@@ -17,6 +17,7 @@ from .filters import SORTS, CaseStudyFilter
 from .fragments import cached_facets, library_version, row_parts
 from .models import CaseStudyPage, Label, LibraryCollection, Licence, Scale
 from .permissions import Access, access_annotation, library_items_for
+from .selectors import LISTED_COLUMNS, ListedCaseStudy
 
 PER_PAGE = 20
 
@@ -133,22 +134,6 @@ def _for_rows(items):
     )
 
 
-class ListedCaseStudy:
-    """A row of the listing as the access decision read it (no page object): its id, level, the title
-    when the viewer may read it in full, what its fragment's key names, and its rendered fragment."""
-
-    __slots__ = ("pk", "library_access", "title", "last_published_at", "url_path", "consent_version", "html")
-
-    def __init__(self, pk, library_access, title, last_published_at, url_path, consent_version):
-        self.pk = pk
-        self.library_access = library_access
-        self.title = title if library_access == Access.FULL else ""
-        self.last_published_at = last_published_at
-        self.url_path = url_path
-        self.consent_version = consent_version or 0
-        self.html = ""
-
-
 def _render_rows(rows: list[ListedCaseStudy], version: str) -> None:
     """Each row's fragment (cop.library.fragments): the pages are read only for rows not cached."""
     pages = {}
@@ -186,9 +171,6 @@ def _ordering(sort_key: str, sorts: dict) -> list:
             "-pk",
         ]
     return sorts[sort_key]
-
-
-LISTED_COLUMNS = ("pk", "library_access", "title", "last_published_at", "url_path", "consent__version")
 
 
 _LISTING_COLUMNS = (*LISTED_COLUMNS, "first_published_at")

@@ -4,13 +4,33 @@ listing is cop.library.listing, what a person shared cop.library.submissions).""
 from django.db.models import Q
 
 from .decided import DecidedQuery
-from .listing import LISTED_COLUMNS, ListedCaseStudy
-from .models import BuildingBlock, CaseStudyPage
+from .fair import citation
+from .models import BuildingBlock, BuildingBlockStatus, CaseStudyPage, LibraryPage
 from .models.consent import may_be_cited
-from .models.pages import getattr_consent
-from .permissions import Access, access_annotation, library_items_for
+from .models.pages import SITE_LIBRARY_DEPTH, getattr_consent
+from .permissions import Access, access, access_annotation, library_items_for
 
 RELATED_LIMIT = 5
+
+
+class ListedCaseStudy:
+    """A row of a list as the access decision read it (no page object): its id, level, the title when
+    the viewer may read it in full, what its fragment's key names, and its rendered fragment. Read here
+    (related_case_studies) and by cop.library.listing, which renders it through cop.library.fragments."""
+
+    __slots__ = ("pk", "library_access", "title", "last_published_at", "url_path", "consent_version", "html")
+
+    def __init__(self, pk, library_access, title, last_published_at, url_path, consent_version):
+        self.pk = pk
+        self.library_access = library_access
+        self.title = title if library_access == Access.FULL else ""
+        self.last_published_at = last_published_at
+        self.url_path = url_path
+        self.consent_version = consent_version or 0
+        self.html = ""
+
+
+LISTED_COLUMNS = ("pk", "library_access", "title", "last_published_at", "url_path", "consent__version")
 
 
 def building_block(pk: int) -> BuildingBlock | None:
@@ -85,9 +105,6 @@ def case_study_blocks(user, page) -> list[ShownBlock]:
     """The building blocks the case study uses, in order, that `user` may read in full: decided in one
     query compiled per kind of viewer (cop.library.decided); a block not published that it hides is
     decided again by access() for a signed-in viewer (a Wagtail editor may read it)."""
-    from .models import BuildingBlockStatus
-    from .permissions import access
-
     rows = _PAGE_BLOCKS.rows(user, "blocks", page.pk)
     signed_in = user is not None and user.is_authenticated
     again = [
@@ -173,14 +190,9 @@ def resources_of(page) -> list:
 
 def case_study_citation(request, page) -> str:
     """The "cite as" text: who, when, what, where (the DOI, else the stable address)."""
-    from .fair import citation
-
     return citation(page)
 
 
 def site_library():
     """The site-wide library: the live library right below the site's home page."""
-    from .models import LibraryPage
-    from .models.pages import SITE_LIBRARY_DEPTH
-
     return LibraryPage.objects.live().filter(depth=SITE_LIBRARY_DEPTH).order_by("path").first()
