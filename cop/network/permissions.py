@@ -3,14 +3,22 @@ their parts, contact, organisations, needs and offers, matches. Every surface (p
 suggestions) asks here."""
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.db.models import Q
 
 from cop import permissions as cop_permissions
+from cop.prepared import PreparedValues
 
 from .models import ExchangeStatus, FieldVisibility, Profile
 from .models.profiles import VISIBLE_PARTS
 
 MODERATORS_GROUP = "Network moderators"
+
+# Asked on every network page a signed-in person opens (the directory's filters and cards depend on it):
+# compiled once per thread (cop.prepared), as building the ORM query cost more than the database's answer.
+_in_moderators_group = PreparedValues(
+    lambda user_id: Group.objects.filter(name=MODERATORS_GROUP, user=user_id).values_list("pk")
+)
 PUBLIC_STATUSES = (ExchangeStatus.PUBLISHED, ExchangeStatus.EXPIRED, ExchangeStatus.CLOSED)
 
 
@@ -26,7 +34,7 @@ def is_network_organiser(user) -> bool:
         return True
     cached = getattr(user, "_network_organiser", None)
     if cached is None:
-        cached = user.groups.filter(name=MODERATORS_GROUP).exists()
+        cached = _in_moderators_group.get(user.pk) is not None
         user._network_organiser = cached
     return cached
 

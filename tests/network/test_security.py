@@ -11,7 +11,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import AnonymousUser, Group, Permission
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
@@ -28,6 +28,7 @@ from cop.network.models import (
     Organisation,
     Profile,
 )
+from cop.network.permissions import MODERATORS_GROUP, is_network_organiser
 from cop.network.services.curated import claim_token, curated_entry_create
 from cop.network.urls import urlpatterns
 from tests.factories import UserFactory
@@ -465,3 +466,15 @@ def test_password_guesses_on_delete_my_account_are_rate_limited(settings):
     assert int(response["Retry-After"]) > 0 and "Please wait" in response.content.decode()
     me.refresh_from_db()
     assert me.is_active and not me.is_former_member
+
+
+def test_network_organisers_are_the_moderators_group_and_staff_read_once_per_request(db):
+    """cop.network.permissions.is_network_organiser: its compiled lookup answers as the ORM would."""
+    person, other = UserFactory(), UserFactory()
+    Group.objects.create(name="Another group").user_set.add(other)
+    assert not is_network_organiser(person) and not is_network_organiser(other)
+    Group.objects.get_or_create(name=MODERATORS_GROUP)[0].user_set.add(person)
+    assert is_network_organiser(get_user_model().objects.get(pk=person.pk))
+    assert not is_network_organiser(get_user_model().objects.get(pk=other.pk))
+    assert is_network_organiser(UserFactory(is_staff=True))
+    assert not is_network_organiser(AnonymousUser())
