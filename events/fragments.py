@@ -11,13 +11,14 @@ import hashlib
 from datetime import datetime
 from typing import NamedTuple
 
+from django.core.cache import cache
 from django.db.models import prefetch_related_objects
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
-from cop.fragments import code_version, render_many, render_one, scope_versions
+from cop.fragments import FRAGMENT_SECONDS, code_version, render_many, render_one, scope_versions
 from events.models.occurrences import Occurrence
 from events.models.registration import RegistrationStatus
 
@@ -94,6 +95,29 @@ def listed(occurrences) -> list[Listed]:
         Listed(occ.pk, occ.end_utc, occ.is_cancelled or occ.event.cancelled, _digest(item_parts(occ)))
         for occ in occurrences
     ]
+
+
+def seconds_left(entries: list[Listed], now: datetime | None = None) -> int:
+    """How long a list of entries holds: until the first of its occurrences ends (a day at most; an
+    empty list until the versions its key names change)."""
+    if not entries:
+        return FRAGMENT_SECONDS
+    first_end = min(entry.end_utc for entry in entries)
+    return min(int((first_end - (now or timezone.now())).total_seconds()), FRAGMENT_SECONDS)
+
+
+def kept_listed(key: str, load, *, now: datetime | None = None) -> list[Listed]:
+    """The list entries kept under `key` (a data_key naming the versions and viewers the list depends
+    on), or `load()` (occurrences loaded with events.selectors.calendar.LIST_FIELDS) listed and kept
+    until the first of them ends, when the cache does not hold them or one of them has ended."""
+    now = now or timezone.now()
+    entries = cache.get(key)
+    if entries is None or any(entry.end_utc <= now for entry in entries):
+        entries = listed(load())
+        seconds = seconds_left(entries, now)
+        if seconds > 0:
+            cache.set(key, entries, seconds)
+    return entries
 
 
 def _load(loaded: dict):

@@ -11,7 +11,6 @@ its own fragment (events.fragments.render_items). Visitors who are not signed in
 from one fragment per time zone; a signed-in viewer's registration badges are theirs, read for the
 items shown under the version of their registrations and added after each item."""
 
-from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.template.loader import render_to_string
@@ -23,37 +22,22 @@ from cop import viewers
 from cop.fragments import FRAGMENT_SECONDS, render_one, scope_changed, scope_versions
 from cop.sections import register_section
 from cop.site_sections import CACHED_SECTION_TEMPLATE, COMMUNITIES_SCOPE
-from events.fragments import EVENTS_SCOPE, VOCABULARIES_SCOPE, Listed, data_key, listed, render_items
+from events.fragments import (
+    EVENTS_SCOPE,
+    VOCABULARIES_SCOPE,
+    Listed,
+    data_key,
+    kept_listed,
+    listed,
+    render_items,
+    seconds_left,
+)
 from events.models import EventPage, Occurrence
 from events.selectors import calendar as selectors
 
 TEMPLATE = "events/sections/upcoming.html"
 HOME_EVENTS = 4
 COMMUNITY_EVENTS = 5
-
-
-def _seconds_left(entries: list[Listed]) -> int:
-    """How long a list holds: until the first of its occurrences ends (a day at most; an empty list
-    until the scopes' versions change)."""
-    if not entries:
-        return FRAGMENT_SECONDS
-    first_end = min(entry.end_utc for entry in entries)
-    return min(int((first_end - timezone.now()).total_seconds()), FRAGMENT_SECONDS)
-
-
-def _entries(name: str, *parts, load) -> list[Listed]:
-    """The kept entries for `parts` (kind of reader or community, versions), `load()` (a queryset of
-    occurrences loaded with selectors.LIST_FIELDS) when the cache does not hold them or the first has
-    ended."""
-    key = data_key(name, *parts)
-    entries = cache.get(key)
-    now = timezone.now()
-    if entries is None or any(entry.end_utc <= now for entry in entries):
-        entries = listed(load())
-        seconds = _seconds_left(entries)
-        if seconds > 0:
-            cache.set(key, entries, seconds)
-    return entries
 
 
 def _section_html(list_html, community) -> str:
@@ -96,7 +80,7 @@ def _anonymous_section(name: str, *parts, load, community) -> dict | None:
         loaded = {occurrence.pk: occurrence for occurrence in occurrences}
         entries = listed(occurrences)
         html = _section_html(render_items(entries, compact=True, loaded=loaded), community)
-        return html, _seconds_left(entries)
+        return html, seconds_left(entries)
 
     versions = scope_versions(EVENTS_SCOPE, COMMUNITIES_SCOPE, VOCABULARIES_SCOPE)  # the items name languages
     html = render_one(name, *versions, timezone.get_current_timezone_name(), *parts, render=render)
@@ -117,12 +101,9 @@ def home_upcoming_events(request):
             "home-upcoming-events-anonymous", load=lambda: _upcoming(user, HOME_EVENTS), community=None
         )
     rows, versions, vocabularies = _versions(user)
-    entries = _entries(
-        "home-upcoming",
-        viewers.reading_kind(user, rows),
-        *versions,
-        HOME_EVENTS,
-        load=lambda: _upcoming(user, HOME_EVENTS),
+    entries = kept_listed(
+        data_key("home-upcoming", viewers.reading_kind(user, rows), *versions, HOME_EVENTS),
+        lambda: _upcoming(user, HOME_EVENTS),
     )
     return _member_section(user, entries, None, vocabularies)
 
@@ -145,12 +126,9 @@ def community_upcoming_events(request, community):
         )
     # Everyone who may read the community sees the same events: its published, not cancelled ones.
     _rows, versions, vocabularies = _versions(user)
-    entries = _entries(
-        "community-upcoming",
-        community.pk,
-        *versions,
-        COMMUNITY_EVENTS,
-        load=lambda: _community_upcoming(community),
+    entries = kept_listed(
+        data_key("community-upcoming", community.pk, *versions, COMMUNITY_EVENTS),
+        lambda: _community_upcoming(community),
     )
     return _member_section(user, entries, community, vocabularies)
 

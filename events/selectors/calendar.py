@@ -16,7 +16,7 @@ from cop.fragments import FRAGMENT_SECONDS, scope_versions
 from cop.site_sections import COMMUNITIES_SCOPE
 from events import permissions
 from events.filters import CalendarFilter
-from events.fragments import EVENTS_SCOPE, Listed, data_key, listed, registrations_scope
+from events.fragments import EVENTS_SCOPE, Listed, data_key, kept_listed, registrations_scope
 from events.models.occurrences import Occurrence
 from events.models.registration import ACTIVE, Registration
 from events.selectors.registrations import with_my_registrations
@@ -86,18 +86,11 @@ def upcoming_listed(user, community_ids, *, limit=40, now=None) -> list[Listed]:
     membership saved or deleted replaces them), and only until the first of them ends."""
     now = now or timezone.now()
     versions = scope_versions(EVENTS_SCOPE, COMMUNITIES_SCOPE)
-    key = data_key("upcoming", *versions, limit, sorted(community_ids))
-    entries = cache.get(key)
-    if entries is None or any(entry.end_utc <= now for entry in entries[:1]):
-        qs = occurrences_for(user).filter(end_utc__gt=now).order_by("start_utc", "pk")
-        entries = listed(qs[:limit])
-        if entries:
-            seconds = int((entries[0].end_utc - now).total_seconds())
-            if seconds > 0:
-                cache.set(key, entries, min(seconds, FRAGMENT_SECONDS))
-        else:
-            cache.set(key, entries, FRAGMENT_SECONDS)
-    return entries
+    return kept_listed(
+        data_key("upcoming", *versions, limit, sorted(community_ids)),
+        lambda: occurrences_for(user).filter(end_utc__gt=now).order_by("start_utc", "pk")[:limit],
+        now=now,
+    )
 
 
 def registration_statuses(user, occurrence_ids) -> dict[int, str]:

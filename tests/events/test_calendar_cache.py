@@ -97,6 +97,22 @@ def test_the_kept_list_moves_on_when_its_first_date_ends(make_event):
     assert first.occurrences.get().pk not in [e.pk for e in upcoming_listed(anonymous, ids, now=later)]
 
 
+def test_the_kept_list_moves_on_when_any_of_its_dates_ends_not_only_the_first(make_event):
+    """A long course listed first (it starts first) and a short talk after it that ends before the course
+    does: once the talk has ended the list no longer holds it (events.fragments.kept_listed)."""
+    course = make_event(title="Mangrove restoration course")
+    talk = make_event(title="Short talk", start_date=timezone.localdate() + dt.timedelta(days=20))
+    course_date, talk_date = course.occurrences.get(), talk.occurrences.get()
+    course_date.end_utc = talk_date.end_utc + dt.timedelta(days=5)
+    course_date.save()
+    anonymous = AnonymousUser()
+    ids = [c.pk for c in readable_communities(anonymous)]
+    assert [e.pk for e in upcoming_listed(anonymous, ids)][:2] == [course_date.pk, talk_date.pk]
+    later = talk_date.end_utc + dt.timedelta(minutes=1)
+    shown = [e.pk for e in upcoming_listed(anonymous, ids, now=later)]
+    assert course_date.pk in shown and talk_date.pk not in shown
+
+
 def test_a_warm_calendar_reads_no_event_rows(client, make_event):
     events = [make_event(title=f"Webinar {number}") for number in range(3)]
     member = UserFactory()
