@@ -204,7 +204,8 @@ COMMUNITIES = [
     },
 ]
 
-# Public profiles of the demo practitioners, for the network directory.
+# Public profiles of the demo practitioners, for the network directory: organisation, country, stakeholder
+# group(s) (a slug or a tuple of slugs), GBF targets, languages.
 PROFILES = {
     ORGANISER: ("SCBD Knowledge Management", "SN", "igo", [20, 21], ["fr", "en"]),
     PRACTITIONER: ("Instituto Humboldt", "CO", "academia", [3, 16, 21], ["es", "en"]),
@@ -223,10 +224,10 @@ PROFILES = {
         ["zh-hans", "en"],
     ),
     "olga@km4b.example": ("Ministry of Natural Resources", "RU", "government", [3], ["ru", "en"]),
-    "tupac@km4b.example": ("Parque de la Papa", "BO", "iplc", [13, 22], ["qu", "es"]),
+    "tupac@km4b.example": ("Parque de la Papa", "BO", ("iplc", "youth"), [13, 22], ["qu", "es"]),
     "aroha@km4b.example": ("Te Rūnanga", "NZ", "iplc", [22, 3], ["mi", "en"]),
     "james@km4b.example": ("Kenya Wildlife Service", "KE", "government", [3, 4], ["en", "sw"]),
-    "priya@km4b.example": ("Seed Sovereignty Collective", "IN", "women", [13, 23], ["en", "hi"]),
+    "priya@km4b.example": ("Seed Sovereignty Collective", "IN", ("women", "iplc"), [13, 23], ["en", "hi"]),
     "marie@km4b.example": ("Office français de la biodiversité", "FR", "government", [20, 21], ["fr", "en"]),
 }
 
@@ -310,18 +311,19 @@ def seed_profiles(users: dict) -> None:
     targets = {t.number: t for t in GBFTarget.objects.all()}
     languages = {lang.code: lang for lang in Language.objects.all()}
     groups = {g.slug: g for g in StakeholderGroup.objects.all()}
-    for email, (organisation, country, group, target_numbers, language_codes) in PROFILES.items():
+    for email, (organisation, country, group_slugs, target_numbers, language_codes) in PROFILES.items():
         user = users.get(email)
         if user is None or user.organisation:
             continue
         user.organisation = organisation
         user.country = country
-        user.stakeholder_group = groups.get(group)
         user.bio = (
             f"I work at {organisation} on biodiversity knowledge management and am happy to share "
             "what we learned."
         )
         user.save()
+        slugs = (group_slugs,) if isinstance(group_slugs, str) else group_slugs
+        user.stakeholder_groups.set([groups[slug] for slug in slugs if slug in groups])
         user.expertise.set([targets[n] for n in target_numbers if n in targets])
         user.languages.set([languages[c] for c in language_codes if c in languages])
 

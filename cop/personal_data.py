@@ -44,7 +44,7 @@ def account_data(user) -> dict:
         "bio": user.bio,
         "organisation": user.organisation,
         "country": str(user.country) if user.country else "",
-        "stakeholder_group": str(user.stakeholder_group) if user.stakeholder_group_id else "",
+        "stakeholder_groups": [str(group) for group in user.stakeholder_groups.all()],
         "gbf_targets": list(user.expertise.values_list("number", flat=True)),
         "languages": list(user.languages.values_list("code", flat=True)),
         "listed_in_directory": user.listed_in_directory,

@@ -88,7 +88,7 @@ def community_members(community) -> QuerySet:
 
     return (
         Membership.objects.filter(community=community, status=MembershipStatus.ACTIVE)
-        .select_related("user", "user__stakeholder_group")
+        .select_related("user")
         .annotate(
             role_rank=Case(
                 *[When(role=role, then=Value(rank)) for role, rank in role_order.items()],

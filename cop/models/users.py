@@ -51,12 +51,10 @@ class User(AbstractUser):
     )
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
     country = CountryField(_("country"), blank=True)
-    stakeholder_group = models.ForeignKey(
+    stakeholder_groups = models.ManyToManyField(
         "cop.StakeholderGroup",
-        verbose_name=_("stakeholder group"),
-        null=True,
+        verbose_name=_("stakeholder groups"),
         blank=True,
-        on_delete=models.SET_NULL,
         related_name="practitioners",
     )
     expertise = models.ManyToManyField(

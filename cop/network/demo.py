@@ -167,7 +167,8 @@ MEMBER_OF = [
     ("Kenya Wildlife Service", "Indian Ocean Seagrass Watch"),
 ]
 
-# e-mail, name, language, country, stakeholder, organisation, headline, targets, topics, open to, visibility
+# e-mail, name, language, country, stakeholder group(s) (a slug or a tuple of slugs), organisation,
+# headline, targets, topics, open to, visibility
 PRACTITIONERS = [
     (
         "organiser@km4b.example",
@@ -239,7 +240,7 @@ PRACTITIONERS = [
         None,
         "es",
         "BO",
-        "iplc",
+        ("iplc", "youth"),
         "Indigenous Knowledge Exchange of the Andes",
         "Quechua knowledge holder and trainer",
         [22, 13],
@@ -382,7 +383,7 @@ PRACTITIONERS = [
         "Mateo Silva",
         "es",
         "EC",
-        "youth",
+        ("youth", "iplc"),
         "Global Youth Biodiversity Network",
         "Youth campaigns for the framework",
         [16, 22],
@@ -1380,9 +1381,10 @@ def _profiles(organisations) -> dict:
         if Profile.objects.filter(user=user).exists():
             continue
         user.country = user.country or country
-        user.stakeholder_group = StakeholderGroup.objects.filter(slug=stakeholder).first()
         user.organisation = user.organisation or organisation
-        user.save(update_fields=["country", "stakeholder_group", "organisation"])
+        user.save(update_fields=["country", "organisation"])
+        slugs = (stakeholder,) if isinstance(stakeholder, str) else stakeholder
+        user.stakeholder_groups.set(StakeholderGroup.objects.filter(slug__in=slugs))
         user.expertise.set(GBFTarget.objects.filter(number__in=targets))
         user.languages.add(*Language.objects.filter(code__in={language, "en"}))
         record = organisations.get(organisation)

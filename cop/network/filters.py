@@ -4,7 +4,7 @@ reveals what the profile hides."""
 
 import django_filters
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -92,7 +92,11 @@ class PractitionerFilter(LenientFilterSet):
         return self._visible(queryset, "languages", Q(languages=value))
 
     def filter_stakeholder(self, queryset, name, value):
-        return self._visible(queryset, "expertise", Q(stakeholder_group=value))
+        # Among the person's groups: a subquery, so a person is listed once (the page counts stay right).
+        in_group = get_user_model().stakeholder_groups.through.objects.filter(
+            user=OuterRef("pk"), stakeholdergroup=value
+        )
+        return self._visible(queryset, "expertise", Q(Exists(in_group)))
 
     def filter_target(self, queryset, name, value):
         return self._visible(queryset, "expertise", Q(expertise=value))

@@ -22,7 +22,7 @@ VISIBILITY_LABELS = {
     "photo": _("Who sees your photo"),
     "organisation": _("Who sees your organisation"),
     "country": _("Who sees your country and region"),
-    "expertise": _("Who sees your expertise and stakeholder group"),
+    "expertise": _("Who sees your expertise and stakeholder groups"),
     "languages": _("Who sees your languages"),
     "bio": _("Who sees 'about me'"),
     "links": _("Who sees your links and ORCID iD"),
@@ -54,9 +54,7 @@ class NetworkProfileForm(forms.Form):
     )
     organisation = forms.CharField(label=_("Organisation (if not listed)"), max_length=200, required=False)
     country = forms.ChoiceField(label=_("Country"), choices=[("", "—"), *countries], required=False)
-    stakeholder_group = forms.ModelChoiceField(
-        queryset=StakeholderGroup.objects.all(), label=_("Stakeholder group"), required=False
-    )
+    stakeholder_groups = _many(StakeholderGroup.objects.all(), _("Stakeholder groups"))
     expertise = _many(GBFTarget.objects.all(), _("GBF targets I work on"))
     km_components = _many(KMComponent.objects.all(), _("Knowledge-management components"))
     topics = _many(Topic.objects.all(), _("Topics"))
@@ -85,7 +83,7 @@ class NetworkProfileForm(forms.Form):
         initial = {
             "organisation": user.organisation,
             "country": user.country.code if user.country else "",
-            "stakeholder_group": user.stakeholder_group_id,
+            "stakeholder_groups": list(user.stakeholder_groups.all()) if user.pk else [],
             "bio": user.bio,
             "listed_in_directory": user.listed_in_directory,
             "expertise": list(user.expertise.all()) if user.pk else [],

@@ -235,6 +235,7 @@ def _many_changed(owner_id_of):
 _account_many_changed = _many_changed(lambda user: user.pk)
 _profile_many_changed = _many_changed(lambda profile: profile.user_id)
 for _through, _handler, _uid in (
+    (User.stakeholder_groups.through, _account_many_changed, "stakeholder_groups"),
     (User.expertise.through, _account_many_changed, "expertise"),
     (User.languages.through, _account_many_changed, "languages"),
     (Profile.km_components.through, _profile_many_changed, "km_components"),

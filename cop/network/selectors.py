@@ -40,7 +40,7 @@ class ProfileView:
     organisation: str = ""
     organisation_record: Organisation | None = None
     country: object = None
-    stakeholder_group: object = None
+    stakeholder_groups: list = field(default_factory=list)
     targets: list = field(default_factory=list)
     km_components: list = field(default_factory=list)
     topics: list = field(default_factory=list)
@@ -82,7 +82,7 @@ def profile_view(viewer, person, regions: Mapping[str, str]) -> ProfileView:
         view.country = person.country
         view.region = regions.get(person.country.code, "")
     if parts["expertise"]:
-        view.stakeholder_group = person.stakeholder_group
+        view.stakeholder_groups = list(person.stakeholder_groups.all())
         view.targets = list(person.expertise.all())
         if profile:
             view.km_components = list(profile.km_components.all())
@@ -111,11 +111,13 @@ def profile_view(viewer, person, regions: Mapping[str, str]) -> ProfileView:
 def people_queryset() -> QuerySet:
     return (
         get_user_model()
-        .objects.select_related(
-            "stakeholder_group", "network_profile", "network_profile__organisation_record"
-        )
+        .objects.select_related("network_profile", "network_profile__organisation_record")
         .prefetch_related(
-            "expertise", "languages", "network_profile__km_components", "network_profile__topics"
+            "stakeholder_groups",
+            "expertise",
+            "languages",
+            "network_profile__km_components",
+            "network_profile__topics",
         )
     )
 

@@ -132,3 +132,6 @@ def test_demo_seed_is_idempotent_and_covers_every_policy_and_visibility():
     youth = context["communities"]["youth-for-biodiversity"]
     assert {lang.code for lang in youth.working_languages.all()} == {"es", "en", "fr"}
     assert practitioner.country == "CO" and practitioner.expertise.exists()
+    tupac = context["users"]["tupac@km4b.example"]
+    assert set(tupac.stakeholder_groups.values_list("slug", flat=True)) == {"iplc", "youth"}
+    assert list(practitioner.stakeholder_groups.values_list("slug", flat=True)) == ["academia"]

@@ -3,6 +3,8 @@
 and organisers make it: the profile editor, the admin's plain saves, the data-rights service, a
 vocabulary renamed. Each test first fills the cache, then changes, then looks again."""
 
+import re
+
 import pytest
 from django.test import Client
 
@@ -120,11 +122,39 @@ def test_vocabularies_added_or_renamed_show_at_once(client, subject):
     target.practitioners.add(subject)
     assert "Target 7" in _both(client, subject)[0]
     group = StakeholderGroup.objects.first()
-    subject.stakeholder_group = group
-    subject.save()
+    subject.stakeholder_groups.add(group)
     group.name = "Group-renamed"
     group.save()
     assert all("Group-renamed" in html for html in _both(client, subject))
+
+
+def _groups_shown(client, person) -> tuple[str, str]:
+    """The groups on the person's directory card and on their profile page (each requested twice, the
+    second from the cache); the directory's filter form names every group, so only the card counts."""
+    for _ in range(2):
+        cards = client.get(DIRECTORY).context["cards"]
+        card = next(card.html for card in cards if card.pk == person.pk)
+        page = client.get(_profile_url(person)).content.decode()
+    meta = re.search(r'<p class="card__meta">(.*?)</p>', card).group(1)  # "Country (region) · groups"
+    card_groups = meta.partition(" · ")[2]
+    page_groups = re.search(r"<dt>Stakeholder groups</dt><dd>(.*?)</dd>", page)
+    return card_groups, page_groups.group(1) if page_groups else ""
+
+
+def test_stakeholder_groups_added_or_removed_show_at_once(client, subject):
+    """The groups are the account's many-to-many: a change from either side, without saving the
+    account, shows on the card and the profile at once."""
+    youth, iplc, women = (StakeholderGroup.objects.get(slug=slug) for slug in ("youth", "iplc", "women"))
+    iplc_name = "Indigenous peoples and local communities (IPLC)"
+    assert _groups_shown(client, subject) == ("", "")
+    subject.stakeholder_groups.add(iplc, youth)
+    assert _groups_shown(client, subject) == (f"{iplc_name}, Youth", f"{iplc_name}, Youth")
+    subject.stakeholder_groups.remove(youth)
+    assert _groups_shown(client, subject) == (iplc_name, iplc_name)
+    women.practitioners.add(subject)
+    assert _groups_shown(client, subject) == (f"{iplc_name}, Women", f"{iplc_name}, Women")
+    subject.stakeholder_groups.clear()
+    assert _groups_shown(client, subject) == ("", "")
 
 
 def test_an_organisation_renamed_shows_at_once(client, subject):

@@ -211,3 +211,30 @@ def test_deleting_my_account_leaves_my_communities_but_never_orphans_one(client,
     assert "at least one facilitator" in response.content.decode()
     other.refresh_from_db()
     assert other.is_active and Membership.objects.get(user=other, community=alone).status == "active"
+
+
+def test_my_stakeholder_groups_are_downloaded_exported_and_cleared_with_the_account(client, moderator, me):
+    from cop.models import StakeholderGroup
+
+    me.stakeholder_groups.set(StakeholderGroup.objects.filter(slug__in=["iplc", "youth"]))
+    Profile.objects.filter(user=me).update(expertise_visibility="members")
+    formula = StakeholderGroup.objects.create(slug="formula", name="=HYPERLINK(1)", sort_order=0)
+    other = UserFactory(display_name="Formula Person")
+    other.stakeholder_groups.set([formula])
+    client.force_login(me)
+    document = json.loads(client.get("/en/me/data/download/").content)
+    assert document["account"]["stakeholder_groups"] == [
+        "Indigenous peoples and local communities (IPLC)",
+        "Youth",
+    ]
+    client.force_login(moderator)
+    rows = _export(client)
+    by_name = {row[0]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
+    assert (
+        by_name["Amina Diallo"]["Stakeholder groups"]
+        == "Indigenous peoples and local communities (IPLC); Youth"
+    )
+    assert by_name["Formula Person"]["Stakeholder groups"] == "'=HYPERLINK(1)"
+    client.force_login(me)
+    assert client.post("/en/me/data/", {"password": PASSWORD, "confirm": "on"}).status_code == 302
+    assert not get_user_model().objects.get(pk=me.pk).stakeholder_groups.exists()

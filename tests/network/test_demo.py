@@ -69,3 +69,24 @@ def test_demo_has_curated_entries_invited_or_not_and_one_claimed():
     assert claimed.claimed_by.email == "grace.wanjiru@network.km4b.example" and claimed.merge_log
     unclaimed = CuratedEntry.objects.filter(claimed_at__isnull=True)
     assert {entry.invited_at is not None for entry in unclaimed} == {True, False}
+
+
+def test_demo_gives_some_practitioners_two_stakeholder_groups():
+    from django.contrib.auth import get_user_model
+    from django.db.models import Count
+
+    demo.seed({})
+    demo.seed({})
+    people = get_user_model().objects.filter(network_profile__isnull=False)
+    assert not people.annotate(group_count=Count("stakeholder_groups")).filter(group_count=0).exists()
+    groups = {
+        email: sorted(
+            get_user_model().objects.get(email=email).stakeholder_groups.values_list("slug", flat=True)
+        )
+        for email in ("tupac@km4b.example", "mateo.silva@network.km4b.example", "layla@km4b.example")
+    }
+    assert groups == {
+        "tupac@km4b.example": ["iplc", "youth"],
+        "mateo.silva@network.km4b.example": ["iplc", "youth"],
+        "layla@km4b.example": ["civil-society"],
+    }

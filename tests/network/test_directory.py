@@ -17,17 +17,17 @@ def people(db):
         display_name="Lucía Fernández",
         organisation="Instituto Humboldt",
         country="CO",
-        stakeholder_group=StakeholderGroup.objects.get(slug="academia"),
         bio="Biodiversity information systems.",
     )
+    lucia.stakeholder_groups.set([StakeholderGroup.objects.get(slug="academia")])
     lucia.expertise.set([GBFTarget.objects.get(number=21)])
     lucia.languages.set([Language.objects.get(code="es")])
     james = UserFactory(
         display_name="James Okello",
         organisation="Kenya Wildlife Service",
         country="KE",
-        stakeholder_group=StakeholderGroup.objects.get(slug="government"),
     )
+    james.stakeholder_groups.set([StakeholderGroup.objects.get(slug="government")])
     james.expertise.set([GBFTarget.objects.get(number=3)])
     james.languages.set([Language.objects.get(code="en")])
     private = UserFactory(display_name="Private Person", country="KE", listed_in_directory=False)
@@ -83,6 +83,24 @@ def test_network_bad_filter_is_400_in_the_users_language(member_client, people):
     response = member_client.get("/es/network/", {"country": "XX"})
     assert response.status_code == 400
     assert "Escoja una opción válida" in response.content.decode()
+
+
+def test_filtering_by_a_group_lists_a_person_with_two_groups_once(member_client, people):
+    from cop.network.selectors import practitioner_directory
+
+    lucia = people["lucia"]
+    lucia.stakeholder_groups.add(StakeholderGroup.objects.get(slug="youth"))
+    people["james"].stakeholder_groups.add(StakeholderGroup.objects.get(slug="youth"))
+    for query, expected in (
+        ({"stakeholder": "youth"}, [lucia.pk, people["james"].pk]),
+        ({"stakeholder": "academia"}, [lucia.pk]),
+        ({"stakeholder": "youth", "target": "21"}, [lucia.pk]),
+    ):
+        response = member_client.get("/en/network/", query)
+        assert sorted(card.pk for card in response.context["cards"]) == sorted(expected), query
+        assert response.context["page_obj"].paginator.count == len(expected), query
+    viewer = response.wsgi_request.user
+    assert practitioner_directory(viewer=viewer, filters={"stakeholder": "youth"}).count() == 2
 
 
 def test_network_country_names_are_translated(member_client, people):
@@ -170,7 +188,10 @@ def test_network_profile_edits_the_public_profile_and_listing(client, people):
         _profile_form(
             organisation="Humboldt",
             country="CO",
-            stakeholder_group=StakeholderGroup.objects.get(slug="youth").pk,
+            stakeholder_groups=[
+                StakeholderGroup.objects.get(slug="youth").pk,
+                StakeholderGroup.objects.get(slug="iplc").pk,
+            ],
             expertise=[GBFTarget.objects.get(number=3).pk, GBFTarget.objects.get(number=22).pk],
             languages=[Language.objects.get(code="qu").pk],
             bio="Youth networks.",
@@ -181,6 +202,7 @@ def test_network_profile_edits_the_public_profile_and_listing(client, people):
     lucia.refresh_from_db()
     assert lucia.organisation == "Humboldt" and not lucia.listed_in_directory
     assert sorted(t.number for t in lucia.expertise.all()) == [3, 22]
+    assert sorted(lucia.stakeholder_groups.values_list("slug", flat=True)) == ["iplc", "youth"]
     assert "Lucía Fernández" not in names(client.get("/en/network/"))
     assert client.get(f"/en/people/{lucia.pk}/").status_code == 200  # she still sees her own
 

@@ -47,9 +47,9 @@ def lucia(db):
         display_name="Lucía Fernández",
         organisation="Instituto Humboldt",
         country="CO",
-        stakeholder_group=StakeholderGroup.objects.get(slug="academia"),
         bio="Biodiversity information systems.",
     )
+    person.stakeholder_groups.set([StakeholderGroup.objects.get(slug="academia")])
     person.expertise.set([GBFTarget.objects.get(number=21)])
     person.languages.set([Language.objects.get(code="sw")])
     profile = Profile.objects.create(
@@ -87,6 +87,19 @@ def test_visibility_matrix_on_the_profile_page(lucia, moderator, part, level):
         assert (MARKERS[part] in html) is (viewer in SEES[level]), viewer
         assert "Lucía Fernández" in html  # the name is always shown on a listed profile
         assert lucia.email not in html  # the address never
+
+
+@pytest.mark.parametrize("level", ["public", "members", "nobody"])
+def test_all_stakeholder_groups_show_where_the_expertise_visibility_allows(lucia, moderator, level):
+    lucia.stakeholder_groups.add(StakeholderGroup.objects.get(slug="youth"))
+    Profile.objects.filter(user=lucia).update(expertise_visibility=level)
+    for viewer, client in viewers(lucia, moderator).items():
+        html = client.get(f"/en/people/{lucia.pk}/").content.decode()
+        shown = "<dd>Youth, Academia and research</dd>" in html
+        assert shown is (viewer in SEES[level]), viewer
+        assert ("Stakeholder groups" in html) is shown, viewer
+        card = client.get("/en/network/").content.decode()
+        assert ("Youth, Academia and research" in card) is (viewer in SEES[level]), viewer
 
 
 @pytest.mark.parametrize("level", ["public", "members", "nobody"])

@@ -74,6 +74,7 @@ def account_delete(*, user, password: str) -> None:
         from allauth.mfa.models import Authenticator
 
         Authenticator.objects.filter(user=user).delete()
+    user.stakeholder_groups.clear()
     user.expertise.clear()
     user.languages.clear()
     user.groups.clear()
@@ -83,7 +84,6 @@ def account_delete(*, user, password: str) -> None:
     user.username = address
     for name in ("display_name", "first_name", "last_name", "bio", "organisation", "country"):
         setattr(user, name, "")
-    user.stakeholder_group = None
     user.listed_in_directory = False
     user.is_active = False
     user.is_staff = False

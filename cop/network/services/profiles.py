@@ -14,8 +14,8 @@ from ..models import ContactMessage, Profile
 from ..orcid import orcid_normalise
 
 # What the account itself holds (cop.User), edited on the same page.
-ACCOUNT_FIELDS = ("bio", "organisation", "country", "stakeholder_group", "listed_in_directory")
-ACCOUNT_MANY = ("expertise", "languages")
+ACCOUNT_FIELDS = ("bio", "organisation", "country", "listed_in_directory")
+ACCOUNT_MANY = ("stakeholder_groups", "expertise", "languages")
 PROFILE_MANY = ("km_components", "topics")
 CONTACT_LIMITS = {"hour": (3600, 5), "day": (24 * 3600, 20)}
 
