@@ -14,11 +14,15 @@ endpoints ask no policy; their viewsets below leave the same files out (register
 from django.contrib.contenttypes.models import ContentType
 from wagtail.documents import get_document_model
 from wagtail.documents.api.admin.views import DocumentsAdminAPIViewSet
+from wagtail.documents.views import bulk_actions as document_actions
+from wagtail.images import get_image_model
 from wagtail.images.api.admin.views import ImagesAdminAPIViewSet
+from wagtail.images.views import bulk_actions as image_actions
 from wagtail.models import Page, ReferenceIndex
 from wagtail.permission_policies.collections import CollectionOwnershipPermissionPolicy
 
 from .admin_reports import unreadable_tk_pages
+from .models import CaseStudyResource, ConsentRecord
 
 
 def unreadable_tk_file_ids(user, model) -> list[int]:
@@ -27,8 +31,6 @@ def unreadable_tk_file_ids(user, model) -> list[int]:
     evidence of the consent records `user` is no custodian of. Read in steps (three or four queries):
     the access decision's subqueries are deep, and nested once more in a file query, then wrapped by
     Wagtail's search, they go past what SQLite's parser takes."""
-    from .models import CaseStudyResource, ConsentRecord
-
     page_ids = unreadable_tk_pages(user)
     ids = set()
     if page_ids:
@@ -82,8 +84,6 @@ def document_permission_policy():
 
 
 def image_permission_policy():
-    from wagtail.images import get_image_model
-
     return LibraryFilePermissionPolicy(
         get_image_model(), auth_model="wagtailimages.Image", owner_field_name="uploaded_by_user"
     )
@@ -117,9 +117,6 @@ class _HidesUnreadableFiles:
 
 
 def _library_safe_bulk_actions():
-    from wagtail.documents.views import bulk_actions as document_actions
-    from wagtail.images.views import bulk_actions as image_actions
-
     return [
         type(f"LibrarySafe{kind}{action.__name__}", (_HidesUnreadableFiles, action), {})
         for kind, module in (("Document", document_actions), ("Image", image_actions))

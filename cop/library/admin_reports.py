@@ -7,6 +7,7 @@ item), the aging, locked and workflow reports leave out the pages, and the page-
 name one as a type's last edited page. What "may not read in full" means is decided once, by
 cop.library.permissions (through library_items_for)."""
 
+from django.contrib.contenttypes.models import ContentType
 from django.urls import path
 from wagtail.admin.views.reports.aging_pages import AgingPagesView
 from wagtail.admin.views.reports.audit_logging import LogEntriesView
@@ -15,14 +16,14 @@ from wagtail.admin.views.reports.page_types_usage import PageTypesUsageReportVie
 from wagtail.admin.views.reports.workflows import WorkflowTasksView, WorkflowView
 from wagtail.models import PageLogEntry
 
+from .models import BuildingBlock, CaseStudyPage
+from .permissions import Access, library_items_for
+
 
 def unreadable_tk_pages(user) -> list[int]:
     """The ids of the TK case studies `user` may not read in full. Read (one query), not a subquery:
     for an editor who is no superuser the decision's subqueries (their page rights among them) are
     deep, and nested in an admin listing's own query they go past what SQLite's parser takes."""
-    from .models import CaseStudyPage
-    from .permissions import Access, library_items_for
-
     tk_pages = CaseStudyPage.objects.filter(holds_traditional_knowledge=True)
     readable = library_items_for(user, tk_pages, minimum=Access.FULL).values("pk")
     return list(tk_pages.exclude(pk__in=readable).values_list("pk", flat=True))
@@ -31,9 +32,6 @@ def unreadable_tk_pages(user) -> list[int]:
 def unreadable_tk_blocks(user) -> list[str]:
     """The ids, as text (log entries' and workflow states' object_id), of the TK building blocks
     `user` may not read in full (read, as above)."""
-    from .models import BuildingBlock
-    from .permissions import Access, library_items_for
-
     tk_blocks = BuildingBlock.objects.filter(holds_traditional_knowledge=True)
     readable = library_items_for(user, tk_blocks, minimum=Access.FULL).values("pk")
     return _as_text(tk_blocks.exclude(pk__in=readable).values_list("pk", flat=True))
@@ -45,10 +43,6 @@ def _as_text(ids) -> list[str]:
 
 class LibrarySafeSiteHistoryView(LogEntriesView):
     def filter_queryset(self, queryset):
-        from django.contrib.contenttypes.models import ContentType
-
-        from .models import BuildingBlock
-
         queryset = super().filter_queryset(queryset)
         user = self.request.user
         if issubclass(queryset.model, PageLogEntry):

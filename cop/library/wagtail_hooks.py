@@ -1,5 +1,6 @@
 """The library in the Wagtail admin."""
 
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.api.views import PagesAdminAPIViewSet
@@ -29,7 +30,9 @@ from .admin_files import (
     image_permission_policy,
 )
 from .admin_forms import BuildingBlockAdminForm
-from .models import BuildingBlock, Ecosystem, Label, LibraryCollection
+from .admin_reports import unreadable_tk_pages
+from .models import BuildingBlock, CaseStudyPage, Ecosystem, Label, LibraryCollection
+from .permissions import Access, access
 from .publication import before_publish_page as refuse_publishing_without_consent
 
 # FILES (documents and images) ----
@@ -66,20 +69,14 @@ hooks.register("before_publish_page", refuse_publishing_without_consent)
 # building-block snippets show theirs (BuildingBlock.__str__).
 
 
-def _unreadable_tk_pages(user):
-    from .admin_reports import unreadable_tk_pages
-
-    return unreadable_tk_pages(user)
-
-
 @hooks.register("construct_explorer_page_queryset")
 def hide_unreadable_tk_in_explorer(parent_page, pages, request):
-    return pages.exclude(pk__in=_unreadable_tk_pages(request.user))
+    return pages.exclude(pk__in=unreadable_tk_pages(request.user))
 
 
 @hooks.register("construct_page_chooser_queryset")
 def hide_unreadable_tk_in_chooser(pages, request):
-    return pages.exclude(pk__in=_unreadable_tk_pages(request.user))
+    return pages.exclude(pk__in=unreadable_tk_pages(request.user))
 
 
 class LibrarySafePageSearchView(PageSearchView):
@@ -88,7 +85,7 @@ class LibrarySafePageSearchView(PageSearchView):
     address, made from its restricted title (a leak the leak matrix caught)."""
 
     def annotate_queryset(self, pages):
-        unreadable = _unreadable_tk_pages(self.request.user)
+        unreadable = unreadable_tk_pages(self.request.user)
         self.all_pages = self.all_pages.exclude(pk__in=unreadable)  # the page-type facet counts
         return super().annotate_queryset(pages.exclude(pk__in=unreadable))
 
@@ -98,7 +95,7 @@ class LibrarySafeContentTypeUseView(ContentTypeUseView):
     case studies the editor may not read in full (it asks no hook either)."""
 
     def get_base_queryset(self):
-        return super().get_base_queryset().exclude(pk__in=_unreadable_tk_pages(self.request.user))
+        return super().get_base_queryset().exclude(pk__in=unreadable_tk_pages(self.request.user))
 
 
 # Only the base Page viewset serves these admin views (CaseStudyPage has no viewset of its own; the
@@ -113,7 +110,7 @@ class LibrarySafePagesAdminAPIViewSet(PagesAdminAPIViewSet):
     address (a leak the leak matrix caught)."""
 
     def get_base_queryset(self):
-        return super().get_base_queryset().exclude(pk__in=_unreadable_tk_pages(self.request.user))
+        return super().get_base_queryset().exclude(pk__in=unreadable_tk_pages(self.request.user))
 
 
 @hooks.register("construct_admin_api", order=1)  # after Wagtail's documents and images register theirs
@@ -125,11 +122,6 @@ def library_safe_admin_api(router):
 
 
 def _refuse_unreadable_page(request, page, *args, **kwargs):
-    from django.core.exceptions import PermissionDenied
-
-    from .models import CaseStudyPage
-    from .permissions import Access, access
-
     specific = page.specific_deferred if not isinstance(page, CaseStudyPage) else page
     if isinstance(specific, CaseStudyPage) and access(request.user, specific) != Access.FULL:
         raise PermissionDenied
