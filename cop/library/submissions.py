@@ -1,24 +1,16 @@
 """Case studies shared from the site: what a person submitted and what waits for their review as a
 holder community's custodian."""
 
-from .models import CaseStudyPage
+from .models import CaseStudyPage, HolderCommunityReviewTask, LibraryPage
 from .models.pages import getattr_consent
+from .permissions import consent_in_force
+from .services.submission import CHANGES_REQUESTED, DRAFT, IN_REVIEW, latest_workflow_states, submission_state
 
 
 def submissions_of(user, *, pks=None) -> list[dict]:
     """The case studies `user` shared (newest first), each with its library, where it stands (draft,
     with the reviewers, changes requested, published), the reviewers' comment when they asked for
     changes, and its consent record. Four queries, whatever the number of case studies."""
-    from .models import LibraryPage
-    from .permissions import consent_in_force
-    from .services.submission import (
-        CHANGES_REQUESTED,
-        DRAFT,
-        IN_REVIEW,
-        latest_workflow_states,
-        submission_state,
-    )
-
     pages = CaseStudyPage.objects.filter(submitted_by_id=user.pk).select_related("consent")
     if pks is not None:
         pages = pages.filter(pk__in=pks)
@@ -60,8 +52,6 @@ def holder_reviews_for(user) -> list[CaseStudyPage]:
     """The case studies waiting for `user`'s review as their holder community's custodian (or, when
     they have none, facilitator): one query for the review tasks, one per task (there is one), and
     the case studies."""
-    from .models import HolderCommunityReviewTask
-
     if not user.is_authenticated:
         return []
     tasks = HolderCommunityReviewTask.objects.all()

@@ -13,11 +13,14 @@ from smtplib import SMTPException
 from celery import shared_task
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from wagtail.models import TaskState
 
 from cop.mail import absolute_url, mail_send
+from cop.models import Membership, MembershipStatus, Role
 
 from . import permissions
-from .models import AccessRequest, AccessRequestStatus, ConsentRecord, ConsentStatus
+from .models import AccessRequest, AccessRequestStatus, CaseStudyPage, ConsentRecord, ConsentStatus
+from .models.pages import getattr_consent
 from .services.consent import consent_expire, consent_is_effective, consent_item, due_for_expiry
 
 logger = logging.getLogger(__name__)
@@ -33,8 +36,6 @@ RETRY_OPTIONS = {
 
 def item_kind(item) -> str:
     """The URL segment naming an item's type on the consent pages."""
-    from .models import CaseStudyPage
-
     return "case-study" if isinstance(item, CaseStudyPage) else "block"
 
 
@@ -231,8 +232,6 @@ def send_workflow_step(task_state_id: int, step: str) -> int:
     """Tells the submitter where their case study stands: `step` is "submitted" (waiting for a
     review), "approved" (a step passed), "changes_requested" (with the reviewer's comment) or
     "published". Returns how many were sent."""
-    from wagtail.models import TaskState
-
     task_state = (
         TaskState.objects.select_related("workflow_state", "task", "finished_by")
         .filter(pk=task_state_id)
@@ -279,12 +278,6 @@ def send_workflow_step(task_state_id: int, step: str) -> int:
 def notify_holder_reviewers(task_state_id: int) -> int:
     """Tells the holder community's reviewers (custodians, else its facilitators) that a case study
     waits for their review. Returns how many were sent."""
-    from wagtail.models import TaskState
-
-    from cop.models import Membership, MembershipStatus, Role
-
-    from .models.pages import getattr_consent
-
     task_state = TaskState.objects.filter(pk=task_state_id, status=TaskState.STATUS_IN_PROGRESS).first()
     if task_state is None:
         return 0

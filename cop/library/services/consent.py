@@ -13,6 +13,9 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from wagtail.documents import get_document_model
+from wagtail.models import Collection
+from wagtail.search import index
 
 from cop.commit import after_commit, enqueue_after_commit
 
@@ -30,6 +33,7 @@ from ..exceptions import (
 from ..models import CaseStudyPage, ConsentLogEntry, ConsentRecord
 from ..models.choices import ADAPTATION_LICENCES, COMMERCIAL_LICENCES
 from ..models.pages import getattr_consent
+from ..uploads import upload_check
 
 ACTIVE, WITHDRAWN, EXPIRED = "active", "withdrawn", "expired"
 USES = ("allow_view", "allow_download", "allow_cite", "allow_adapt", "allow_commercial")
@@ -153,8 +157,6 @@ def _reindex(model, pk: int) -> None:
     """The item's search index entry after a consent change: removed while the consent is not
     effective, otherwise rebuilt from the item's index method (which holds only what its audience
     rule allows)."""
-    from wagtail.search import index
-
     item = model.objects.filter(pk=pk).first()
     if item is None:
         return
@@ -186,11 +188,6 @@ def _changed(consent: ConsentRecord, *, actor, action: str, details: dict | None
 def _evidence_document(*, user, upload):
     """The evidence of consent as a Wagtail document under a neutral title (the admin's document list
     never shows restricted words); served only to custodians (cop.files' checker for the library)."""
-    from wagtail.documents import get_document_model
-    from wagtail.models import Collection
-
-    from ..uploads import upload_check
-
     upload_check(upload)
     document_model = get_document_model()
     document = document_model(

@@ -18,7 +18,8 @@ import dataclasses
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from wagtail.models import Page, WorkflowState
+from wagtail.documents import get_document_model
+from wagtail.models import Collection, Page, WorkflowState
 
 from .. import permissions
 from ..exceptions import (
@@ -36,10 +37,12 @@ from ..models import (
     CaseStudyBlockUse,
     CaseStudyPage,
     CaseStudyResource,
+    HolderCommunityReviewTask,
     LibraryPage,
 )
 from ..story_text import story_from_text, story_images
 from ..uploads import upload_check
+from ..workflow import workflow_assign
 from .consent import consent_is_effective, item_consent, publication_check
 
 # The fields a submission writes on the page (the many-to-many ones and the blocks apart).
@@ -183,9 +186,6 @@ def _story(page: CaseStudyPage, text: str) -> None:
 def _resources(user, page: CaseStudyPage, resources) -> None:
     """The case study's resources, in the order given: rows it had are changed in place (a row names
     one of this case study's resources or none), new uploads become Wagtail documents."""
-    from wagtail.documents import get_document_model
-    from wagtail.models import Collection
-
     existing = {resource.pk: resource for resource in page.resources.all()} if page.pk else {}
     kept = []
     for given in resources:
@@ -283,8 +283,6 @@ def case_study_submit(*, user, page: CaseStudyPage) -> WorkflowState:
         return WorkflowState.objects.get(pk=state.pk)
     workflow = page.get_workflow()
     if workflow is None:  # a library without the workflow: give it the library's (idempotent)
-        from ..workflow import workflow_assign
-
         workflow_assign(page.library)
         workflow = page.get_workflow()
     return workflow.start(page, user)
@@ -317,8 +315,6 @@ APPROVE, REQUEST_CHANGES = "approve", "reject"
 
 def holder_review_task_state(page: CaseStudyPage):
     """The holder community's review step the case study waits in, or None."""
-    from ..models import HolderCommunityReviewTask
-
     state = _workflow_state(page)
     if state is None or state.status != WorkflowState.STATUS_IN_PROGRESS:
         return None
