@@ -19,7 +19,9 @@ from collections.abc import Callable
 from contextlib import ExitStack
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
 from django.db import connections
+from django.utils import timezone
 
 # Stand in for the bound values while compiling (two sets: the SQL must not depend on them).
 _USER_IDS = (-(2**62) + 9_173, -(2**62) + 9_391)
@@ -48,8 +50,6 @@ def viewer_kind(user) -> str:
 
 def _stand_in(kind: str, user_id: int):
     if kind == "anonymous":
-        from django.contrib.auth.models import AnonymousUser
-
         return AnonymousUser()
     return get_user_model()(pk=user_id, is_superuser=kind == "staff", is_active=True)
 
@@ -117,8 +117,6 @@ class DecidedQuery:
     def rows(self, user, shape, *ints: int) -> list[tuple]:
         """The decided rows for `user` today (a new day, a new membership or grant: the database
         answers anew, the SQL is the same)."""
-        from django.utils import timezone
-
         state = self._compiled(viewer_kind(user), shape, len(ints))
         day = state["connection"].ops.adapt_datefield_value(timezone.localdate())
         user_id = getattr(user, "pk", None)

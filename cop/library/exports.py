@@ -10,6 +10,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from cop import permissions as cop_permissions
 from cop.mail import absolute_url
 
 from .fair import PUBLISHER, citation, label_url, shown_place, stable_url
@@ -149,7 +150,5 @@ def export_csv(library) -> str:
 
 def library_is_public(library) -> bool:
     """May an anonymous visitor read the library at all (the site-wide one, or a public community's)?"""
-    from cop import permissions as cop_permissions
-
     community = library.community
     return community is None or cop_permissions.can_view(AnonymousUser(), community)

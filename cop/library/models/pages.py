@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from modelcluster.fields import ParentalManyToManyField
@@ -19,6 +21,7 @@ from wagtail.search import index
 from cop.blocks import BaseStreamBlock
 from cop.converters import UnicodeSlugConverter
 from cop.library.page_registry import CASE_STUDY, LIBRARY_COLLECTION, LIBRARY_LISTING, READS_IN_FULL, provider
+from cop.models import CommunityPage, CountryRegion
 from cop.prepared import PreparedGet
 
 from .choices import LICENCE_URLS, Licence, Scale
@@ -108,8 +111,6 @@ class LibraryPage(RoutablePageMixin, Page):
     @property
     def community(self):
         """The community whose library this is, or None for the site-wide library."""
-        from cop.models import CommunityPage
-
         if not hasattr(self, "_community"):
             # The parent read as a community in one query. A library right below a home page (depth 3:
             # the site-wide one) has none and asks nothing: a community's place is below the home page's
@@ -313,8 +314,6 @@ class CaseStudyPage(Page):
 
     def save(self, *args, **kwargs):
         if self.country and self.region_id is None:
-            from cop.models import CountryRegion
-
             self.region_id = (
                 CountryRegion.objects.filter(country=self.country).values_list("region_id", flat=True).first()
             )
@@ -392,9 +391,6 @@ class CaseStudyPage(Page):
         parts = super().get_url_parts(request)
         if parts is None or not self.holds_traditional_knowledge or self.pk is None:
             return parts
-        from django.urls import reverse
-        from django.utils import translation
-
         site_id, root_url, _own_path = parts
         with translation.override(self.locale.language_code if self.locale_id else None):
             return site_id, root_url, reverse("cop_library:item", args=[self.pk])
