@@ -104,7 +104,7 @@ class Profile(models.Model):
     organisation_visibility = _visibility(_("who sees my organisation"), VISIBLE_PARTS["organisation"])
     country_visibility = _visibility(_("who sees my country and region"), VISIBLE_PARTS["country"])
     expertise_visibility = _visibility(
-        _("who sees my expertise and stakeholder group"), VISIBLE_PARTS["expertise"]
+        _("who sees my expertise and stakeholder groups"), VISIBLE_PARTS["expertise"]
     )
     languages_visibility = _visibility(_("who sees my languages"), VISIBLE_PARTS["languages"])
     bio_visibility = _visibility(_("who sees my 'about me'"), VISIBLE_PARTS["bio"])
