@@ -30,8 +30,9 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     # The home page, the most visited, before the ~180 patterns it would otherwise be tried against on its
-    # way to the page tree's catch-all (wagtail_serve below, which still names it).
-    path("", home_sites.serve, {"path": ""}),
+    # way to the page tree's catch-all (wagtail_serve below, which still names it). Named, so that the
+    # language switcher (django.urls.translate_url) finds its address in the chosen language.
+    path("", home_sites.serve, {"path": ""}, name="home"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("accounts/", include("allauth.urls")),
     # Addresses under a prefix of their own first, then the apps whose addresses share the root (search,

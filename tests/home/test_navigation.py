@@ -63,3 +63,12 @@ def test_staff_get_the_administration_link_and_members_do_not(client, site_home,
     user.is_staff = True
     user.save()
     assert 'href="/admin/"' in client.get("/en/forums/").content.decode()
+
+
+@pytest.mark.parametrize("address", ["/en/", "/en/forums/", "/en/search/", "/en/network/"])
+def test_the_language_switcher_keeps_the_page_in_the_chosen_language(client, site_home, address):
+    """django.urls.translate_url finds each route in the new language: the home page has its own route
+    (config.urls, before the page tree's catch-all) and must be named for it."""
+    response = client.post("/i18n/setlang/", {"language": "ar", "next": address})
+    assert response.status_code == 302
+    assert response["Location"] == address.replace("/en/", "/ar/", 1)
